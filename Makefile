@@ -1,0 +1,69 @@
+# Medway SEND family assistant. `make run` to start it, `make test` to test everything.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+STAMP  := $(VENV)/.installed
+MODEL  := models/medway.tar.gz
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+# Rasa reports anonymous usage to Rasa's servers unless told not to; we send nothing anywhere.
+export RASA_TELEMETRY_ENABLED := false
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard components/*.py)
+
+.PHONY: help setup run train test pytest validate stories check bench clean
+
+help:
+	@echo "make run    create the environment, train if needed, start the assistant (Ctrl-C stops it)"
+	@echo "make test   run every test: content checks, pytest, rasa data validate, test stories"
+	@echo "make bench  measure latency and throughput of the running assistant"
+	@echo "make clean  remove the trained model and test output (keeps .venv)"
+
+setup: $(STAMP)
+
+# The environment: Python 3.10 found by scripts/find-python, dependencies pinned in requirements.lock.
+$(STAMP): requirements.lock pyproject.toml scripts/find-python
+	@if [ ! -x $(PY) ]; then python=$$(scripts/find-python); echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet "pip==26.3"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+# Retrain only when the training data, domain, config or custom components changed.
+$(MODEL): $(STAMP) $(TRAINING_INPUTS)
+	@mkdir -p models
+	$(RASA) train --fixed-model-name medway --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	@mkdir -p var
+	scripts/run
+
+check: $(STAMP)
+	$(PY) -m bot safety --check
+	$(PY) -m bot people --check
+
+validate: $(STAMP)
+	$(PY) scripts/validate-data
+
+stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories --fail-on-prediction-errors --no-plot
+
+pytest: $(MODEL)
+	$(PY) -m pytest
+
+test: check validate pytest stories
+	@echo "make test: all checks passed."
+
+bench: $(MODEL)
+	$(PY) -m bench
+
+clean:
+	rm -rf models results .pytest_cache

@@ -1,0 +1,1 @@
+"""Rasa SDK actions. Each is thin: read the tracker, call a `bot` service, send the reply."""

@@ -1,0 +1,78 @@
+"""What to say when the assistant has not understood: say so, and offer a way on."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from bot import yamlfile
+from bot.input_checks import EMPTY, NO_WORDS, NOT_ENGLISH
+from bot.paths import content_dir
+from bot.yamlfile import ContentError, Problem
+
+SUGGEST_MIN_CONFIDENCE = 0.25
+"""A guess below this confidence is not worth offering."""
+
+MENU = (("EHC plans", "/ask_ehcp"), ("Find a service", "/find_service"), ("Talk to a person", "/human_handoff"))
+
+_OPENINGS = {
+    EMPTY: "I didn't receive any words.",
+    NO_WORDS: "I can only read words, not emoji or symbols on their own.",
+    NOT_ENGLISH: "Sorry, I can only understand English at the moment. A translation tool may help, "
+                 "or you can talk to a person.",
+}
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def labels_path() -> Path:
+    return content_dir() / "intent_labels.yml"
+
+
+@lru_cache(maxsize=4)
+def _labels_cached(path: Path, mtime_ns: int) -> dict[str, str]:
+    data = yamlfile.load(path)
+    labels = data.get("labels") if hasattr(data, "get") else None
+    if not hasattr(labels, "items"):
+        raise ContentError([Problem(path, 1, "no 'labels:' mapping", "see the comment at the top of the file")])
+    return {str(k): str(v) for k, v in labels.items()}
+
+
+def labels(path: Optional[Path] = None) -> dict[str, str]:
+    path = path or labels_path()
+    return _labels_cached(path, path.stat().st_mtime_ns)
+
+
+def _guess(ranking: Iterable[dict[str, Any]], names: dict[str, str]) -> Optional[str]:
+    for candidate in ranking:
+        name = candidate.get("name")
+        if name in names and float(candidate.get("confidence") or 0) >= SUGGEST_MIN_CONFIDENCE:
+            return name
+    return None
+
+
+def reply(issue: Optional[str], ranking: Iterable[dict[str, Any]] = (),
+          names: Optional[dict[str, str]] = None) -> Reply:
+    """The fallback reply: what went wrong in plain words, a guess when there is a fair one, the menu."""
+    names = labels() if names is None else names
+    buttons: list[dict[str, str]] = []
+    if issue in _OPENINGS:
+        text = f"{_OPENINGS[issue]} Please type your question, or choose a topic:"
+    else:
+        guess = _guess(ranking, names)
+        if guess:
+            text = f"Sorry, I'm not sure I understood. Did you mean: {names[guess].rstrip('?')}?"
+            buttons.append({"title": names[guess], "payload": f"/{guess}"})
+            text += " Or choose a topic, or try asking in a different way."
+        else:
+            text = ("Sorry, I'm not sure I understood. Could you say it in a different way? "
+                    "Or choose a topic:")
+    for title, payload in MENU:
+        if all(b["payload"] != payload for b in buttons):
+            buttons.append({"title": title, "payload": payload})
+    return Reply(text, buttons)

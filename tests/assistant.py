@@ -1,0 +1,128 @@
+"""Start the real assistant (action server + Rasa server) for tests and benchmarks, and talk to it."""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "medway.tar.gz"
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for process, log in zip(processes, logs):
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args[:3]} exited early; its log:\n{log.read_text()[-4000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s; logs in {logs}")
+
+
+@dataclass
+class Assistant:
+    """A running action server and Rasa server, with the HTTP API on behind a random token."""
+
+    workdir: Path
+    rasa_port: int = field(default_factory=free_port)
+    actions_port: int = field(default_factory=free_port)
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.url}/webhooks/rest/webhook"
+
+    def start(self, timeout: float = 240) -> "Assistant":
+        if not MODEL.exists():
+            raise RuntimeError(f"no trained model at {MODEL}: run `make train` first")
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
+            "lock_store:\n  type: in_memory\n"
+        )
+        env = dict(os.environ, SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2",
+                   RASA_TELEMETRY_ENABLED="false")
+        self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                "--port", str(self.actions_port)], env)
+        self._spawn("rasa", [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+                             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+                             "--enable-api", "--auth-token", self.token, "--cors", "http://localhost:8000"], env)
+        logs = [self.workdir / "actions.log", self.workdir / "rasa.log"]
+        _wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", self.processes, logs, timeout)
+        _wait_until_up(f"{self.url}/webhooks/rest/", self.processes, logs, timeout)
+        return self
+
+    def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        log = (self.workdir / f"{name}.log").open("wb")
+        self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """The NLU result for a text, through the server's HTTP API (tests only)."""
+        answer = requests.post(f"{self.url}/model/parse", params={"token": self.token},
+                               json={"text": text}, timeout=30)
+        answer.raise_for_status()
+        return answer.json()
+
+    def chat(self, sender: Optional[str] = None) -> "Chat":
+        return Chat(self.webhook, sender or f"test-{uuid.uuid4().hex[:12]}")
+
+
+@dataclass
+class Chat:
+    """One conversation over the REST channel, as the web widget holds it."""
+
+    webhook: str
+    sender: str
+
+    def post(self, body: Any = None, raw: Optional[bytes] = None) -> requests.Response:
+        if raw is not None:
+            return requests.post(self.webhook, data=raw, headers={"Content-Type": "application/json"}, timeout=60)
+        return requests.post(self.webhook, json=body, timeout=60)
+
+    def send(self, text: str) -> list[dict[str, Any]]:
+        """Send a message; return the bot's replies (each has 'text' and perhaps 'buttons')."""
+        answer = self.post({"sender": self.sender, "message": text})
+        assert answer.status_code == 200, f"{answer.status_code}: {answer.text[:500]}"
+        return answer.json()
+
+    def say(self, text: str) -> str:
+        """Send a message; return all the reply text joined, for simple assertions."""
+        return "\n".join(m.get("text", "") for m in self.send(text))

@@ -1,0 +1,104 @@
+"""Bad input on the REST channel: a sensible reply or a clear 4xx, never a 5xx or a crash."""
+import json
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+
+def first_text(response):
+    assert response.status_code == 200, response.text
+    messages = response.json()
+    assert messages, "the assistant must always answer"
+    return messages[0]["text"]
+
+
+def test_empty_message_is_answered(chat):
+    text = first_text(chat.post({"sender": chat.sender, "message": ""}))
+    assert "didn't receive any words" in text
+
+
+def test_whitespace_only_message_is_answered(chat):
+    assert "didn't receive any words" in first_text(chat.post({"sender": chat.sender, "message": "   \n  "}))
+
+
+def test_missing_message_is_treated_as_empty(chat):
+    assert "didn't receive any words" in first_text(chat.post({"sender": chat.sender}))
+
+
+def test_ten_thousand_characters_get_a_clear_413(chat):
+    response = chat.post({"sender": chat.sender, "message": "my son needs help " * 556})
+    assert response.status_code == 413
+    assert "5,000 characters" in response.text
+
+
+def test_a_long_but_allowed_message_is_answered(chat):
+    story = ("My son is nine and has been struggling at school for two years. " * 60)[:4900]
+    assert chat.send(story)
+
+
+def test_emoji_only(chat):
+    assert "emoji" in first_text(chat.post({"sender": chat.sender, "message": "😭😭🙏"}))
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert('hi')</script>",
+    "<img src=x onerror=alert(1)>",
+    "'; DROP TABLE events; --",
+    "1 OR 1=1; SELECT * FROM users",
+])
+def test_html_and_sql_are_just_text(chat, text):
+    messages = chat.send(text)
+    assert messages
+    assert all("<script" not in m.get("text", "") and "onerror" not in m.get("text", "") for m in messages)
+
+
+def test_html_around_a_real_question_is_still_understood(chat):
+    assert "Education, Health and Care" in chat.say("<b>what is an ehcp</b>")
+
+
+@pytest.mark.parametrize("text", ["مرحبا، أحتاج مساعدة بخصوص ابني", "我的孩子需要帮助", "Мій син має аутизм"])
+def test_other_scripts_are_told_english_only(chat, text):
+    messages = chat.send(text)
+    assert "only understand English" in messages[0]["text"]
+    assert any(b["payload"] == "/human_handoff" for b in messages[0]["buttons"])
+
+
+@pytest.mark.parametrize("text", ["Dzień dobry, potrzebuję pomocy dla mojego syna",
+                                  "Bună ziua, fiul meu are nevoie de ajutor la școală"])
+def test_latin_script_other_language_is_not_guessed_at(chat, text):
+    reply = chat.say(text)
+    assert "only understand English" in reply, reply
+
+
+def test_control_characters_are_removed_before_storing(chat, assistant):
+    import requests
+    chat.send("hello\x00\x07 there")
+    tracker = requests.get(f"{assistant.url}/conversations/{chat.sender}/tracker",
+                           params={"token": assistant.token}, timeout=30).json()
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["hello there"]
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00binary", b""])
+def test_invalid_json_is_a_400(chat, raw):
+    response = chat.post(raw=raw)
+    assert response.status_code == 400, response.text
+
+
+@pytest.mark.parametrize("body, needle", [
+    ([1, 2, 3], "JSON object"),
+    ("hello", "JSON object"),
+    ({"message": "hello"}, "sender"),
+    ({"sender": "", "message": "hello"}, "sender"),
+    ({"sender": "x" * 500, "message": "hello"}, "sender"),
+    ({"sender": "a", "message": 42}, "text"),
+    ({"sender": "a", "message": {"text": "hi"}}, "text"),
+])
+def test_malformed_bodies_get_a_400_that_says_why(chat, body, needle):
+    response = chat.post(raw=json.dumps(body).encode())
+    assert response.status_code == 400
+    assert needle in response.text
+
+
+def test_the_server_still_answers_after_all_that(chat):
+    assert "Medway SEND assistant" in chat.say("hello")

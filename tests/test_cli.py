@@ -1,0 +1,46 @@
+"""`python -m bot` as staff run it: exit codes and what they read."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, content_dir=None):
+    env = None
+    if content_dir:
+        import os
+        env = dict(os.environ, MEDWAY_CONTENT_DIR=str(content_dir))
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True, env=env)
+
+
+def test_checks_pass_on_the_shipped_content():
+    for command in (["safety", "--check"], ["people", "--check"]):
+        result = run(*command)
+        assert result.returncode == 0, result.stderr
+        assert "OK" in result.stdout
+
+
+def test_trying_a_message_says_which_pattern_matches():
+    assert "self_harm" in run("safety", "she", "is", "cutting", "herself").stdout
+    assert "no safeguarding pattern" in run("safety", "what is an EHCP").stdout
+
+
+def test_a_broken_file_fails_with_file_line_and_fix(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    path = content / "safeguarding.yml"
+    path.write_text(path.read_text().replace("pattern: '\\b(suicid", "pattern: '\\b((suicid", 1))
+    result = run("safety", "--check", content_dir=content)
+    assert result.returncode == 1
+    assert f"{path}:" in result.stderr and "not a valid pattern" in result.stderr and "fix:" in result.stderr
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "people.yml").write_text("intro: hi\npeople:\n  - id: x\n   name: bad indent\n")
+    result = run("people", "--check", content_dir=content)
+    assert result.returncode == 1
+    assert "people.yml:4" in result.stderr and "not valid YAML" in result.stderr

@@ -1,0 +1,38 @@
+from bot import fallback
+from bot.input_checks import EMPTY, NO_WORDS, NOT_ENGLISH
+
+LABELS = {"ask_ehcp": "EHC plans", "human_handoff": "Talk to a person"}
+
+
+def payloads(reply):
+    return [b["payload"] for b in reply.buttons]
+
+
+def test_a_fair_guess_is_offered_first_in_plain_words():
+    reply = fallback.reply(None, [{"name": "nlu_fallback", "confidence": 1.0},
+                                  {"name": "ask_ehcp", "confidence": 0.55},
+                                  {"name": "greet", "confidence": 0.2}], LABELS)
+    assert "not sure" in reply.text and "Did you mean: EHC plans?" in reply.text
+    assert payloads(reply)[0] == "/ask_ehcp"
+    assert payloads(reply).count("/ask_ehcp") == 1
+    assert "/human_handoff" in payloads(reply)
+
+
+def test_no_guess_when_confidence_is_low_or_intent_has_no_label():
+    reply = fallback.reply(None, [{"name": "ask_ehcp", "confidence": 0.1},
+                                  {"name": "out_of_scope", "confidence": 0.9}], LABELS)
+    assert "Did you mean" not in reply.text
+    assert payloads(reply) == [payload for _, payload in fallback.MENU]
+
+
+def test_each_input_problem_is_explained():
+    assert "didn't receive any words" in fallback.reply(EMPTY, [], LABELS).text
+    assert "emoji" in fallback.reply(NO_WORDS, [], LABELS).text
+    text = fallback.reply(NOT_ENGLISH, [], LABELS).text
+    assert "English" in text and "person" in text
+    assert "/human_handoff" in payloads(fallback.reply(NOT_ENGLISH, [], LABELS))
+
+
+def test_shipped_labels_are_short_enough_for_buttons():
+    labels = fallback.labels()
+    assert labels and all(len(label) <= 40 for label in labels.values())

@@ -1,0 +1,64 @@
+import pytest
+
+from bot import input_checks
+from bot.input_checks import EMPTY, NO_WORDS, NOT_ENGLISH
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", EMPTY),
+    ("   \n\t ", EMPTY),
+    ("😀😀🙏", NO_WORDS),
+    ("???!!!", NO_WORDS),
+    ("4", None),
+    ("ME4", None),
+    ("مرحبا، أحتاج مساعدة بخصوص ابني", NOT_ENGLISH),
+    ("我的孩子需要帮助", NOT_ENGLISH),
+    ("Мій син має аутизм", NOT_ENGLISH),
+    ("what is an EHCP", None),
+    ("Dzień dobry, potrzebuję pomocy dla mojego syna", NOT_ENGLISH),
+    ("Bună ziua, fiul meu are nevoie de ajutor la școală", NOT_ENGLISH),
+    ("Labas, mano sūnui reikia pagalbos mokykloje", NOT_ENGLISH),
+    ("Hola, mi hijo necesita ayuda en la escuela", NOT_ENGLISH),
+    ("EHCP 😀", None),
+    ("/greet", None),
+])
+def test_unusual_input_is_named(text, expected):
+    assert input_checks.unusual(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "my son hav autizm and skool dont help",
+    "EHCP annual review deadline",
+    "autism assessment waiting times Medway",
+    "senco wont reply",
+    "Medway SENDIASS phone",
+    "CAMHS referral",
+    "SALT OT physio",
+    "draft plan section F",
+    "ok",
+    "Gillingham Chatham Rochester Strood",
+    "la la la",
+    "Merci beaucoup",  # two words: too short to judge, left to the model
+])
+def test_english_jargon_typos_and_short_text_are_never_refused(text):
+    assert input_checks.unusual(text) is None
+
+
+def test_clean_removes_control_characters_and_keeps_text():
+    assert input_checks.clean("  hello\x00 there\x1b[31m ") == "hello there[31m"
+    assert input_checks.clean("line one\nline two") == "line one\nline two"
+
+
+@pytest.mark.parametrize("sender, ok", [
+    ("a", True),
+    ("5f3c2b1a-0000-4000-8000-123456789abc", True),
+    ("widget:abc_123", True),
+    ("", False),
+    (None, False),
+    (42, False),
+    ("x" * 129, False),
+    ("<script>", False),
+    ("robert'); drop table events;--", False),
+])
+def test_sender_ids_are_short_and_plain(sender, ok):
+    assert input_checks.valid_sender(sender) is ok
