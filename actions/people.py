@@ -5,10 +5,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import people
 
-# Which entry of content/people.yml answers an intent on its own; other intents list everyone.
-SINGLE_ENTRY = {"ask_forum": "forum"}
-
-
 class ActionTalkToPerson(Action):
     """Who to talk to, with what each service does and where its details come from."""
 
@@ -17,9 +13,8 @@ class ActionTalkToPerson(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
         dispatcher.utter_message(
-            text=people.handoff_message(only=SINGLE_ENTRY.get(intent)),
+            text=people.handoff_message(),
             buttons=[{"title": "Other topics", "payload": "/help"}],
         )
         return []

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import Callable, Optional, Sequence
 
-from bot import people, safety
+from bot import content, people, safety
 from bot.yamlfile import ContentError, Problem
 
 
@@ -42,6 +43,46 @@ def cmd_people(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content(args: argparse.Namespace) -> int:
+    if args.action in ("show", "list"):
+        try:
+            library = content.load()
+        except ContentError as exc:
+            return _report(exc.problems, "content/faq")
+        if args.action == "list":
+            for topic, entries in library.topics().items():
+                print(topic)
+                for entry in entries:
+                    print(f"  {entry.id:32} {entry.title}")
+            return 0
+        entry = library.entries.get(args.id or "")
+        if entry is None:
+            print(f"No entry '{args.id}'. `python -m bot content list` shows the ids.", file=sys.stderr)
+            return 2
+        print(content.reply_text(entry))
+        print("\nButtons: " + " | ".join(b["title"] for b in content.follow_up_buttons(entry, library)))
+        return 0
+    if args.action == "build":
+        try:
+            written = content.write_training_files()
+        except ContentError as exc:
+            return _report(exc.problems, "content/faq")
+        for path in written:
+            print(f"wrote {path.relative_to(content.PROJECT_ROOT)}")
+        print("generated training files are up to date" if not written else "retrain with `make train`")
+        return 0
+    problems = content.check()
+    if not any(p.severity == "error" for p in problems):
+        library = content.load()
+        problems += content.clashes_with_training_data(library)
+        for path in content.stale_training_files(library):
+            problems.append(Problem(path, 1, "generated from content/faq but out of date",
+                                    "run `make content` (or `python -m bot content build`) and commit the result"))
+    if not problems or not any(p.severity == "error" for p in problems):
+        print(f"{len(content.load().entries)} FAQ entries in {content.faq_dir()}")
+    return _report(problems, "content/faq")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Medway SEND assistant tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -51,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="validate content/safeguarding.yml and its examples")
     p.set_defaults(func=cmd_safety)
 
+    p = commands.add_parser("content", help="check the FAQ content, or build the training files from it")
+    p.add_argument("action", choices=["check", "build", "list", "show"],
+                   help="check: validate content/faq; build: write the generated training files; "
+                        "list: entries by topic; show ID: preview an answer as parents see it")
+    p.add_argument("id", nargs="?", help="the entry id, with show")
+    p.set_defaults(func=cmd_content)
+
     p = commands.add_parser("people", help="show or check content/people.yml")
     p.add_argument("--check", action="store_true", help="validate the file")
     p.set_defaults(func=cmd_people)
@@ -58,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.func
     return handler(args)

@@ -6,19 +6,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from bot import yamlfile
-from bot.input_checks import EMPTY, NO_WORDS, NOT_ENGLISH
+from bot import content, yamlfile
+from bot.input_checks import EMPTY, NO_CONTENT, NO_WORDS, NOT_ENGLISH
 from bot.paths import content_dir
 from bot.yamlfile import ContentError, Problem
 
 SUGGEST_MIN_CONFIDENCE = 0.25
 """A guess below this confidence is not worth offering."""
 
-MENU = (("EHC plans", "/ask_ehcp"), ("Find a service", "/find_service"), ("Talk to a person", "/human_handoff"))
+MENU = (("EHC plans", "/faq_ehcp_overview"), ("Find a service", "/find_service"), ("Talk to a person", "/human_handoff"))
 
 _OPENINGS = {
     EMPTY: "I didn't receive any words.",
     NO_WORDS: "I can only read words, not emoji or symbols on their own.",
+    NO_CONTENT: "Could you tell me a bit more about what you would like to know?",
     NOT_ENGLISH: "Sorry, I can only understand English at the moment. A translation tool may help, "
                  "or you can talk to a person.",
 }
@@ -44,8 +45,11 @@ def _labels_cached(path: Path, mtime_ns: int) -> dict[str, str]:
 
 
 def labels(path: Optional[Path] = None) -> dict[str, str]:
+    """Plain-English names of the intents worth guessing: the labels file plus every FAQ entry's title."""
     path = path or labels_path()
-    return _labels_cached(path, path.stat().st_mtime_ns)
+    names = {entry.intent: entry.title for entry in content.load().entries.values()}
+    names.update(_labels_cached(path, path.stat().st_mtime_ns))
+    return names
 
 
 def _guess(ranking: Iterable[dict[str, Any]], names: dict[str, str]) -> Optional[str]:

@@ -28,6 +28,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 EMPTY = "empty"
 NO_WORDS = "no_words"
 NOT_ENGLISH = "not_english"
+NO_CONTENT = "no_content"
+
+# Words that carry no meaning on their own: a message made only of these cannot be classified.
+_FUNCTION_WORDS = frozenset("the a an and or of to in on at is are was it this that these those for with be by as from so but if then".split())
 
 
 def clean(text: str) -> str:
@@ -75,4 +79,7 @@ def unusual(text: str) -> Optional[str]:
     latin = sum(1 for c in letters if _is_latin(c))
     if latin < len(letters) / 2 or _other_latin_language(text):
         return NOT_ENGLISH
+    words = [w.lower() for w in _WORD.findall(text)]
+    if words and all(w in _FUNCTION_WORDS for w in words):
+        return NO_CONTENT
     return None

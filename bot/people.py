@@ -72,12 +72,11 @@ def load(path: Optional[Path] = None) -> People:
     return _load_cached(path, path.stat().st_mtime_ns)
 
 
-def handoff_message(only: Optional[str] = None, people: Optional[People] = None) -> str:
-    """Plain-text reply: who to talk to, what they do and where to find them (one entry if `only`)."""
+def handoff_message(people: Optional[People] = None) -> str:
+    """Plain-text reply: who to talk to, what they do and where to find them."""
     people = people or load()
-    chosen = [p for p in people.people if only in (None, p.id)] or list(people.people)
-    lines = [people.intro, ""] if len(chosen) > 1 else []
-    for person in chosen:
+    lines = [people.intro, ""]
+    for person in people.people:
         lines += [person.name, f"{person.what} {person.how}", person.url, ""]
     lines.append(people.outro)
     return "\n".join(lines)

@@ -42,7 +42,8 @@ def load(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise ContentError([Problem(path, line, f"not valid YAML: {exc.problem or exc.context}",
-                                    "check indentation and quotes on this line and the one above")]) from exc
+                                    "check the indentation of this line and the one above; if the text contains ': ' or starts "
+                                    "with a quote or #, put the whole text in double quotes")]) from exc
     except UnicodeDecodeError as exc:
         raise ContentError([Problem(path, 1, "the file is not UTF-8 text", "save it as UTF-8")]) from exc
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -51,6 +52,11 @@ class Assistant:
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
+    def content_dir(self) -> Path:
+        """The assistant's own copy of content/, which a test may edit to see changes go live."""
+        return self.workdir / "content"
+
+    @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
@@ -68,8 +74,9 @@ class Assistant:
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
             "lock_store:\n  type: in_memory\n"
         )
+        shutil.copytree(ROOT / "content", self.content_dir, dirs_exist_ok=True)
         env = dict(os.environ, SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2",
-                   RASA_TELEMETRY_ENABLED="false")
+                   RASA_TELEMETRY_ENABLED="false", MEDWAY_CONTENT_DIR=str(self.content_dir))
         self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
                                 "--port", str(self.actions_port)], env)
         self._spawn("rasa", [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),

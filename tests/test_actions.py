@@ -28,11 +28,9 @@ def test_safeguarding_sends_the_emergency_routes_in_one_message_and_no_events():
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/human_handoff", "/help"]
 
 
-def test_talk_to_person_lists_everyone_but_forum_question_gets_the_forum():
-    everyone, _ = run(ActionTalkToPerson(), tracker_for("talk to a person", "human_handoff"))
-    assert "SENDIASS" in everyone[0]["text"] and "Forum" in everyone[0]["text"]
-    forum, _ = run(ActionTalkToPerson(), tracker_for("what is MPCF", "ask_forum"))
-    assert "Medway Parents and Carers Forum" in forum[0]["text"] and "SENDIASS" not in forum[0]["text"]
+def test_talk_to_person_lists_each_service():
+    messages, _ = run(ActionTalkToPerson(), tracker_for("talk to a person", "human_handoff"))
+    assert "SENDIASS" in messages[0]["text"] and "Medway Parents and Carers Forum" in messages[0]["text"]
 
 
 def test_fallback_explains_an_emoji_only_message():
@@ -44,7 +42,7 @@ def test_fallback_explains_an_emoji_only_message():
 def test_fallback_offers_the_models_guess():
     tracker = tracker_for("ehcp thingy", "nlu_fallback",
                           {"intent_ranking": [{"name": "nlu_fallback", "confidence": 1.0},
-                                              {"name": "ask_ehcp", "confidence": 0.6}]})
+                                              {"name": "faq_ehcp_overview", "confidence": 0.6}]})
     messages, _ = run(ActionFallback(), tracker)
-    assert "Did you mean: EHC plans?" in messages[0]["text"]
-    assert messages[0]["buttons"][0]["payload"] == "/ask_ehcp"
+    assert "Did you mean: What an EHC plan is?" in messages[0]["text"]
+    assert messages[0]["buttons"][0]["payload"] == "/faq_ehcp_overview"

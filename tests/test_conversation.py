@@ -5,7 +5,7 @@ from tests.phrasings import ORDINARY_SEND, OUT_OF_SCOPE, SAFEGUARDING
 
 pytestmark = pytest.mark.server
 
-MENU_PAYLOADS = {"/ask_ehcp", "/find_service", "/ask_forum", "/human_handoff"}
+MENU_PAYLOADS = {"/faq_ehcp_overview", "/find_service", "/faq_forum_about", "/human_handoff"}
 
 
 def payloads(messages):
@@ -53,7 +53,9 @@ def test_restart_starts_a_new_conversation(chat):
 
 OUT_OF_SCOPE_REPLY = "I can only help with questions about special educational needs"
 # Replies that answer nothing they were not asked: never a confident wrong answer, always a way on.
-HONEST_NON_ANSWERS = (OUT_OF_SCOPE_REPLY, "I'm not sure I understood", "I can't answer that question in detail yet")
+HONEST_NON_ANSWERS = (OUT_OF_SCOPE_REPLY, "I'm not sure I understood", "I can't answer that in detail",
+                      "I can answer questions about EHC plans", "Could you tell me a bit more",
+                      "Hello. I'm the Medway SEND assistant")
 
 
 def test_out_of_scope_says_so_plainly_and_points_to_the_council(assistant):
@@ -65,7 +67,7 @@ def test_out_of_scope_says_so_plainly_and_points_to_the_council(assistant):
     assert len(plain) >= 0.85 * len(OUT_OF_SCOPE), sorted(set(OUT_OF_SCOPE) - set(plain))
 
 
-@pytest.mark.parametrize("text", ["I need to speak to a real person please", "how do I contact SENDIASS",
+@pytest.mark.parametrize("text", ["I need to speak to a real person please", "can I talk to an actual human",
                                   "is there anyone I can phone for advice about my son's needs"])
 def test_talk_to_a_person_names_each_service_and_where_it_comes_from(chat, text):
     reply = chat.say(text)
@@ -80,9 +82,10 @@ def test_forum_question_describes_the_forum(chat):
 
 
 def test_menu_buttons_lead_somewhere_useful(chat):
-    assert "6 weeks" in chat.say("/ask_ehcp") and "20 weeks" in chat.say("/ask_ehcp")
+    overview = chat.say("/faq_ehcp_overview")
+    assert "6 weeks" in overview and "20 weeks" in overview
     assert "Local Offer" in chat.say("/find_service")
-    assert "Medway Parents and Carers Forum" in chat.say("/ask_forum")
+    assert "Medway Parents and Carers Forum" in chat.say("/faq_forum_about")
     assert "SENDIASS" in chat.say("/human_handoff")
 
 

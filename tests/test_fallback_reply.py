@@ -1,7 +1,7 @@
 from bot import fallback
 from bot.input_checks import EMPTY, NO_WORDS, NOT_ENGLISH
 
-LABELS = {"ask_ehcp": "EHC plans", "human_handoff": "Talk to a person"}
+LABELS = {"faq_ehcp_overview": "EHC plans", "human_handoff": "Talk to a person"}
 
 
 def payloads(reply):
@@ -10,16 +10,16 @@ def payloads(reply):
 
 def test_a_fair_guess_is_offered_first_in_plain_words():
     reply = fallback.reply(None, [{"name": "nlu_fallback", "confidence": 1.0},
-                                  {"name": "ask_ehcp", "confidence": 0.55},
+                                  {"name": "faq_ehcp_overview", "confidence": 0.55},
                                   {"name": "greet", "confidence": 0.2}], LABELS)
     assert "not sure" in reply.text and "Did you mean: EHC plans?" in reply.text
-    assert payloads(reply)[0] == "/ask_ehcp"
-    assert payloads(reply).count("/ask_ehcp") == 1
+    assert payloads(reply)[0] == "/faq_ehcp_overview"
+    assert payloads(reply).count("/faq_ehcp_overview") == 1
     assert "/human_handoff" in payloads(reply)
 
 
 def test_no_guess_when_confidence_is_low_or_intent_has_no_label():
-    reply = fallback.reply(None, [{"name": "ask_ehcp", "confidence": 0.1},
+    reply = fallback.reply(None, [{"name": "faq_ehcp_overview", "confidence": 0.1},
                                   {"name": "out_of_scope", "confidence": 0.9}], LABELS)
     assert "Did you mean" not in reply.text
     assert payloads(reply) == [payload for _, payload in fallback.MENU]

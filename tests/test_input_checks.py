@@ -21,6 +21,9 @@ from bot.input_checks import EMPTY, NO_WORDS, NOT_ENGLISH
     ("Hola, mi hijo necesita ayuda en la escuela", NOT_ENGLISH),
     ("EHCP 😀", None),
     ("/greet", None),
+    ("the the the", "no_content"),
+    ("and so", "no_content"),
+    ("what", None),
 ])
 def test_unusual_input_is_named(text, expected):
     assert input_checks.unusual(text) == expected

@@ -14,11 +14,6 @@ def test_handoff_names_sendiass_the_forum_and_the_sen_team_with_links():
     assert "999" in text
 
 
-def test_forum_only_reply_describes_the_forum_alone():
-    text = people.handoff_message(only="forum")
-    assert "Medway Parents and Carers Forum" in text and "SENDIASS" not in text
-
-
 def test_every_entry_records_its_source():
     assert all(person.source for person in people.load().people)
 

@@ -1,0 +1,31 @@
+from datetime import datetime
+from typing import Any, Dict, List, Text
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import content, deadlines
+
+UK = ZoneInfo("Europe/London")
+
+
+class ActionDeadlines(Action):
+    """Statutory dates from a date the parent wrote in their message."""
+
+    def name(self) -> Text:
+        return "action_deadlines"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = tracker.latest_message.get("text") or ""
+        today = datetime.now(UK).date()
+        if intent == "deadline_assessment":
+            reply = deadlines.assessment_reply(text, today)
+            related = ["ehcp_timescales", "ehcp_deadline_missed"]
+        else:
+            reply = deadlines.appeal_reply(text, today, certificate=intent == "deadline_mediation")
+            related = ["appeals_tribunal", "mediation"]
+        dispatcher.utter_message(text=reply, buttons=content.buttons_for(related, content.load()))
+        return []

@@ -1,0 +1,23 @@
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import content
+
+
+class ActionAnswerFaq(Action):
+    """Answers a `faq_<id>` intent from content/faq/, read at run time (no retraining for new wording)."""
+
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        library = content.load()
+        entry = library.by_intent((tracker.latest_message.get("intent") or {}).get("name"))
+        if entry is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        dispatcher.utter_message(text=content.reply_text(entry), buttons=content.follow_up_buttons(entry, library))
+        return []

@@ -1,0 +1,347 @@
+"""FAQ content: staff-edited files in content/faq/, checked, turned into training data, answered from.
+
+One source of truth: each entry's example questions become NLU training examples for the intent
+`faq_<id>` (written to generated files by `python -m bot content build`), and its answer is read
+from the file at run time, so editing an answer needs no retraining.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from bot import yamlfile
+from bot.paths import PROJECT_ROOT, content_dir
+from bot.yamlfile import ContentError, Problem
+
+INTENT_PREFIX = "faq_"
+MIN_QUESTIONS = 10
+TITLE_MAX_CHARS = 40
+ANSWER_WORDS_WARN = 150
+ANSWER_WORDS_MAX = 180
+REVIEW_AFTER_DAYS = 365
+_ID = re.compile(r"^[a-z][a-z0-9_]{1,60}$")
+_REQUIRED = ("id", "title", "questions", "answer", "source", "last_reviewed")
+
+GENERATED_HEADER = (
+    "# GENERATED from content/faq/*.yml by `python -m bot content build`. Do not edit by hand:\n"
+    "# edit the content files and run `make content`. `make test` fails if this file is out of date.\n"
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    topic: str
+    questions: tuple[str, ...]
+    answer: str
+    links: tuple[Link, ...]
+    source: str
+    last_reviewed: date
+    related: tuple[str, ...]
+    path: Path
+    line: int
+
+    @property
+    def intent(self) -> str:
+        return INTENT_PREFIX + self.id
+
+
+@dataclass(frozen=True)
+class Library:
+    entries: dict[str, Entry]
+
+    def by_intent(self, intent: Optional[str]) -> Optional[Entry]:
+        if not intent or not intent.startswith(INTENT_PREFIX):
+            return None
+        return self.entries.get(intent[len(INTENT_PREFIX):])
+
+    def topics(self) -> dict[str, list[Entry]]:
+        grouped: dict[str, list[Entry]] = {}
+        for entry in self.entries.values():
+            grouped.setdefault(entry.topic, []).append(entry)
+        return grouped
+
+
+def faq_dir() -> Path:
+    return content_dir() / "faq"
+
+
+def normalise_question(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+
+
+def _text(node: Any, key: str) -> str:
+    value = node.get(key)
+    return " ".join(str(value).split()) if isinstance(value, str) else ""
+
+
+_LIST_ITEM = re.compile(r"^(-|\d+\.)\s")
+
+
+def _answer(node: Any) -> str:
+    """Answer text with paragraphs and list items kept, and wrapped lines joined."""
+    blocks = []
+    for paragraph in re.split(r"\n\s*\n", str(node.get("answer") or "").strip()):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            line = " ".join(line.split())
+            if not line:
+                continue
+            if lines and not _LIST_ITEM.match(line):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        if lines:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _parse_entry(node: Any, topic: str, path: Path, problems: list[Problem]) -> Optional[Entry]:
+    line = yamlfile.line_of(node)
+    if not hasattr(node, "get"):
+        problems.append(Problem(path, line, "an entry must be a mapping of fields", "start each entry with '- id: ...'"))
+        return None
+    where = f"entry '{node.get('id', '?')}'"
+    for key in _REQUIRED:
+        if node.get(key) in (None, "", []):
+            hint = "cite the statute, regulation or Code of Practice paragraph, or the public page" \
+                if key == "source" else f"add '{key}:'"
+            problems.append(Problem(path, line, f"{where} has no '{key}'", hint))
+    entry_id = str(node.get("id") or "")
+    if entry_id and not _ID.match(entry_id):
+        problems.append(Problem(path, yamlfile.line_of(node, "id"), f"id '{entry_id}' is not a simple name",
+                                "use lower-case letters, digits and underscores, starting with a letter"))
+    questions = node.get("questions") or []
+    if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+        problems.append(Problem(path, yamlfile.line_of(node, "questions"), f"{where}: questions must be a list of text",
+                                "write each question on its own line starting with '- '"))
+        questions = []
+    elif 0 < len(questions) < MIN_QUESTIONS:
+        problems.append(Problem(path, yamlfile.line_of(node, "questions"),
+                                f"{where} has {len(questions)} example questions; at least {MIN_QUESTIONS} are needed",
+                                "add questions the way parents write them: short, long, misspelt, with background"))
+    reviewed = node.get("last_reviewed")
+    if reviewed not in (None, "") and not isinstance(reviewed, date):
+        problems.append(Problem(path, yamlfile.line_of(node, "last_reviewed"), f"{where}: last_reviewed is not a date",
+                                "write it as YYYY-MM-DD, for example 2026-11-22"))
+        reviewed = None
+    links = []
+    for index, link in enumerate(node.get("links") or []):
+        url = str(link.get("url") or "") if hasattr(link, "get") else ""
+        title = str(link.get("title") or "") if hasattr(link, "get") else ""
+        if not title or not re.match(r"^https?://[^\s]+$", url):
+            problems.append(Problem(path, yamlfile.line_of(node.get("links"), index),
+                                    f"{where}: link {index + 1} needs a title and an http(s) address",
+                                    "write '- title: ...' and 'url: https://...'"))
+            continue
+        links.append(Link(title, url))
+    related = node.get("related") or []
+    if not isinstance(related, list):
+        problems.append(Problem(path, yamlfile.line_of(node, "related"), f"{where}: related must be a list of ids",
+                                "write related: [other_id, another_id]"))
+        related = []
+    if any(node.get(key) in (None, "", []) for key in _REQUIRED) or not isinstance(reviewed, date):
+        return None
+    return Entry(entry_id, _text(node, "title"), topic, tuple(q.strip() for q in questions), _answer(node),
+                 tuple(links), _text(node, "source"), reviewed, tuple(str(r) for r in related), path, line)
+
+
+def _parse_file(path: Path, problems: list[Problem]) -> list[Entry]:
+    try:
+        data = yamlfile.load(path)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return []
+    if not hasattr(data, "get") or not isinstance(data.get("entries"), list):
+        problems.append(Problem(path, 1, "the file needs 'topic:' and a list of 'entries:'",
+                                "copy the layout of another file in content/faq/"))
+        return []
+    topic = _text(data, "topic")
+    if not topic:
+        problems.append(Problem(path, 1, "the file has no 'topic:'", "add a topic title on the first line"))
+    return [e for node in data["entries"] if (e := _parse_entry(node, topic, path, problems))]
+
+
+def _cross_checks(entries: list[Entry], problems: list[Problem], all_files_read: bool = True) -> None:
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in seen:
+            other = seen[entry.id]
+            problems.append(Problem(entry.path, entry.line, f"id '{entry.id}' is also used at {other.path}:{other.line}",
+                                    "give each entry its own id"))
+        seen[entry.id] = entry
+    asked: dict[str, Entry] = {}
+    for entry in entries:
+        for question in entry.questions:
+            key = normalise_question(question)
+            if key in asked and asked[key].id != entry.id:
+                problems.append(Problem(entry.path, entry.line,
+                                        f"question '{question}' is in both '{asked[key].id}' and '{entry.id}'",
+                                        "keep each example question in one entry only"))
+            asked.setdefault(key, entry)
+    if not all_files_read:
+        return  # an entry in the unreadable file may be the target: fix that file first
+    for entry in entries:
+        for target in entry.related:
+            if target == entry.id or target not in seen:
+                problems.append(Problem(entry.path, entry.line, f"entry '{entry.id}' lists unknown related entry '{target}'",
+                                        f"use one of the ids in content/faq, for example '{next(iter(seen))}'"))
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.yml"))
+
+
+def check(directory: Optional[Path] = None, today: Optional[date] = None) -> list[Problem]:
+    """Every problem in the content, errors and warnings, each with file, line and a fix."""
+    directory = directory or faq_dir()
+    today = today or date.today()
+    problems: list[Problem] = []
+    entries = [e for path in _files(directory) for e in _parse_file(path, problems)]
+    if not entries and not problems:
+        problems.append(Problem(directory, 1, "no FAQ entries found", "add YAML files to content/faq/"))
+    _cross_checks(entries, problems, all_files_read=not any("not valid YAML" in p.message for p in problems))
+    for entry in entries:
+        if len(entry.title) > TITLE_MAX_CHARS:
+            problems.append(Problem(entry.path, entry.line, f"title of '{entry.id}' has {len(entry.title)} characters "
+                                    f"(limit {TITLE_MAX_CHARS}): it is shown on a button", "shorten the title"))
+        words = len(entry.answer.split())
+        if words > ANSWER_WORDS_MAX:
+            problems.append(Problem(entry.path, entry.line, f"answer of '{entry.id}' has {words} words (limit {ANSWER_WORDS_MAX})",
+                                    "keep the key fact first and move detail to a related entry or a link"))
+        elif words > ANSWER_WORDS_WARN:
+            problems.append(Problem(entry.path, entry.line, f"answer of '{entry.id}' has {words} words (aim for {ANSWER_WORDS_WARN})",
+                                    "shorten it if you can", "warning"))
+        if entry.last_reviewed < today - timedelta(days=REVIEW_AFTER_DAYS):
+            problems.append(Problem(entry.path, entry.line,
+                                    f"'{entry.id}' was last reviewed on {entry.last_reviewed}, over 12 months ago",
+                                    "check the answer against its source and update last_reviewed", "warning"))
+        if entry.last_reviewed > today:
+            problems.append(Problem(entry.path, entry.line, f"'{entry.id}' has a review date in the future",
+                                    "use the date you checked it"))
+    return problems
+
+
+def _signature(directory: Path) -> tuple[tuple[str, int], ...]:
+    return tuple((p.name, p.stat().st_mtime_ns) for p in _files(directory))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(directory: Path, signature: tuple) -> Library:
+    problems: list[Problem] = []
+    entries = [e for path in _files(directory) for e in _parse_file(path, problems)]
+    _cross_checks(entries, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    return Library({e.id: e for e in entries})
+
+
+def load(directory: Optional[Path] = None) -> Library:
+    """The FAQ library, re-read whenever a content file changes (answers go live without retraining)."""
+    directory = directory or faq_dir()
+    return _load_cached(directory, _signature(directory))
+
+
+# Generated training files ------------------------------------------------------------------------
+
+GENERATED_NLU = PROJECT_ROOT / "data" / "nlu" / "faq.yml"
+GENERATED_RULES = PROJECT_ROOT / "data" / "rules" / "faq.yml"
+GENERATED_DOMAIN = PROJECT_ROOT / "domain" / "faq.yml"
+
+
+def _quote(text: str) -> str:
+    return text.replace("\n", " ")
+
+
+def training_files(library: Library) -> dict[Path, str]:
+    """The NLU examples, rules and domain intents that the content implies, as file texts."""
+    entries = sorted(library.entries.values(), key=lambda e: e.id)
+    nlu = [GENERATED_HEADER, 'version: "3.1"\nnlu:\n']
+    for entry in entries:
+        nlu.append(f"- intent: {entry.intent}\n  examples: |\n")
+        nlu.extend(f"    - {_quote(q)}\n" for q in entry.questions)
+    rules = [GENERATED_HEADER, 'version: "3.1"\nrules:\n']
+    for entry in entries:
+        rules.append(f"- rule: FAQ {entry.id}\n  steps:\n  - intent: {entry.intent}\n  - action: action_answer_faq\n")
+    domain = [GENERATED_HEADER, 'version: "3.1"\nintents:\n']
+    domain.extend(f"  - {entry.intent}\n" for entry in entries)
+    return {GENERATED_NLU: "".join(nlu), GENERATED_RULES: "".join(rules), GENERATED_DOMAIN: "".join(domain)}
+
+
+def clashes_with_training_data(library: Library, nlu_dir: Optional[Path] = None) -> list[Problem]:
+    """FAQ questions that also appear under another intent in the hand-written NLU files."""
+    nlu_dir = nlu_dir or GENERATED_NLU.parent
+    elsewhere: dict[str, Path] = {}
+    for path in sorted(nlu_dir.glob("*.yml")):
+        if path == GENERATED_NLU:
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.lstrip().startswith("- ") and not line.lstrip().startswith("- intent:"):
+                elsewhere.setdefault(normalise_question(line.lstrip()[2:]), path)
+    problems = []
+    for entry in library.entries.values():
+        for question in entry.questions:
+            path = elsewhere.get(normalise_question(question))
+            if path:
+                problems.append(Problem(entry.path, entry.line,
+                                        f"question '{question}' of '{entry.id}' is also a training example in {path.name}",
+                                        "remove it from one of the two places"))
+    return problems
+
+
+def stale_training_files(library: Optional[Library] = None) -> list[Path]:
+    """Generated files whose text differs from what the content implies now."""
+    wanted = training_files(library or load())
+    return [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
+
+
+def write_training_files(library: Optional[Library] = None) -> list[Path]:
+    written = []
+    for path, text in training_files(library or load()).items():
+        if not path.exists() or path.read_text() != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            written.append(path)
+    return written
+
+
+# Replies -----------------------------------------------------------------------------------------
+
+def reply_text(entry: Entry) -> str:
+    """The answer, then where to read more, then its source and review date."""
+    parts = [entry.answer]
+    if entry.links:
+        parts.append("Read more:\n" + "\n".join(f"- {link.title}: {link.url}" for link in entry.links))
+    parts.append(f"Source: {entry.source}. Last checked {entry.last_reviewed:%-d %B %Y}.")
+    return "\n\n".join(parts)
+
+
+def buttons_for(entry_ids: Iterable[str], library: Library) -> list[dict[str, str]]:
+    """Buttons that open these entries, then one to talk to a person: always a way to go further."""
+    buttons = [{"title": library.entries[i].title, "payload": f"/{library.entries[i].intent}"}
+               for i in entry_ids if i in library.entries]
+    buttons.append({"title": "Talk to a person", "payload": "/human_handoff"})
+    return buttons
+
+
+def follow_up_buttons(entry: Entry, library: Library, limit: int = 3) -> list[dict[str, str]]:
+    """An answer's related entries as buttons, then a person."""
+    return buttons_for(entry.related[:limit], library)
+
+
+def search_documents(library: Library) -> Iterable[tuple[str, str]]:
+    """(entry id, searchable text) pairs: what a plain site search would index."""
+    for entry in library.entries.values():
+        yield entry.id, f"{entry.title} {entry.answer}"

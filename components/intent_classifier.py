@@ -1,0 +1,73 @@
+"""Rasa graph component around bot.intent_model.IntentModel (TF-IDF + logistic regression)."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.intent_model import IntentModel
+
+logger = logging.getLogger(__name__)
+MODEL_FILE = "intent_model.pkl"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class TfidfIntentClassifier(GraphComponent, IntentClassifier):
+    """Classifies intents from the message text; its features are its own (no Rasa featurizer needed)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 50.0, "random_seed": 2014, "ranking_length": 10}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Optional[IntentModel] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "TfidfIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        self.model = IntentModel(c=self.config["C"], seed=self.config["random_seed"]).fit(
+            [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
+        with self._model_storage.write_to(self._resource) as directory:
+            self.model.save(directory / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                return cls(config, model_storage, resource, IntentModel.load(directory / MODEL_FILE))
+        except ValueError:
+            logger.warning("No trained intent model found; every message will be unclassified.")
+            return cls(config, model_storage, resource)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        texts = [m.get(TEXT) or "" for m in messages]
+        rankings = self.model.rank_many(texts, self.config["ranking_length"]) if self.model else [[] for _ in texts]
+        for message, ranking in zip(messages, rankings):
+            if not ranking:
+                continue
+            name, confidence = ranking[0]
+            message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c} for n, c in ranking],
+                        add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

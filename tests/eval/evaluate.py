@@ -1,0 +1,62 @@
+"""Conversation-level evaluation: held-out parent questions -> the FAQ entry the assistant answers with."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from bot import content
+from tests.eval.bm25 import BM25
+
+QUESTIONS = Path(__file__).with_name("questions.yml")
+REPORT = Path(__file__).resolve().parents[2] / "results" / "eval" / "faq_accuracy.md"
+
+
+def load_questions() -> list[tuple[str, str]]:
+    data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    return [(question, entry_id) for entry_id, questions in data.items() for question in questions]
+
+
+@dataclass
+class Score:
+    right: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+
+def score(predict: Callable[[str], str], library: content.Library) -> dict[str, Score]:
+    """Accuracy per topic (the content file's topic) and overall ('ALL')."""
+    scores: dict[str, Score] = defaultdict(Score)
+    for question, expected in load_questions():
+        got = predict(question)
+        for key in (library.entries[expected].topic, "ALL"):
+            scores[key].total += 1
+            if got == expected:
+                scores[key].right += 1
+            elif key == "ALL":
+                scores[key].misses.append(f"{expected} <- {question!r} (got {got})")
+    return dict(scores)
+
+
+def bm25_predictor(library: content.Library) -> Callable[[str], str]:
+    return BM25(list(content.search_documents(library))).best
+
+
+def report(model: dict[str, Score], baseline: dict[str, Score]) -> str:
+    lines = ["| topic | questions | assistant | BM25 keyword search |", "| --- | ---: | ---: | ---: |"]
+    for topic in sorted(model, key=lambda t: (t == "ALL", t)):
+        lines.append(f"| {'**overall**' if topic == 'ALL' else topic} | {model[topic].total} | "
+                     f"{model[topic].accuracy:.0%} | {baseline[topic].accuracy:.0%} |")
+    lines += ["", "Questions the assistant answered with another entry (or not at all):", ""]
+    lines += [f"- {miss}" for miss in model["ALL"].misses] or ["- none"]
+    text = "\n".join(lines) + "\n"
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(text)
+    return text

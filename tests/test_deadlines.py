@@ -1,0 +1,77 @@
+from datetime import date
+
+import pytest
+
+from bot import deadlines
+from bot.deadlines import DateProblem
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I asked for an assessment on 3 March", date(2026, 3, 3)),
+    ("the decision letter came on 10/06/2025", date(2025, 6, 10)),
+    ("we sent it on the 3rd of March 2025", date(2025, 3, 3)),
+    ("letter dated March 3rd, 2025", date(2025, 3, 3)),
+    ("request sent 2026-01-31", date(2026, 1, 31)),
+    ("on 1/2/26", date(2026, 2, 1)),           # day first, as written in the UK
+    ("sent it yesterday", date(2026, 11, 21)),
+    ("I posted it today", date(2026, 11, 22)),
+    ("we applied on 25 December", date(2025, 12, 25)),  # no year and later than today: last year
+    ("applied on 29 Feb 2024", date(2024, 2, 29)),
+])
+def test_dates_are_found_in_what_parents_write(text, expected):
+    assert deadlines.find_date(text, TODAY) == expected
+
+
+def test_no_date_is_none():
+    assert deadlines.find_date("when will I hear back", TODAY) is None
+    assert deadlines.find_date("my son is 7", TODAY) is None
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("sent on 31/02/2026", "couldn't read"),
+    ("sent on 29 Feb 2025", "couldn't read"),
+    ("the letter is dated 3 March 2027", "in the future"),
+    ("we asked on 4 May 2015", "more than 5 years"),
+])
+def test_impossible_future_and_ancient_dates_are_explained(text, reason):
+    with pytest.raises(DateProblem) as problem:
+        deadlines.find_date(text, TODAY)
+    assert reason in str(problem.value)
+
+
+def test_assessment_deadlines_are_6_16_and_20_weeks_from_receipt():
+    due = [d.due for d in deadlines.assessment_deadlines(date(2026, 3, 3))]
+    assert due == [date(2026, 4, 14), date(2026, 6, 23), date(2026, 7, 21)]
+
+
+def test_appeal_deadline_is_two_months_and_handles_month_ends():
+    assert deadlines.appeal_deadline(date(2025, 6, 10)).due == date(2025, 8, 10)
+    assert deadlines.appeal_deadline(date(2025, 12, 31)).due == date(2026, 2, 28)
+    assert deadlines.appeal_deadline(date(2023, 12, 31)).due == date(2024, 2, 29)  # leap year
+
+
+def test_a_later_mediation_certificate_extends_the_deadline():
+    letter = date(2025, 10, 1)
+    assert deadlines.appeal_deadline(letter, date(2025, 11, 29)).due == date(2025, 12, 29)
+    assert deadlines.appeal_deadline(letter, date(2025, 10, 5)).due == date(2025, 12, 1)
+
+
+def test_assessment_reply_states_dates_and_caveats():
+    text = deadlines.assessment_reply("I asked for an assessment on 3 March", TODAY)
+    assert "Tuesday 14 April 2026" in text and "Tuesday 21 July 2026" in text
+    assert "(this date has passed)" in text
+    assert "exceptions" in text and "received your request" in text
+
+
+def test_replies_ask_for_a_date_or_explain_a_bad_one():
+    assert "Tell me the date" in deadlines.assessment_reply("when will we hear?", TODAY)
+    assert "couldn't read" in deadlines.appeal_reply("letter dated 32/13/2025", TODAY)
+
+
+def test_appeal_reply_mentions_the_mediation_rule_and_late_appeals():
+    text = deadlines.appeal_reply("the decision letter came on 10/06/2025", TODAY)
+    assert "Sunday 10 August 2025" in text and "mediation certificate" in text and "late appeals" in text
+    text = deadlines.appeal_reply("mediation certificate dated 1 November 2026", TODAY, certificate=True)
+    assert "Tuesday 1 December 2026" in text
