@@ -15,6 +15,7 @@ export PYTHONHASHSEED := 0
 export RASA_TELEMETRY_ENABLED := false
 
 GENERATED := data/nlu/faq.yml data/rules/faq.yml domain/faq.yml
+WIDGET    := web/dist/medway-chat.js
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED) $(wildcard components/*.py)
 
 .PHONY: help setup run train content test pytest validate stories check bench nlu-report clean
@@ -43,6 +44,10 @@ $(GENERATED) &: $(wildcard content/faq/*.yml) bot/content.py | $(STAMP)
 
 content: $(GENERATED)
 
+# The chat widget: one script file built from web/src/.
+$(WIDGET): web/src/widget.js web/src/widget.css bot/web.py | $(STAMP)
+	$(PY) -m bot web build
+
 # Retrain only when the training data, domain, config or custom components changed.
 $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 	@mkdir -p models
@@ -51,7 +56,7 @@ $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 
 train: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) $(WIDGET)
 	@mkdir -p var
 	scripts/run
 
@@ -66,7 +71,7 @@ validate: $(STAMP)
 stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories --fail-on-prediction-errors --no-plot
 
-pytest: $(MODEL)
+pytest: $(MODEL) $(WIDGET)
 	$(PY) -m pytest
 
 test: check validate pytest stories nlu-report

@@ -20,4 +20,6 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         dispatcher.utter_message(text=content.reply_text(entry), buttons=content.follow_up_buttons(entry, library))
+        # Lets the web widget ask "Was this helpful?" about this answer.
+        dispatcher.utter_message(json_message={"feedback_for": entry.id})
         return []

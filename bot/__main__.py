@@ -6,7 +6,7 @@ import signal
 import sys
 from typing import Callable, Optional, Sequence
 
-from bot import content, people, safety
+from bot import content, people, safety, web
 from bot.yamlfile import ContentError, Problem
 
 
@@ -83,6 +83,14 @@ def cmd_content(args: argparse.Namespace) -> int:
     return _report(problems, "content/faq")
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    if args.action == "build":
+        print(f"built {web.build().relative_to(content.PROJECT_ROOT)}")
+        return 0
+    web.serve(args.port, args.rasa_url)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Medway SEND assistant tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "list: entries by topic; show ID: preview an answer as parents see it")
     p.add_argument("id", nargs="?", help="the entry id, with show")
     p.set_defaults(func=cmd_content)
+
+    p = commands.add_parser("web", help="build the chat widget, or serve the demo Local Offer page")
+    p.add_argument("action", choices=["build", "serve"])
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--rasa-url", default="http://localhost:5005", help="the Rasa server the widget talks to")
+    p.set_defaults(func=cmd_web)
 
     p = commands.add_parser("people", help="show or check content/people.yml")
     p.add_argument("--check", action="store_true", help="validate the file")

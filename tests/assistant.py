@@ -49,6 +49,7 @@ class Assistant:
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
+    cors_origins: tuple[str, ...] = ("http://localhost:8000",)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -68,37 +69,53 @@ class Assistant:
         if not MODEL.exists():
             raise RuntimeError(f"no trained model at {MODEL}: run `make train` first")
         self.workdir.mkdir(parents=True, exist_ok=True)
-        endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(
+        self._endpoints = self.workdir / "endpoints.yml"
+        self._endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
             "lock_store:\n  type: in_memory\n"
         )
         shutil.copytree(ROOT / "content", self.content_dir, dirs_exist_ok=True)
-        env = dict(os.environ, SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2",
-                   RASA_TELEMETRY_ENABLED="false", MEDWAY_CONTENT_DIR=str(self.content_dir))
-        self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                "--port", str(self.actions_port)], env)
-        self._spawn("rasa", [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
-                             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-                             "--enable-api", "--auth-token", self.token, "--cors", "http://localhost:8000"], env)
-        logs = [self.workdir / "actions.log", self.workdir / "rasa.log"]
-        _wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", self.processes, logs, timeout)
-        _wait_until_up(f"{self.url}/webhooks/rest/", self.processes, logs, timeout)
+        self._env = dict(os.environ, SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2",
+                         RASA_TELEMETRY_ENABLED="false", MEDWAY_CONTENT_DIR=str(self.content_dir))
+        self._actions = self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                                "--port", str(self.actions_port)])
+        _wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", [self._actions],
+                       [self.workdir / "actions.log"], timeout)
+        self.start_rasa(timeout)
         return self
 
-    def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
-        log = (self.workdir / f"{name}.log").open("wb")
-        self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+    def start_rasa(self, timeout: float = 240) -> None:
+        """Start (or restart) the Rasa server on the same port, with the same tracker store."""
+        self._rasa = self._spawn("rasa", [
+            str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+            "--endpoints", str(self._endpoints), "--credentials", str(ROOT / "credentials.yml"),
+            "--enable-api", "--auth-token", self.token, "--cors", *self.cors_origins])
+        _wait_until_up(f"{self.url}/webhooks/rest/", [self._rasa], [self.workdir / "rasa.log"], timeout)
+
+    def stop_rasa(self) -> None:
+        """Stop only the Rasa server, as when it crashes or is redeployed mid-conversation."""
+        self._stop(self._rasa)
+        self.processes.remove(self._rasa)
+
+    def _spawn(self, name: str, command: list[str]) -> subprocess.Popen:
+        log = (self.workdir / f"{name}.log").open("ab")
+        process = subprocess.Popen(command, cwd=ROOT, env=self._env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    @staticmethod
+    def _stop(process: subprocess.Popen) -> None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
     def stop(self) -> None:
         for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            self._stop(process)
         self.processes.clear()
 
     def parse(self, text: str) -> dict[str, Any]:

@@ -1,12 +1,18 @@
+import threading
+
 import pytest
 
-from tests.assistant import Assistant
+from bot import web
+from tests.assistant import Assistant, free_port
+
+WEB_PORT = free_port()
+WEB_ORIGIN = f"http://127.0.0.1:{WEB_PORT}"
 
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
-    """The real assistant, started once for the whole test session."""
-    running = Assistant(tmp_path_factory.mktemp("assistant")).start()
+    """The real assistant, started once for the whole test session; it accepts the demo site's origin."""
+    running = Assistant(tmp_path_factory.mktemp("assistant"), cors_origins=(WEB_ORIGIN,)).start()
     yield running
     running.stop()
 
@@ -15,3 +21,15 @@ def assistant(tmp_path_factory):
 def chat(assistant):
     """A fresh conversation with the running assistant."""
     return assistant.chat()
+
+
+@pytest.fixture(scope="session")
+def demo_site(assistant):
+    """The demo Local Offer page with the built widget, on another origin from the Rasa server."""
+    web.build()
+    server = web.make_server(WEB_PORT, assistant.url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield WEB_ORIGIN
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,159 @@
+"""The chat widget in a real browser: Debian's Chromium driven by Playwright."""
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, demo_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(demo_site + "/")
+    yield page
+    context.close()
+
+
+def bot_messages(page):
+    return page.locator(".msc-bot")
+
+
+def open_with_keyboard(page):
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('msc-launcher')"):
+            break
+    else:
+        pytest.fail("the launcher cannot be reached with the Tab key")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".msc-panel:not([hidden])")
+    bot_messages(page).first.wait_for()
+
+
+def ask(page, text):
+    before = bot_messages(page).count()
+    page.fill("#msc-input", text)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('.msc-bot').length > {before}")
+    return bot_messages(page).last.inner_text()
+
+
+def test_keyboard_only_open_ask_quick_reply_and_close(page):
+    open_with_keyboard(page)
+    assert page.evaluate("document.activeElement.id") == "msc-input", "focus moves to the question box"
+    assert "Medway SEND assistant" in bot_messages(page).first.inner_text()
+    answer = ask(page, "how long have I got to comment on the draft EHC plan?")
+    assert "at least 15 days" in answer
+    assert page.locator(".msc-feedback").last.is_visible(), "answers offer 'Was this helpful?'"
+    page.locator(".msc-feedback button", has_text="Yes").last.click()
+    page.wait_for_selector("text=Thank you for your feedback.")
+    before = bot_messages(page).count()
+    page.locator(".msc-reply", has_text="Talk to a person").last.click()
+    page.wait_for_function(f"document.querySelectorAll('.msc-bot').length > {before}")
+    assert "SENDIASS" in bot_messages(page).last.inner_text()
+    page.focus("#msc-input")
+    page.keyboard.press("Escape")
+    assert page.locator(".msc-panel").is_hidden()
+    assert page.evaluate("document.activeElement.classList.contains('msc-launcher')"), "focus returns to the launcher"
+
+
+def test_conversation_survives_a_page_reload(page):
+    open_with_keyboard(page)
+    ask(page, "what is mediation")
+    page.reload()
+    page.wait_for_selector(".msc-panel:not([hidden])")
+    texts = page.locator(".msc-user").all_inner_texts()
+    assert any("what is mediation" in t for t in texts)
+    assert "mediation adviser" in bot_messages(page).last.inner_text()
+
+
+def test_text_is_shown_as_text_and_links_are_safe(page):
+    open_with_keyboard(page)
+    ask(page, "<img src=x onerror=\"document.title='hacked'\"> hello")
+    assert page.locator(".msc-log img").count() == 0
+    assert page.title() != "hacked"
+    assert "<img src=x" in page.locator(".msc-user").last.inner_text()
+    ask(page, "what is the local offer")
+    links = page.locator(".msc-bot a")
+    assert links.count() >= 1
+    for i in range(links.count()):
+        link = links.nth(i)
+        assert link.get_attribute("href").startswith(("https://", "http://", "tel:", "mailto:"))
+        assert link.get_attribute("rel") == "noopener noreferrer"
+
+
+def test_an_over_long_message_is_refused_in_the_widget_and_kept(page):
+    open_with_keyboard(page)
+    before = page.locator(".msc-user").count()
+    page.fill("#msc-input", "a" * 2001)
+    page.keyboard.press("Enter")
+    assert "shorten it to 2,000 characters" in page.locator(".msc-notice").inner_text()
+    assert page.locator(".msc-user").count() == before
+    assert len(page.input_value("#msc-input")) == 2001, "the text is not lost"
+
+
+def test_a_dropped_connection_shows_a_notice_then_recovers(page, assistant):
+    open_with_keyboard(page)
+    assistant.stop_rasa()
+    try:
+        page.fill("#msc-input", "what is an EHC plan")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".msc-notice:not([hidden])")
+        assert "can't reach the assistant" in page.locator(".msc-notice").inner_text()
+        assert "Your message is saved" in page.locator(".msc-notice").inner_text()
+    finally:
+        assistant.start_rasa()
+    page.wait_for_function("[...document.querySelectorAll('.msc-bot')].some(m => m.innerText.includes('legal document'))",
+                           timeout=60000)
+    assert page.locator(".msc-notice").is_hidden()
+
+
+def test_no_serious_accessibility_violations_with_a_conversation_open(page):
+    from axe_playwright_python.sync_playwright import Axe
+    open_with_keyboard(page)
+    ask(page, "can my child get free school transport")
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+
+
+def test_usable_at_320_pixels_without_sideways_scrolling_and_screenshots(browser, demo_site):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, size in (("widget-320px.png", {"width": 320, "height": 640}),
+                       ("widget-desktop.png", {"width": 1280, "height": 800})):
+        context = browser.new_context(viewport=size)
+        page = context.new_page()
+        page.goto(demo_site + "/")
+        open_with_keyboard(page)
+        ask(page, "what is SEN support")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name}: no horizontal scroll"
+        assert page.locator("#msc-input").is_visible() and page.locator(".msc-send").is_visible()
+        page.screenshot(path=str(SCREENSHOTS / name))
+        context.close()
+
+
+def test_cross_origin_requests_only_from_listed_origins(assistant, demo_site):
+    webhook = assistant.url + "/webhooks/rest/webhook"
+    allowed = requests.options(webhook, headers={"Origin": demo_site, "Access-Control-Request-Method": "POST"}, timeout=10)
+    assert allowed.headers.get("Access-Control-Allow-Origin") == demo_site
+    other = requests.options(webhook, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+                             timeout=10)
+    assert other.headers.get("Access-Control-Allow-Origin") in (None, "")

@@ -1,0 +1,284 @@
+/*
+ * Medway SEND assistant: the chat widget a council page adds with one script tag.
+ *
+ *   <script src="medway-chat.js" defer
+ *           data-server="https://assistant.example.gov.uk"
+ *           data-title="Ask about SEND"
+ *           data-privacy-url="/privacy"></script>
+ *
+ * It talks to Rasa's REST channel, keeps the conversation for this tab (sessionStorage),
+ * renders every message as text (never HTML), and keeps an unsent message when the
+ * connection drops, retrying politely. No third-party code, no tracking.
+ */
+(function () {
+  "use strict";
+
+  var MAX_CHARS = 2000;
+  var STORE = "medway-send-chat";
+  var RETRY_MS = [2000, 4000, 8000, 15000];
+  var script = document.currentScript;
+  var config = {
+    server: (script && script.dataset.server) || "http://localhost:5005",
+    title: (script && script.dataset.title) || "Ask about SEND",
+    privacyUrl: (script && script.dataset.privacyUrl) || "#",
+  };
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key === "className") node.className = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  function loadState() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(STORE) || "null");
+      if (saved && saved.sender) return saved;
+    } catch (e) { /* unreadable storage: start afresh */ }
+    var id = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
+    return { sender: "web-" + id, messages: [], open: false, pending: null };
+  }
+
+  var state = loadState();
+  function save() {
+    try { sessionStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* storage full or off */ }
+  }
+
+  // Links: only http(s), tel: and mailto:, shown as text and opened safely.
+  var LINK = /(https?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]|tel:[+\d ]+\d|mailto:[^\s<>"']+)/g;
+  function renderText(text) {
+    var fragment = document.createDocumentFragment();
+    String(text).split(/\n/).forEach(function (line, index) {
+      if (index > 0) fragment.appendChild(document.createElement("br"));
+      var last = 0;
+      line.replace(LINK, function (match, _group, offset) {
+        if (offset > last) fragment.appendChild(document.createTextNode(line.slice(last, offset)));
+        var a = el("a", { href: match, text: match.replace(/^(tel:|mailto:)/, "") });
+        if (/^https?:/.test(match)) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+        fragment.appendChild(a);
+        last = offset + match.length;
+        return match;
+      });
+      if (last < line.length) fragment.appendChild(document.createTextNode(line.slice(last)));
+    });
+    return fragment;
+  }
+
+  // ---- the page elements ---------------------------------------------------------------
+  var root = el("div", { className: "msc", "data-medway-chat": "" });
+  var launcher = el("button", { type: "button", className: "msc-launcher", "aria-expanded": "false",
+                                "aria-controls": "msc-panel", text: config.title });
+  var heading = el("h2", { className: "msc-title", id: "msc-title", text: config.title, tabindex: "-1" });
+  var closeButton = el("button", { type: "button", className: "msc-close", text: "Close", "aria-label": "Close chat" });
+  var privacyText = document.createTextNode("");
+  var privacy = el("p", { className: "msc-privacy" }, [privacyText,
+    el("a", { href: config.privacyUrl, text: "How we use your information" })]);
+  function updatePrivacy() {
+    // The full notice until the first question; then a one-line reminder, leaving room on small screens.
+    var asked = state.messages.some(function (m) { return m.from === "user"; });
+    privacyText.textContent = asked ? "Automated assistant: please don't share personal details. "
+      : "This is an automated assistant. Please do not share personal details such as names, addresses or dates of birth. We keep the conversation for up to 90 days to improve the service. ";
+  }
+  var log = el("div", { className: "msc-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+                       "aria-label": "Conversation" });
+  var status = el("p", { className: "msc-status", role: "status" });
+  var notice = el("p", { className: "msc-notice", hidden: "" });
+  var label = el("label", { className: "msc-label", for: "msc-input", text: "Your question" });
+  var hint = el("p", { className: "msc-hint", id: "msc-hint", text: "You can type up to 2,000 characters." });
+  var input = el("textarea", { id: "msc-input", className: "msc-input", rows: "3", "aria-describedby": "msc-hint msc-count" });
+  var count = el("p", { className: "msc-count", id: "msc-count", "aria-live": "polite" });
+  var send = el("button", { type: "submit", className: "msc-send", text: "Send" });
+  var restart = el("button", { type: "button", className: "msc-secondary", text: "Start again" });
+  var person = el("button", { type: "button", className: "msc-secondary", text: "Talk to a person" });
+  var form = el("form", { className: "msc-form", novalidate: "" }, [label, hint, input, count,
+    el("div", { className: "msc-actions" }, [send, person, restart])]);
+  var panel = el("section", { id: "msc-panel", className: "msc-panel", "aria-labelledby": "msc-title", hidden: "" }, [
+    el("div", { className: "msc-header" }, [heading, closeButton]), privacy, log, status, notice, form]);
+  root.appendChild(launcher);
+  root.appendChild(panel);
+
+  // ---- rendering ---------------------------------------------------------------------
+  function addMessage(message, persist) {
+    var item = el("div", { className: "msc-msg msc-" + message.from });
+    item.appendChild(el("span", { className: "msc-visually-hidden", text: message.from === "user" ? "You said: " : "Assistant: " }));
+    if (message.text) item.appendChild(renderText(message.text));
+    if (message.buttons && message.buttons.length) {
+      var group = el("div", { className: "msc-quick", role: "group", "aria-label": "Suggested replies" });
+      message.buttons.forEach(function (button) {
+        var b = el("button", { type: "button", className: "msc-reply", text: button.title });
+        b.addEventListener("click", function () { submit(button.payload, button.title); });
+        group.appendChild(b);
+      });
+      item.appendChild(group);
+    }
+    if (message.feedback) item.appendChild(feedbackControl(message));
+    log.appendChild(item);
+    scrollToEnd();
+    if (persist) { state.messages.push(message); save(); updatePrivacy(); }
+  }
+
+  function scrollToEnd() { log.scrollTop = log.scrollHeight; }
+
+  function feedbackControl(message) {
+    var box = el("div", { className: "msc-feedback", role: "group", "aria-label": "Was this answer helpful?" });
+    if (message.feedbackGiven) {
+      box.appendChild(el("p", { text: "Thank you for your feedback." }));
+      return box;
+    }
+    box.appendChild(el("span", { text: "Was this helpful? " }));
+    [["Yes", "/feedback_helpful"], ["No", "/feedback_not_helpful"]].forEach(function (choice) {
+      var b = el("button", { type: "button", className: "msc-reply", text: choice[0] });
+      b.addEventListener("click", function () {
+        message.feedbackGiven = true; save();
+        box.replaceChildren(el("p", { text: "Thank you for your feedback." }));
+        post(choice[1]).catch(function () { /* feedback is best effort */ });
+      });
+      box.appendChild(b);
+    });
+    return box;
+  }
+
+  function updateCount() {
+    var left = MAX_CHARS - input.value.length;
+    count.textContent = left >= 0 ? "You have " + left + " characters remaining" : "You have " + (-left) + " characters too many";
+    count.className = "msc-count" + (left < 0 ? " msc-error" : "");
+  }
+
+  // ---- talking to the server -----------------------------------------------------------
+  function post(message) {
+    return fetch(config.server.replace(/\/$/, "") + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: message }),
+    }).then(function (response) {
+      if (response.status >= 400 && response.status < 500) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          var error = new Error(body.message || "The assistant could not accept that message.");
+          error.permanent = true;
+          throw error;
+        });
+      }
+      if (!response.ok) throw new Error("server " + response.status);
+      return response.json();
+    });
+  }
+
+  function showReplies(replies) {
+    var last = null;
+    replies.forEach(function (reply) {
+      if (reply.custom && reply.custom.feedback_for && last) {
+        last.feedback = true;
+        log.lastChild.appendChild(feedbackControl(last));
+        scrollToEnd();
+        save();
+        return;
+      }
+      var message = { from: "bot", text: reply.text || "", buttons: reply.buttons || [] };
+      if (!message.text && !message.buttons.length) return;
+      addMessage(message, true);
+      last = state.messages[state.messages.length - 1];
+    });
+  }
+
+  var retryTimer = null;
+  function deliver(attempt) {
+    var pending = state.pending;
+    if (!pending) return;
+    status.textContent = "The assistant is typing…";
+    send.disabled = false;
+    post(pending.payload).then(function (replies) {
+      state.pending = null; save();
+      notice.hidden = true;
+      status.textContent = "";
+      showReplies(replies);
+    }).catch(function (error) {
+      status.textContent = "";
+      if (error.permanent) {
+        state.pending = null; save();
+        showNotice(error.message);
+        return;
+      }
+      var wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)];
+      showNotice("We can't reach the assistant at the moment. Your message is saved and we'll try again in " +
+                 Math.round(wait / 1000) + " seconds.");
+      retryTimer = setTimeout(function () { deliver(attempt + 1); }, wait);
+    });
+  }
+
+  function showNotice(text) {
+    notice.textContent = text;
+    notice.hidden = false;
+  }
+
+  function submit(payload, shown) {
+    if (state.pending) {
+      showNotice("Please wait: your last message has not been delivered yet.");
+      return false;
+    }
+    if (shown) addMessage({ from: "user", text: shown }, true);
+    state.pending = { payload: payload };
+    save();
+    clearTimeout(retryTimer);
+    deliver(0);
+    return true;
+  }
+
+  // ---- events ----------------------------------------------------------------------------
+  function open() {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    state.open = true; save();
+    if (!state.messages.length && !state.pending) submit("/greet", null);
+    input.focus();
+  }
+
+  function close() {
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    state.open = false; save();
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", function () { panel.hidden ? open() : close(); });
+  closeButton.addEventListener("click", close);
+  panel.addEventListener("keydown", function (event) { if (event.key === "Escape") close(); });
+  input.addEventListener("input", updateCount);
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) { showNotice("Please type a question first."); input.focus(); return; }
+    if (text.length > MAX_CHARS) {
+      showNotice("Your message is " + text.length.toLocaleString() + " characters long. Please shorten it to 2,000 characters or fewer, or send it in parts.");
+      input.focus();
+      return;
+    }
+    if (submit(text, text)) { input.value = ""; updateCount(); }
+    input.focus();
+  });
+  restart.addEventListener("click", function () {
+    clearTimeout(retryTimer);
+    state.messages = []; state.pending = null; save(); updatePrivacy();
+    log.replaceChildren();
+    notice.hidden = true;
+    submit("/restart", null);
+    input.focus();
+  });
+  person.addEventListener("click", function () { submit("/human_handoff", "Talk to a person"); });
+
+  function mount() {
+    document.body.appendChild(root);
+    state.messages.forEach(function (message) { addMessage(message, false); });
+    updateCount();
+    updatePrivacy();
+    if (state.open) { panel.hidden = false; launcher.setAttribute("aria-expanded", "true"); }
+    if (state.pending) deliver(0);
+  }
+  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+})();
