@@ -16,6 +16,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 GENERATED := data/nlu/faq.yml data/rules/faq.yml domain/faq.yml
 WIDGET    := web/dist/medway-chat.js
+WEBCHAT   := tests/webchat/rasa-webchat.js
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED) $(wildcard components/*.py)
 
 .PHONY: help setup run train content test pytest validate stories check bench nlu-report clean
@@ -71,7 +72,11 @@ validate: $(STAMP)
 stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories --fail-on-prediction-errors --no-plot
 
-pytest: $(MODEL) $(WIDGET)
+# A third-party socket.io client for the browser tests, from npm, integrity-checked.
+$(WEBCHAT): tests/webchat/rasa-webchat-1.0.1.integrity scripts/fetch-webchat
+	scripts/fetch-webchat
+
+pytest: $(MODEL) $(WIDGET) $(WEBCHAT)
 	$(PY) -m pytest
 
 test: check validate pytest stories nlu-report

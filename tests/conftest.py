@@ -7,12 +7,14 @@ from tests.assistant import Assistant, free_port
 
 WEB_PORT = free_port()
 WEB_ORIGIN = f"http://127.0.0.1:{WEB_PORT}"
+THIRD_PARTY_PORT = free_port()  # a page with a third-party client (rasa-webchat), another allowed origin
+THIRD_PARTY_ORIGIN = f"http://127.0.0.1:{THIRD_PARTY_PORT}"
 
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
     """The real assistant, started once for the whole test session; it accepts the demo site's origin."""
-    running = Assistant(tmp_path_factory.mktemp("assistant"), cors_origins=(WEB_ORIGIN,)).start()
+    running = Assistant(tmp_path_factory.mktemp("assistant"), cors_origins=(WEB_ORIGIN, THIRD_PARTY_ORIGIN)).start()
     yield running
     running.stop()
 

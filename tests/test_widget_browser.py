@@ -157,3 +157,44 @@ def test_cross_origin_requests_only_from_listed_origins(assistant, demo_site):
     other = requests.options(webhook, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
                              timeout=10)
     assert other.headers.get("Access-Control-Allow-Origin") in (None, "")
+
+
+WEBCHAT = Path(__file__).resolve().parent / "webchat" / "rasa-webchat.js"
+WEBCHAT_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>rasa-webchat client</title></head>
+<body><div id="webchat" style="height: 600px"></div><script src="/rasa-webchat.js"></script>
+<script>WebChat.default({selector: "#webchat", initPayload: "/greet", socketUrl: "%s", socketPath: "/socket.io/",
+  embedded: true, title: "Third-party client", params: {storage: "session"}, customData: {language: "en"}}, null);</script>
+</body></html>"""
+
+
+@pytest.fixture
+def third_party_page(tmp_path, assistant):
+    """A page with rasa-webchat, served from loopback like the demo site (Chromium's local network
+    protection blocks pages that were not really served from loopback from calling it)."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    from tests.conftest import THIRD_PARTY_ORIGIN, THIRD_PARTY_PORT
+    if not WEBCHAT.exists():
+        pytest.fail("tests/webchat/rasa-webchat.js is missing: run scripts/fetch-webchat (make test does)")
+    (tmp_path / "index.html").write_text(WEBCHAT_PAGE % assistant.url)
+    (tmp_path / "rasa-webchat.js").write_bytes(WEBCHAT.read_bytes())
+    handler = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *args: None})
+    server = ThreadingHTTPServer(("127.0.0.1", THIRD_PARTY_PORT), partial(handler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield THIRD_PARTY_ORIGIN + "/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_third_party_client_talks_over_socket_io(browser, third_party_page):
+    """rasa-webchat (from npm, fetched by scripts/fetch-webchat) exchanges messages over socket.io."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(third_party_page)
+    page.wait_for_selector("text=Medway SEND assistant", timeout=30000)
+    page.fill(".rw-new-message", "what is mediation")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=mediation adviser", timeout=30000)
+    context.close()
