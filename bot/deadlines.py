@@ -95,14 +95,25 @@ def _format(day: date) -> str:
     return f"{day:%A %-d %B %Y}"
 
 
-def assessment_reply(text: str, today: date) -> str:
+ASK_REQUEST_DATE = ("Tell me the date the council received your request for an EHC needs assessment, for example "
+                    "\"I sent the request on 3 March 2026\", and I will work out the dates.")
+ASK_LETTER_DATE = ("Tell me the date on the decision letter (or on your mediation certificate), for example "
+                   "\"the letter is dated 10 June 2026\", and I will work out the appeal deadline.")
+
+
+def _date_or_reply(text: str, today: date, ask: str) -> tuple[Optional[date], str]:
+    """The date in the message, or else the reply to send instead: a question, or why the date won't do."""
     try:
-        received = find_date(text, today)
+        given = find_date(text, today)
     except DateProblem as problem:
-        return str(problem)
+        return None, str(problem)
+    return (given, "") if given else (None, ask)
+
+
+def assessment_reply(text: str, today: date) -> str:
+    received, reply = _date_or_reply(text, today, ASK_REQUEST_DATE)
     if received is None:
-        return ("Tell me the date the council received your request for an EHC needs assessment, for example "
-                "\"I sent the request on 3 March 2026\", and I will work out the dates.")
+        return reply
     lines = [f"If the council received your request on {_format(received)}:"]
     for deadline in assessment_deadlines(received):
         passed = " (this date has passed)" if deadline.due < today else ""
@@ -111,23 +122,19 @@ def assessment_reply(text: str, today: date) -> str:
 
 
 def appeal_reply(text: str, today: date, certificate: bool = False) -> str:
-    try:
-        given = find_date(text, today)
-    except DateProblem as problem:
-        return str(problem)
+    given, reply = _date_or_reply(text, today, ASK_LETTER_DATE)
     if given is None:
-        return ("Tell me the date on the decision letter (or on your mediation certificate), for example "
-                "\"the letter is dated 10 June 2026\", and I will work out the appeal deadline.")
+        return reply
     if certificate:
         due = given + relativedelta(months=1)
         lines = [f"With a mediation certificate dated {_format(given)}, you can appeal until at least {_format(due)}.",
                  "If 2 months from the date on the decision letter is later, you have until then instead."]
     else:
-        deadline = appeal_deadline(given)
+        due = appeal_deadline(given).due
         lines = [f"With a decision letter dated {_format(given)}, the appeal must reach the SEND Tribunal by "
-                 f"{_format(deadline.due)}.",
+                 f"{_format(due)}.",
                  "If you get a mediation certificate, you have until 1 month after its date if that is later."]
-    if (given + relativedelta(months=2 if not certificate else 1)) < today:
+    if due < today:
         lines.append("That date may have passed: the Tribunal can accept late appeals in special circumstances, "
                      "so get advice from Medway SENDIASS or IPSEA quickly.")
     lines.append("Deadlines are extended over Christmas and August. You need a mediation certificate first unless "

@@ -81,7 +81,7 @@
     // The full notice until the first question; then a one-line reminder, leaving room on small screens.
     var asked = state.messages.some(function (m) { return m.from === "user"; });
     privacyText.textContent = asked ? "Automated assistant: please don't share personal details. "
-      : "This is an automated assistant. Please do not share personal details such as names, addresses or dates of birth. We keep the conversation for up to 90 days to improve the service. ";
+      : "This is an automated assistant. Please do not share personal details such as names, addresses or dates of birth. The conversation is stored to improve the service. ";
   }
   var log = el("div", { className: "msc-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
                        "aria-label": "Conversation" });
