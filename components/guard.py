@@ -20,7 +20,7 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import input_checks, safety
+from bot import input_checks, redaction, safety
 
 SAFEGUARDING_INTENT = "safeguarding"
 GUARD_KEY = "safety_guard"
@@ -34,6 +34,7 @@ class SafetyGuard(GraphComponent):
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SafetyGuard":
         safety.load()  # fail at start-up, not on a parent's message, if the rules file is broken
+        redaction.install_log_filter()  # the Rasa server's logs never keep what parents typed verbatim
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
