@@ -75,11 +75,10 @@ def cmd_content(args: argparse.Namespace) -> int:
     if not any(p.severity == "error" for p in problems):
         library = content.load()
         problems += content.clashes_with_training_data(library)
-        for path in content.stale_training_files(library):
-            problems.append(Problem(path, 1, "generated from content/faq but out of date",
-                                    "run `make content` (or `python -m bot content build`) and commit the result"))
-    if not problems or not any(p.severity == "error" for p in problems):
-        print(f"{len(content.load().entries)} FAQ entries in {content.faq_dir()}")
+        problems += [Problem(path, 1, "generated from content/faq but out of date",
+                             "run `make content` (or `python -m bot content build`) and commit the result")
+                     for path in content.stale_training_files(library)]
+        print(f"{len(library.entries)} FAQ entries in {content.faq_dir()}")
     return _report(problems, "content/faq")
 
 

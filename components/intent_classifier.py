@@ -68,6 +68,3 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c} for n, c in ranking],
                         add_to_output=True)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

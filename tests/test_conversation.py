@@ -124,6 +124,13 @@ def test_everyday_send_messages_do_not_set_off_the_emergency_reply(chat, text):
     assert "999" not in reply and "at risk" not in reply, reply
 
 
+def test_a_vague_question_gets_guesses_to_choose_from(chat):
+    messages = chat.send("my sons plan")
+    assert "Did you mean" in messages[0]["text"]
+    assert any(b["payload"].startswith("/faq_") for b in messages[0]["buttons"])
+    assert any(b["payload"] == "/human_handoff" for b in messages[0]["buttons"])
+
+
 def test_the_model_alone_recognises_most_safeguarding_messages(assistant):
     """The model is not only leaning on the keyword backstop: without it, it still gets these."""
     by_model = [t for t in SAFEGUARDING

@@ -19,7 +19,7 @@ def test_a_fair_guess_is_offered_first_in_plain_words():
 
 
 def test_no_guess_when_confidence_is_low_or_intent_has_no_label():
-    reply = fallback.reply(None, [{"name": "faq_ehcp_overview", "confidence": 0.1},
+    reply = fallback.reply(None, [{"name": "faq_ehcp_overview", "confidence": 0.05},
                                   {"name": "out_of_scope", "confidence": 0.9}], LABELS)
     assert "Did you mean" not in reply.text
     assert payloads(reply) == [payload for _, payload in fallback.MENU]
@@ -36,3 +36,25 @@ def test_each_input_problem_is_explained():
 def test_shipped_labels_are_short_enough_for_buttons():
     labels = fallback.labels()
     assert labels and all(len(label) <= 40 for label in labels.values())
+
+
+def test_several_fair_guesses_are_offered_best_first():
+    names = {"faq_ceasing_plan": "Ending (ceasing) a plan", "faq_annual_review": "Annual reviews",
+             "faq_mediation": "Mediation", "human_handoff": "Talk to a person"}
+    reply = fallback.reply(None, [{"name": "nlu_fallback", "confidence": 0.2},
+                                  {"name": "faq_ceasing_plan", "confidence": 0.19},
+                                  {"name": "safeguarding", "confidence": 0.14},
+                                  {"name": "faq_annual_review", "confidence": 0.13},
+                                  {"name": "faq_mediation", "confidence": 0.05}], names)
+    assert "Did you mean one of these?" in reply.text
+    assert payloads(reply)[:2] == ["/faq_ceasing_plan", "/faq_annual_review"]
+    assert "/faq_mediation" not in payloads(reply) and "/safeguarding" not in payloads(reply)
+
+
+def test_guess_floor_stays_below_the_fallback_threshold():
+    """A fallback's best guess is always under the threshold; a floor above it would offer none."""
+    import yaml
+    from bot.paths import PROJECT_ROOT
+    pipeline = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())["pipeline"]
+    threshold = next(c["threshold"] for c in pipeline if c["name"] == "FallbackClassifier")
+    assert fallback.SUGGEST_MIN_CONFIDENCE < threshold
