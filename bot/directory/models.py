@@ -1,0 +1,200 @@
+"""The service directory's tables, shaped on Open Referral UK 3.0 (the UK profile of HSDS 3.0).
+
+Table and column names are the standard's, so a council's feed maps straight across. Three kinds
+of column are ours, not the standard's: `source` (which import a record came from), `is_sample`
+(made-up sample data, always shown as such), `content_hash` and `raw` on service (the cleaned
+record's fingerprint, so a re-import that changes nothing writes nothing, and the record as it
+arrived, kept for checking what the cleaning did). `service_index` is derived from the rest after
+every import: one row a service with the fields search filters on and the text it ranks by.
+"""
+from __future__ import annotations
+
+
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer,
+                        MetaData, Numeric, String, Table, Text)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+ID = String(250)
+
+organization = Table(
+    "organization", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+    Column("email", Text),
+    Column("website", Text),
+    Column("uri", Text),
+    Column("source", String(100), nullable=False),
+    Column("is_sample", Boolean, nullable=False, default=False),
+)
+
+service = Table(
+    "service", metadata,
+    Column("id", ID, primary_key=True),
+    Column("organization_id", ID, ForeignKey("organization.id"), index=True),
+    Column("name", Text, nullable=False),
+    Column("alternate_name", Text),
+    Column("description", Text),
+    Column("url", Text),
+    Column("email", Text),
+    Column("status", String(20), nullable=False),
+    Column("fees", Text),
+    Column("application_process", Text),
+    Column("accreditations", Text),
+    Column("alert", Text),
+    Column("minimum_age", Integer),
+    Column("maximum_age", Integer),
+    Column("assured_date", Date),
+    Column("assurer_email", Text),
+    Column("last_modified", DateTime),
+    Column("source", String(100), nullable=False, index=True),
+    Column("is_sample", Boolean, nullable=False, default=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("raw", Text),
+)
+
+location = Table(
+    "location", metadata,
+    Column("id", ID, primary_key=True),
+    Column("location_type", String(20), nullable=False, default="physical"),
+    Column("name", Text),
+    Column("description", Text),
+    Column("latitude", Float),
+    Column("longitude", Float),
+)
+
+service_at_location = Table(
+    "service_at_location", metadata,
+    Column("id", ID, primary_key=True),
+    Column("service_id", ID, ForeignKey("service.id"), nullable=False, index=True),
+    Column("location_id", ID, ForeignKey("location.id"), nullable=False, index=True),
+)
+
+address = Table(
+    "address", metadata,
+    Column("id", ID, primary_key=True),
+    Column("location_id", ID, ForeignKey("location.id"), nullable=False, index=True),
+    Column("attention", Text),
+    Column("address_1", Text),
+    Column("address_2", Text),
+    Column("city", Text),
+    Column("region", Text),
+    Column("state_province", Text),
+    Column("postal_code", String(20)),
+    Column("country", String(2)),
+    Column("address_type", String(20)),
+)
+
+contact = Table(
+    "contact", metadata,
+    Column("id", ID, primary_key=True),
+    Column("service_id", ID, ForeignKey("service.id"), index=True),
+    Column("name", Text),
+    Column("title", Text),
+    Column("department", Text),
+    Column("email", Text),
+)
+
+phone = Table(
+    "phone", metadata,
+    Column("id", ID, primary_key=True),
+    Column("service_id", ID, ForeignKey("service.id"), index=True),
+    Column("contact_id", ID, ForeignKey("contact.id")),
+    Column("number", String(50), nullable=False),
+    Column("type", String(20)),
+    Column("description", Text),
+)
+
+schedule = Table(
+    "schedule", metadata,
+    Column("id", ID, primary_key=True),
+    Column("service_id", ID, ForeignKey("service.id"), index=True),
+    Column("description", Text),
+    Column("freq", String(10)),
+    Column("byday", String(50)),
+    Column("opens_at", String(8)),
+    Column("closes_at", String(8)),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+)
+
+cost_option = Table(
+    "cost_option", metadata,
+    Column("id", ID, primary_key=True),
+    Column("service_id", ID, ForeignKey("service.id"), nullable=False, index=True),
+    Column("option", Text),
+    Column("amount", Numeric(10, 2)),
+    Column("currency", String(3)),
+    Column("amount_description", Text),
+)
+
+service_area = Table(
+    "service_area", metadata,
+    Column("id", ID, primary_key=True),
+    Column("service_id", ID, ForeignKey("service.id"), index=True),
+    Column("name", Text),
+    Column("description", Text),
+    Column("extent", Text),
+    Column("extent_type", String(20)),
+    Column("uri", Text),
+)
+
+taxonomy = Table(
+    "taxonomy", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+    Column("uri", Text),
+    Column("version", String(20)),
+)
+
+taxonomy_term = Table(
+    "taxonomy_term", metadata,
+    Column("id", ID, primary_key=True),
+    Column("code", String(100)),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+    Column("parent_id", ID),
+    Column("taxonomy", Text),
+    Column("taxonomy_id", ID, ForeignKey("taxonomy.id")),
+    Column("term_uri", Text),
+    Index("ix_taxonomy_term_code", "code"),
+)
+
+attribute = Table(
+    "attribute", metadata,
+    Column("id", ID, primary_key=True),
+    Column("link_id", ID, nullable=False),
+    Column("link_type", String(50)),
+    Column("link_entity", String(50), nullable=False, default="service"),
+    Column("taxonomy_term_id", ID, ForeignKey("taxonomy_term.id"), nullable=False),
+    Column("value", Text),
+    Index("ix_attribute_term_link", "taxonomy_term_id", "link_id"),
+    Index("ix_attribute_link", "link_id"),
+)
+
+service_index = Table(
+    "service_index", metadata,
+    Column("service_id", ID, ForeignKey("service.id"), primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("minimum_age", Integer),
+    Column("maximum_age", Integer),
+    Column("is_free", Boolean, nullable=False),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Index("ix_service_index_position", "latitude", "longitude"),
+)
+
+# Tables a service owns: replaced whole when the service changes.
+SERVICE_CHILDREN = (service_at_location, contact, phone, schedule, cost_option, service_area)
+
+__all__ = ["metadata", "organization", "service", "location", "service_at_location", "address",
+           "contact", "phone", "schedule", "cost_option", "service_area", "taxonomy",
+           "taxonomy_term", "attribute", "service_index", "SERVICE_CHILDREN"]
+

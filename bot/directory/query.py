@@ -1,0 +1,149 @@
+"""Understanding a parent's search in their own words: kind of help, child's age, place, cost.
+
+"is there speech therapy for my 4 year old near Gillingham?" gives need speech_language, age 4,
+place Gillingham. Everything here is plain text rules over the staff-edited vocabulary, so it
+explains itself and needs no retraining.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from bot.directory.vocabulary import Place, Vocabulary, cached
+
+MAX_AGE = 25  # the SEND system covers 0 to 25
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+_NUM = r"(\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_AGE_PATTERNS = [
+    re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:years?|yrs?|yo|y/o)(?:\s*-?\s*old)?\b"),
+    re.compile(r"\b(?:aged?|age of|is|he's|she's|they're|turned|turning)\s+" + _NUM + r"\b"),
+    re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:months?|mths?)(?:\s*-?\s*old)?\b"),
+]
+_BARE_NUMBER = re.compile(r"^\s*" + _NUM + r"\s*\.?\s*$")
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(?:\s*(\d[A-Z]{2}))?\b", re.IGNORECASE)
+_FREE = re.compile(r"\b(free|no cost|no charge|doesn'?t cost|does not cost|without paying)\b")
+_SKIP = re.compile(
+    r"^\s*(skip|pass|any|anything|anywhere|any ?age|all|all ages|none|no|nope|no preference|not sure|unsure|"
+    r"don'?t know|dont know|i don'?t mind|don'?t mind|doesn'?t matter|it doesn'?t matter|whatever|"
+    r"anywhere in medway|all of medway|the whole of medway|any area|any kind|any help|everything|"
+    r"skip (this|that|it)|rather not say|prefer not to say|i'?d rather not say)\s*[.!]*\s*$")
+_WORD = re.compile(r"[a-z0-9]+")
+STOPWORDS = frozenset("""
+a about an and any anything are around as at be can could do does for from get got has have he her
+him his how i i'm in is it its looking me my near nearby need needs of on or our please she some
+something support services service that the their them there they this to us want we what where which
+who with would you your child children son daughter kid kids boy girl year years old yo help find
+around area local locally close closest medway available offer offers thing things someone anyone
+disabled disability disabilities sen send additional special grandson granddaughter grandchild teenager
+teen young person people family families parent parents carer carers group groups kind type sort
+""".split())
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a message says about the search; `problems` explain values that could not be used."""
+
+    needs: tuple[str, ...] = ()
+    age: Optional[int] = None
+    place: Optional[str] = None
+    free_only: bool = False
+    keywords: tuple[str, ...] = ()
+    problems: tuple[str, ...] = field(default=())
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    return re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else _NUMBER_WORDS[token]
+
+
+def parse_age(text: str, bare_number: bool = False) -> tuple[Optional[int], Optional[str], Optional[tuple[int, int]]]:
+    """(age in whole years, problem, span) from a message; a bare number counts only when we asked for an age."""
+    lowered = text.lower()
+    for index, pattern in enumerate(_AGE_PATTERNS):
+        match = pattern.search(lowered)
+        if match:
+            value = _number(match.group(1))
+            if index == 2:
+                value //= 12
+            break
+    else:
+        match = _BARE_NUMBER.match(lowered) if bare_number else None
+        if not match:
+            return None, None, None
+        value = _number(match.group(1))
+    if value > MAX_AGE:
+        return None, "age_out_of_range", match.span()
+    return value, None, match.span()
+
+
+def parse_place(text: str, vocabulary: Vocabulary) -> tuple[Optional[Place], Optional[str], list[tuple[int, int]]]:
+    """(place, problem, spans): a Medway town or postcode; a postcode elsewhere is a problem."""
+    lowered = text.lower()
+    for place in sorted(vocabulary.places, key=lambda p: -max(len(a) for a in p.aliases)):
+        for alias in sorted(place.aliases, key=len, reverse=True):
+            match = _phrase_pattern(alias).search(lowered)
+            if match:
+                return place, None, [match.span()]
+    for match in _POSTCODE.finditer(text):
+        district = match.group(1).upper()
+        if not re.match(r"^[A-Z]{1,2}\d", district) or (not match.group(2) and not re.match(r"^[A-Z]{1,2}\d{1,2}$", district)):
+            continue
+        if district.startswith("ME") and district[2:].isdigit():
+            place = vocabulary.place_for_district(district)
+            if place:
+                return place, None, [match.span()]
+            return None, "outside_medway", [match.span()]
+        if match.group(2) or re.match(r"^(DA|CT|TN|BR|SE|RM|SS)\d", district):
+            return None, "outside_medway", [match.span()]
+    return None, None, []
+
+
+def parse_needs(text: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
+    """Needs named in the message, in the order they appear, with the spans their words took."""
+    lowered = text.lower()
+    found: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
+    for need in vocabulary.needs:
+        for synonym in sorted(need.synonyms, key=len, reverse=True):
+            match = _phrase_pattern(synonym).search(lowered)
+            if match and not any(s <= match.start() < e for s, e in spans):
+                found.append((match.start(), need.code))
+                spans.append(match.span())
+                break
+    codes = tuple(dict.fromkeys(code for _, code in sorted(found)))
+    return codes, spans
+
+
+def is_skip(text: str) -> bool:
+    """The parent chose not to answer the question ("skip", "any", "don't mind", ...)."""
+    return bool(_SKIP.match(text.lower()))
+
+
+def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_is_age: bool = False) -> Understood:
+    vocabulary = vocabulary or cached()
+    lowered = text.lower()
+    problems: list[str] = []
+    needs, _ = parse_needs(text, vocabulary)  # their words stay in keywords: "portage" ranks Portage first
+    spans: list[tuple[int, int]] = []
+    age, age_problem, age_span = parse_age(text, bare_number_is_age)
+    place, place_problem, place_spans = parse_place(text, vocabulary)
+    for problem in (age_problem, place_problem):
+        if problem:
+            problems.append(problem)
+    spans += place_spans + ([age_span] if age_span else [])
+    free = _FREE.search(lowered)
+    if free:
+        spans.append(free.span())
+    remaining = list(lowered)
+    for start, end in spans:
+        remaining[start:end] = " " * (end - start)
+    keywords = tuple(dict.fromkeys(
+        w for w in _WORD.findall("".join(remaining)) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()))
+    return Understood(needs, age, place.name if place else None, bool(free), keywords, tuple(problems))

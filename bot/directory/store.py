@@ -1,0 +1,180 @@
+"""Writing imported services: one transaction, upsert by service id, nothing half-done.
+
+A re-run with the same data writes nothing (each service's fingerprint is compared); services
+from the same source that no longer arrive are marked inactive, never deleted; the search index
+is refreshed for exactly the services that changed.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Optional, Sequence
+
+from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.schema import Table
+
+from bot.directory import index, models as m
+from bot.directory.records import Rejected, ServiceRecord, stable_id
+from bot.directory.vocabulary import Vocabulary, cached
+
+CHUNK = 2000
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Summary:
+    source: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def received(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    def __str__(self) -> str:
+        lines = [f"{self.source}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+                 f"{self.deactivated} deactivated, {len(self.rejected)} rejected ({self.seconds:.1f}s)"]
+        lines += [f"  rejected {r}" for r in self.rejected[:50]]
+        if len(self.rejected) > 50:
+            lines.append(f"  ... and {len(self.rejected) - 50} more")
+        return "\n".join(lines)
+
+
+def _chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def upsert(connection: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert rows, replacing any with the same primary key (SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    keys = [c.name for c in table.primary_key.columns]
+    columns = [c.name for c in table.columns if c.name not in keys]
+    statement = statement.on_conflict_do_update(index_elements=keys,
+                                                set_={c: statement.excluded[c] for c in columns})
+    full = [{c.name: row.get(c.name) for c in table.columns} for row in rows]
+    connection.execute(statement, full)
+
+
+def ensure_taxonomy(connection: Connection, vocabulary: Vocabulary) -> dict[str, str]:
+    """The SEND needs taxonomy and its terms; returns need code -> taxonomy_term id."""
+    taxonomy_id = stable_id("taxonomy", vocabulary.taxonomy)
+    upsert(connection, m.taxonomy, [{"id": taxonomy_id, "name": vocabulary.taxonomy,
+                                     "description": "SEND needs and kinds of help, Medway Local Offer"}])
+    terms = [{"id": stable_id("term", vocabulary.taxonomy, n.code), "code": n.code, "name": n.label,
+              "taxonomy": vocabulary.taxonomy, "taxonomy_id": taxonomy_id} for n in vocabulary.needs]
+    upsert(connection, m.taxonomy_term, terms)
+    return {t["code"]: t["id"] for t in terms}
+
+
+def _attributes(record: ServiceRecord, term_ids: dict[str, str]) -> list[dict]:
+    rows = [{"id": stable_id("attribute", record.id, code), "link_id": record.id, "link_type": "need",
+             "link_entity": "service", "taxonomy_term_id": term_ids[code]} for code in record.needs if code in term_ids]
+    rows += [{"id": stable_id("attribute", record.id, term["id"]), "link_id": record.id, "link_type": "other",
+              "link_entity": "service", "taxonomy_term_id": term["id"]} for term in record.other_terms]
+    return rows
+
+
+def _write(connection: Connection, records: list[ServiceRecord], new_ids: set[str], source: str,
+           sample: bool, term_ids: dict[str, str], vocabulary: Vocabulary) -> None:
+    ids = [r.id for r in records]
+    owned = list(m.SERVICE_CHILDREN)
+    connection.execute(delete(m.attribute).where(m.attribute.c.link_id.in_(ids)))
+    for table in owned:
+        connection.execute(delete(table).where(table.c.service_id.in_(ids)))
+    organizations = {r.organization["id"]: r.organization for r in records if r.organization}
+    upsert(connection, m.organization, [dict(o, source=source, is_sample=sample) for o in organizations.values()])
+    upsert(connection, m.taxonomy_term, list({t["id"]: t for r in records for t in r.other_terms}.values()))
+    locations = {loc["id"]: loc for r in records for loc in r.locations}
+    upsert(connection, m.location, list(locations.values()))
+    if locations:
+        connection.execute(delete(m.address).where(m.address.c.location_id.in_(list(locations))))
+    addresses = list({a["id"]: a for r in records for a in r.addresses}.values())
+    if addresses:
+        connection.execute(insert(m.address), [{c.name: a.get(c.name) for c in m.address.columns} for a in addresses])
+    rows = [dict(r.service, source=source, is_sample=sample, content_hash=r.fingerprint(), raw=r.raw) for r in records]
+    full = [{c.name: row.get(c.name) for c in m.service.columns} for row in rows]
+    fresh = [row for row in full if row["id"] in new_ids]
+    if fresh:
+        connection.execute(insert(m.service), fresh)
+    changed = [dict(row, key=row["id"]) for row in full if row["id"] not in new_ids]
+    if changed:
+        values = {c.name: bindparam(c.name) for c in m.service.columns if c.name != "id"}
+        connection.execute(update(m.service).where(m.service.c.id == bindparam("key")).values(values), changed)
+    for table in owned:
+        table_rows = [row for r in records for row in getattr(r, table.name)]
+        if table_rows:
+            connection.execute(insert(table), [{c.name: row.get(c.name) for c in table.columns} for row in table_rows])
+    attributes = [a for r in records for a in _attributes(r, term_ids)]
+    if attributes:
+        connection.execute(insert(m.attribute), attributes)
+    index.refresh(connection, records, vocabulary)
+
+
+def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejected: Optional[list[Rejected]] = None,
+          sample: bool = False, deactivate_missing: bool = True, progress: Optional[Progress] = None,
+          vocabulary: Optional[Vocabulary] = None) -> Summary:
+    """Store `records` from `source` in one transaction; on any error nothing changes."""
+    started = time.perf_counter()
+    vocabulary = vocabulary or cached()
+    summary = Summary(source, rejected=list(rejected or []))
+    by_id: dict[str, ServiceRecord] = {}
+    for record in records:
+        if record.id in by_id:
+            summary.rejected.append(Rejected(f"service {record.id}", "the same id appears twice in the source; kept the first"))
+            continue
+        by_id[record.id] = record
+    with engine.begin() as connection:
+        term_ids = ensure_taxonomy(connection, vocabulary)
+        existing = {row.id: (row.content_hash, row.status) for row in connection.execute(
+            select(m.service.c.id, m.service.c.content_hash, m.service.c.status).where(m.service.c.source == source))}
+        others = set()
+        if by_id:
+            for chunk in _chunks(list(by_id)):
+                others.update(connection.execute(select(m.service.c.id).where(
+                    m.service.c.id.in_(chunk), m.service.c.source != source)).scalars())
+        for id_ in others:
+            summary.rejected.append(Rejected(f"service {id_}", "this id belongs to another source's service; not imported"))
+            del by_id[id_]
+        todo: list[ServiceRecord] = []
+        for record in by_id.values():
+            before = existing.get(record.id)
+            if before is None:
+                summary.added += 1
+                todo.append(record)
+            elif before[0] != record.fingerprint():
+                summary.updated += 1
+                todo.append(record)
+            else:
+                summary.unchanged += 1
+        new_ids = {r.id for r in todo if r.id not in existing}
+        done = summary.unchanged
+        if progress:
+            progress(done)
+        for chunk in _chunks(todo):
+            _write(connection, list(chunk), new_ids, source, sample, term_ids, vocabulary)
+            if progress:
+                progress(len(chunk))
+        if deactivate_missing:
+            gone = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
+            for chunk in _chunks(gone):
+                connection.execute(update(m.service).where(m.service.c.id.in_(chunk)).values(status="inactive"))
+                index.remove(connection, list(chunk))
+            summary.deactivated = len(gone)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def count_services(engine: Engine, active_only: bool = True) -> int:
+    query = "SELECT COUNT(*) FROM service" + (" WHERE status = 'active'" if active_only else "")
+    with engine.connect() as connection:
+        return int(connection.execute(text(query)).scalar_one())
