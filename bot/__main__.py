@@ -7,6 +7,7 @@ import sys
 from typing import Callable, Optional, Sequence
 
 from bot import content, people, safety, web
+from bot.directory import cli as directory_cli
 from bot.yamlfile import ContentError, Problem
 
 
@@ -115,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("people", help="show or check content/people.yml")
     p.add_argument("--check", action="store_true", help="validate the file")
     p.set_defaults(func=cmd_people)
+
+    directory_cli.add_parser(commands)
     return parser
 
 

@@ -1,0 +1,163 @@
+"""Mapping Open Referral UK service records (3.0, and the older 1.0) to our tables, cleaning as we go."""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional, Union
+
+from bot.directory import clean
+from bot.directory.query import parse_needs
+from bot.directory.records import Rejected, ServiceRecord, stable_id
+from bot.directory.vocabulary import Vocabulary
+
+DETAIL_KEYS = ("service_at_locations", "contacts", "phones", "schedules", "regular_schedules", "cost_options",
+               "service_areas", "attributes", "service_taxonomys", "eligibilitys")
+
+
+def _list(item: dict, *keys: str) -> list[dict]:
+    for key in keys:
+        value = item.get(key)
+        if isinstance(value, list):
+            return [v for v in value if isinstance(v, dict)]
+    return []
+
+
+def _id(value: Any, *fallback: Any) -> str:
+    cleaned = clean.one_line(value, 250)
+    return cleaned or stable_id(*fallback)
+
+
+def has_details(item: dict) -> bool:
+    """Whether a list item already carries the nested arrays (1.0 lists do; 3.0 lists are summaries)."""
+    return any(key in item for key in DETAIL_KEYS)
+
+
+def _ages(item: dict) -> tuple[Optional[int], Optional[int]]:
+    low, high = clean.integer(item.get("minimum_age"), 0, 120), clean.integer(item.get("maximum_age"), 0, 120)
+    for eligibility in _list(item, "eligibilitys", "eligibilities"):
+        low = low if low is not None else clean.integer(eligibility.get("minimum_age"), 0, 120)
+        high = high if high is not None else clean.integer(eligibility.get("maximum_age"), 0, 120)
+    if low is not None and high is not None and low > high:
+        return None, None
+    return low, high
+
+
+def _location(record: ServiceRecord, link: dict, service_id: str, index: int) -> None:
+    location = link.get("location") if isinstance(link.get("location"), dict) else None
+    if location is None:
+        return
+    location_id = _id(location.get("id"), "location", service_id, index)
+    record.locations.append({
+        "id": location_id, "name": clean.one_line(location.get("name")), "description": clean.text(location.get("description")),
+        "location_type": clean.enum(location.get("location_type"), clean.LOCATION_TYPES, clean.LOCATION_ALIASES, "physical"),
+        "latitude": clean.coordinate(location.get("latitude"), -90, 90),
+        "longitude": clean.coordinate(location.get("longitude"), -180, 180)})
+    for n, address in enumerate(_list(location, "addresses", "physical_addresses")):
+        record.addresses.append({
+            "id": _id(address.get("id"), "address", location_id, n), "location_id": location_id,
+            "attention": clean.one_line(address.get("attention")), "address_1": clean.one_line(address.get("address_1")),
+            "address_2": clean.one_line(address.get("address_2")), "city": clean.one_line(address.get("city")),
+            "region": clean.one_line(address.get("region")), "state_province": clean.one_line(address.get("state_province")),
+            "postal_code": clean.postcode(address.get("postal_code")),
+            "country": (clean.one_line(address.get("country"), 2) or "GB").upper()[:2],
+            "address_type": clean.one_line(address.get("address_type"), 20)})
+    record.service_at_location.append({"id": _id(link.get("id"), "sal", service_id, location_id),
+                                       "service_id": service_id, "location_id": location_id})
+
+
+def _phones(record: ServiceRecord, owner: dict, service_id: str, contact_id: Optional[str]) -> None:
+    for n, item in enumerate(_list(owner, "phones")):
+        number = clean.phone(item.get("number"))
+        if number:
+            record.phone.append({"id": _id(item.get("id"), "phone", service_id, contact_id, n), "service_id": service_id,
+                                 "contact_id": contact_id, "number": number, "type": clean.one_line(item.get("type"), 20),
+                                 "description": clean.one_line(item.get("description"))})
+
+
+def _terms(item: dict) -> list[dict]:
+    terms = []
+    for attribute in _list(item, "attributes"):
+        term = attribute.get("taxonomy_term")
+        if isinstance(term, dict):
+            terms.append(term)
+    for link in _list(item, "service_taxonomys"):
+        taxonomy = link.get("taxonomy")
+        if isinstance(taxonomy, dict):
+            terms.append({"id": taxonomy.get("id"), "name": taxonomy.get("name"), "taxonomy": taxonomy.get("vocabulary")})
+    terms += _list(item, "taxonomy_terms")
+    return terms
+
+
+def to_record(item: Any, vocabulary: Vocabulary, where: str) -> Union[ServiceRecord, Rejected]:
+    """One feed record as a service, or why it cannot be one."""
+    if not isinstance(item, dict):
+        return Rejected(where, "not a JSON object")
+    service_id, name = clean.one_line(item.get("id"), 250), clean.one_line(item.get("name"), 300)
+    if not service_id:
+        return Rejected(where, "no id")
+    if not name:
+        return Rejected(f"{where} (id {service_id})", "no name")
+    minimum_age, maximum_age = _ages(item)
+    status = clean.enum(item.get("status"), clean.STATUS, clean.STATUS_ALIASES, "active")
+    service = {
+        "id": service_id, "name": name, "alternate_name": clean.one_line(item.get("alternate_name")),
+        "description": clean.text(item.get("description")), "url": clean.url(item.get("url")),
+        "email": clean.email(item.get("email")), "status": status,
+        "fees": clean.text(item.get("fees") if item.get("fees") is not None else item.get("fees_description"), 1000),
+        "application_process": clean.text(item.get("application_process"), 1000),
+        "accreditations": clean.text(item.get("accreditations"), 1000), "alert": clean.text(item.get("alert"), 1000),
+        "minimum_age": minimum_age, "maximum_age": maximum_age, "assured_date": clean.day(item.get("assured_date")),
+        "assurer_email": clean.email(item.get("assurer_email")), "last_modified": clean.timestamp(item.get("last_modified")),
+        "organization_id": None}
+    record = ServiceRecord(service=service, raw=json.dumps(item, ensure_ascii=False, default=str)[:100_000])
+    organization = item.get("organization")
+    if isinstance(organization, dict) and clean.one_line(organization.get("name")):
+        record.organization = {"id": _id(organization.get("id"), "organization", organization.get("name")),
+                               "name": clean.one_line(organization.get("name")),
+                               "description": clean.text(organization.get("description")),
+                               "email": clean.email(organization.get("email")),
+                               "website": clean.url(organization.get("website") or organization.get("url")),
+                               "uri": clean.url(organization.get("uri"))}
+        service["organization_id"] = record.organization["id"]
+    for n, link in enumerate(_list(item, "service_at_locations")):
+        _location(record, link, service_id, n)
+    for n, contact in enumerate(_list(item, "contacts")):
+        contact_id = _id(contact.get("id"), "contact", service_id, n)
+        record.contact.append({"id": contact_id, "service_id": service_id, "name": clean.one_line(contact.get("name")),
+                               "title": clean.one_line(contact.get("title")), "department": clean.one_line(contact.get("department")),
+                               "email": clean.email(contact.get("email"))})
+        _phones(record, contact, service_id, contact_id)
+    _phones(record, item, service_id, None)
+    for n, entry in enumerate(_list(item, "schedules", "regular_schedules")):
+        record.schedule.append({"id": _id(entry.get("id"), "schedule", service_id, n), "service_id": service_id,
+                                "description": clean.text(entry.get("description"), 1000),
+                                "freq": clean.one_line(entry.get("freq"), 10), "byday": clean.one_line(entry.get("byday"), 50),
+                                "opens_at": clean.one_line(entry.get("opens_at"), 8), "closes_at": clean.one_line(entry.get("closes_at"), 8),
+                                "valid_from": clean.day(entry.get("valid_from")), "valid_to": clean.day(entry.get("valid_to"))})
+    for n, cost in enumerate(_list(item, "cost_options")):
+        record.cost_option.append({"id": _id(cost.get("id"), "cost", service_id, n), "service_id": service_id,
+                                   "option": clean.one_line(cost.get("option")), "amount": clean.decimal(cost.get("amount")),
+                                   "currency": clean.one_line(cost.get("currency"), 3),
+                                   "amount_description": clean.one_line(cost.get("amount_description"))})
+    for n, area in enumerate(_list(item, "service_areas")):
+        record.service_area.append({"id": _id(area.get("id"), "area", service_id, n), "service_id": service_id,
+                                    "name": clean.one_line(area.get("name") or area.get("service_area")),
+                                    "description": clean.text(area.get("description"), 1000),
+                                    "extent": clean.text(area.get("extent"), 10000), "extent_type": clean.one_line(area.get("extent_type"), 20),
+                                    "uri": clean.url(area.get("uri"))})
+    needs: list[str] = []
+    for n, term in enumerate(_terms(item)):
+        term_name = clean.one_line(term.get("name") or term.get("term"))
+        if not term_name:
+            continue
+        need = vocabulary.need_for_label(term_name)
+        if need:
+            needs.append(need.code)
+        else:
+            record.other_terms.append({"id": _id(term.get("id"), "term", term_name), "name": term_name,
+                                       "code": clean.one_line(term.get("code"), 100),
+                                       "description": clean.text(term.get("description"), 1000),
+                                       "taxonomy": clean.one_line(term.get("taxonomy")), "term_uri": clean.url(term.get("term_uri"))})
+    if not needs:  # a feed without SEND terms: read the needs from what the service says it does
+        needs = list(parse_needs(f"{name}. {service['description'] or ''}", vocabulary)[0])
+    record.needs = list(dict.fromkeys(needs))
+    return record
