@@ -35,3 +35,5 @@ def demo_site(assistant):
     yield WEB_ORIGIN
     server.shutdown()
     server.server_close()
+
+from tests.directory_fixtures import empty_directory, postgres, sample_directory  # noqa: E402,F401

@@ -26,6 +26,12 @@ def _id(value: Any, *fallback: Any) -> str:
     return cleaned or stable_id(*fallback)
 
 
+def _owned_id(kind: str, service_id: str, value: Any, index: int) -> str:
+    """An id for a row a service owns. Feeds reuse such ids across services (copied records), so
+    they are made unique per service, the same on every run."""
+    return stable_id(kind, service_id, clean.one_line(value, 250) or index)
+
+
 def has_details(item: dict) -> bool:
     """Whether a list item already carries the nested arrays (1.0 lists do; 3.0 lists are summaries)."""
     return any(key in item for key in DETAIL_KEYS)
@@ -60,7 +66,7 @@ def _location(record: ServiceRecord, link: dict, service_id: str, index: int) ->
             "postal_code": clean.postcode(address.get("postal_code")),
             "country": (clean.one_line(address.get("country"), 2) or "GB").upper()[:2],
             "address_type": clean.one_line(address.get("address_type"), 20)})
-    record.service_at_location.append({"id": _id(link.get("id"), "sal", service_id, location_id),
+    record.service_at_location.append({"id": _owned_id("sal", service_id, link.get("id"), index),
                                        "service_id": service_id, "location_id": location_id})
 
 
@@ -68,7 +74,7 @@ def _phones(record: ServiceRecord, owner: dict, service_id: str, contact_id: Opt
     for n, item in enumerate(_list(owner, "phones")):
         number = clean.phone(item.get("number"))
         if number:
-            record.phone.append({"id": _id(item.get("id"), "phone", service_id, contact_id, n), "service_id": service_id,
+            record.phone.append({"id": _owned_id("phone", service_id, f"{contact_id}/{item.get('id') or n}", n), "service_id": service_id,
                                  "contact_id": contact_id, "number": number, "type": clean.one_line(item.get("type"), 20),
                                  "description": clean.one_line(item.get("description"))})
 
@@ -121,25 +127,25 @@ def to_record(item: Any, vocabulary: Vocabulary, where: str) -> Union[ServiceRec
     for n, link in enumerate(_list(item, "service_at_locations")):
         _location(record, link, service_id, n)
     for n, contact in enumerate(_list(item, "contacts")):
-        contact_id = _id(contact.get("id"), "contact", service_id, n)
+        contact_id = _owned_id("contact", service_id, contact.get("id"), n)
         record.contact.append({"id": contact_id, "service_id": service_id, "name": clean.one_line(contact.get("name")),
                                "title": clean.one_line(contact.get("title")), "department": clean.one_line(contact.get("department")),
                                "email": clean.email(contact.get("email"))})
         _phones(record, contact, service_id, contact_id)
     _phones(record, item, service_id, None)
     for n, entry in enumerate(_list(item, "schedules", "regular_schedules")):
-        record.schedule.append({"id": _id(entry.get("id"), "schedule", service_id, n), "service_id": service_id,
+        record.schedule.append({"id": _owned_id("schedule", service_id, entry.get("id"), n), "service_id": service_id,
                                 "description": clean.text(entry.get("description"), 1000),
                                 "freq": clean.one_line(entry.get("freq"), 10), "byday": clean.one_line(entry.get("byday"), 50),
                                 "opens_at": clean.one_line(entry.get("opens_at"), 8), "closes_at": clean.one_line(entry.get("closes_at"), 8),
                                 "valid_from": clean.day(entry.get("valid_from")), "valid_to": clean.day(entry.get("valid_to"))})
     for n, cost in enumerate(_list(item, "cost_options")):
-        record.cost_option.append({"id": _id(cost.get("id"), "cost", service_id, n), "service_id": service_id,
+        record.cost_option.append({"id": _owned_id("cost", service_id, cost.get("id"), n), "service_id": service_id,
                                    "option": clean.one_line(cost.get("option")), "amount": clean.decimal(cost.get("amount")),
                                    "currency": clean.one_line(cost.get("currency"), 3),
                                    "amount_description": clean.one_line(cost.get("amount_description"))})
     for n, area in enumerate(_list(item, "service_areas")):
-        record.service_area.append({"id": _id(area.get("id"), "area", service_id, n), "service_id": service_id,
+        record.service_area.append({"id": _owned_id("area", service_id, area.get("id"), n), "service_id": service_id,
                                     "name": clean.one_line(area.get("name") or area.get("service_area")),
                                     "description": clean.text(area.get("description"), 1000),
                                     "extent": clean.text(area.get("extent"), 10000), "extent_type": clean.one_line(area.get("extent_type"), 20),

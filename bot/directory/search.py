@@ -126,6 +126,8 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
     best = max((abs(r.rank or 0) for r in rows), default=0) or 1.0
     for row in rows:
         km = place.km_to(row.latitude, row.longitude) if place and row.latitude is not None else None
+        if km is not None and km > RADIUS_KM:  # the SQL box's corners are further than the radius
+            continue
         relevance = sign * float(row.rank or 0) / best if terms else 0.0
         nearness = 1.0 - min(km, RADIUS_KM) / RADIUS_KM if km is not None else (0.3 if place else 0.0)
         found.append(Found(row.service_id, round(0.7 * relevance + 0.3 * nearness, 4), km))

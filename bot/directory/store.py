@@ -96,11 +96,7 @@ def _write(connection: Connection, records: list[ServiceRecord], new_ids: set[st
     upsert(connection, m.taxonomy_term, list({t["id"]: t for r in records for t in r.other_terms}.values()))
     locations = {loc["id"]: loc for r in records for loc in r.locations}
     upsert(connection, m.location, list(locations.values()))
-    if locations:
-        connection.execute(delete(m.address).where(m.address.c.location_id.in_(list(locations))))
-    addresses = list({a["id"]: a for r in records for a in r.addresses}.values())
-    if addresses:
-        connection.execute(insert(m.address), [{c.name: a.get(c.name) for c in m.address.columns} for a in addresses])
+    upsert(connection, m.address, list({a["id"]: a for r in records for a in r.addresses}.values()))
     rows = [dict(r.service, source=source, is_sample=sample, content_hash=r.fingerprint(), raw=r.raw) for r in records]
     full = [{c.name: row.get(c.name) for c in m.service.columns} for row in rows]
     fresh = [row for row in full if row["id"] in new_ids]

@@ -1,0 +1,252 @@
+"""Importing the directory: schema migrations, the staff spreadsheet and Open Referral UK feeds
+served over real HTTP, on SQLite and PostgreSQL."""
+import json
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from bot.directory import db, feed, models as m, search, spreadsheet, store
+from bot.directory.sample import SAMPLE_COUNT, generate
+from tests.directory_fixtures import load_sample
+from tests.oruk_server import Feed, oruk_file, unique_services
+
+HEADER = generate(0)
+
+
+def services(engine):
+    with engine.connect() as connection:
+        return {r.id: r._asdict() for r in connection.execute(select(m.service))}
+
+
+def csv_file(tmp_path, body, name="services.csv"):
+    path = tmp_path / name
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def fast_client(url):
+    return feed.Client(url, sleep=lambda seconds: None, timeout=(2, 5))
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+def test_migrations_reach_head_and_go_back(empty_directory):
+    assert db.schema_version(empty_directory) == "0001"
+    db.migrate(empty_directory)  # a second run changes nothing
+    db.downgrade(empty_directory, "base")
+    assert db.schema_version(empty_directory) is None
+    db.migrate(empty_directory)
+    assert load_sample(empty_directory).added == SAMPLE_COUNT
+
+
+# --- the spreadsheet ----------------------------------------------------------------------------
+
+def test_sample_loads_marked_as_sample_and_rerun_changes_nothing(empty_directory):
+    first = load_sample(empty_directory)
+    assert (first.added, first.rejected) == (SAMPLE_COUNT, [])
+    second = load_sample(empty_directory)
+    assert (second.added, second.updated, second.unchanged, second.deactivated) == (0, 0, SAMPLE_COUNT, 0)
+    rows = services(empty_directory).values()
+    assert all(r["is_sample"] for r in rows)
+    assert {"Chatham", "Gillingham", "Rochester", "Strood", "Rainham", "Hoo Peninsula", "Walderslade",
+            "Lordswood"} <= {r["name"].split(" ")[0] if not r["name"].startswith("Hoo") else "Hoo Peninsula" for r in rows}
+
+
+def test_sample_has_no_real_looking_contact_details(empty_directory):
+    load_sample(empty_directory)
+    with empty_directory.connect() as connection:
+        numbers = connection.execute(select(m.phone.c.number)).scalars().all()
+    assert numbers and all(n.startswith("01632 960") for n in numbers)
+    assert all(r["email"].endswith("@example.org") for r in services(empty_directory).values())
+
+
+def test_changed_row_updates_and_missing_row_is_deactivated_not_deleted(empty_directory, tmp_path):
+    rows = generate(3).splitlines()[1:]
+    path = csv_file(tmp_path, "\n".join(rows) + "\n")
+    records, rejected = spreadsheet.read(path)
+    assert store.apply(empty_directory, records, "staff", rejected).added == 3
+    rows[0] = rows[0].replace("A friendly monthly group", "A friendly fortnightly group")
+    path = csv_file(tmp_path, "\n".join(rows[:2]) + "\n")
+    records, rejected = spreadsheet.read(path)
+    summary = store.apply(empty_directory, records, "staff", rejected)
+    assert (summary.added, summary.updated, summary.unchanged, summary.deactivated) == (0, 1, 1, 1)
+    stored = services(empty_directory)
+    assert len(stored) == 3 and stored["sample-000003"]["status"] == "inactive"
+    assert "fortnightly" in stored["sample-000001"]["description"]
+    found = search.find(empty_directory, search.Query(keywords=("outreach",)))
+    assert "sample-000003" not in {f.service_id for f in found.found} or stored["sample-000003"]["name"].find("Outreach") < 0
+
+
+def test_bad_rows_are_reported_with_row_and_column(tmp_path):
+    good = generate(1).splitlines()[1]
+    bad_age = good.replace("sample-000001", "r2").replace(",0,25,", ",0,300,")
+    bad_need = good.replace("sample-000001", "r3").replace("autism; parent_groups", "astrology")
+    bad_email = good.replace("sample-000001", "r4").replace("sample-1@example.org", "not-an-email")
+    no_name = good.replace("sample-000001", "r5").replace("Chatham Autism Parent Support Group", "")
+    path = csv_file(tmp_path, "\n".join([good, bad_age, bad_need, bad_email, no_name, ",,,,"]) + "\n")
+    records, rejected = spreadsheet.read(path)
+    assert [r.id for r in records] == ["sample-000001"]
+    text = [str(r) for r in rejected]
+    assert any("row 3, column 'maximum_age'" in t and "300" in t for t in text), text
+    assert any("row 4, column 'needs'" in t and "astrology" in t for t in text), text
+    assert any("row 5, column 'email'" in t for t in text), text
+    assert any("row 6, column 'name'" in t for t in text), text
+    assert len(rejected) == 4
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"\x00\x01\x02PK\x03\x04binary", "not a CSV text file"),
+    (b"", "empty"),
+    (b"title,summary\nx,y\n", "missing column(s) id, name"),
+])
+def test_unreadable_spreadsheets_are_refused_whole(tmp_path, content, message):
+    path = tmp_path / "upload.csv"
+    path.write_bytes(content)
+    with pytest.raises(spreadsheet.SpreadsheetError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        spreadsheet.read(path)
+
+
+def test_windows_encoded_spreadsheet_is_read(tmp_path):
+    body = generate(1).replace("Free", "£0 – free").encode("cp1252")
+    path = tmp_path / "excel.csv"
+    path.write_bytes(body)
+    records, rejected = spreadsheet.read(path)
+    assert not rejected and records[0].service["fees"] == "£0 – free"
+
+
+def test_failed_import_leaves_the_previous_directory_intact(empty_directory, tmp_path):
+    load_sample(empty_directory)
+    before = services(empty_directory)
+    records, _ = spreadsheet.read(csv_file(tmp_path, generate(5).split("\n", 1)[1]))
+    records[3].service["name"] = None  # the database refuses it, half-way through
+    with pytest.raises(Exception):
+        store.apply(empty_directory, records, "sample", sample=True)
+    assert services(empty_directory) == before
+
+
+def test_cli_imports_a_spreadsheet_and_searches_it(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    path = csv_file(tmp_path, generate(40).split("\n", 1)[1])
+    run = lambda *args: subprocess.run([sys.executable, "-m", "bot", "directory", *args, "--database", url],
+                                       capture_output=True, text=True, timeout=120)
+    imported = run("import", "--csv", str(path), "--progress")
+    assert imported.returncode == 0, imported.stderr
+    assert "40 added" in imported.stdout and "40 active services" in imported.stdout
+    found = run("search", "portage", "near", "Strood")
+    assert found.returncode == 0 and "Portage Home Visiting" in found.stdout
+    missing = run("import", "--csv", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 1 and "Nothing imported" in missing.stderr
+
+
+# --- Open Referral UK feeds over HTTP -----------------------------------------------------------
+
+def test_v3_mock_feed_as_published_duplicates_reported(empty_directory):
+    listing, full = oruk_file("service_list.json"), oruk_file("service_full.json")
+    with Feed([full]) as server:
+        server.raw_pages = lambda number: json.dumps(listing).encode()
+        records, rejected = feed.fetch(server.url, client=fast_client(server.url))
+    summary = store.apply(empty_directory, records, "oruk-mock", rejected)
+    assert summary.added == 1
+    assert len(summary.rejected) == len(listing["contents"]) - 1
+    assert all("same id appears twice" in r.reason for r in summary.rejected)
+    stored = services(empty_directory)[full["id"]]
+    assert stored["name"] == "Community Counselling" and stored["minimum_age"] == 12
+    assert json.loads(stored["raw"])["id"] == full["id"], "the raw record is kept"
+    with empty_directory.connect() as connection:
+        location = connection.execute(select(m.location)).one()
+        terms = connection.execute(select(m.taxonomy_term.c.name)).scalars().all()
+    assert location.latitude is None, "the mock's latitude of 100 is impossible and dropped"
+    assert "name" in terms
+
+
+def test_v3_paged_feed_upserts_and_deactivates(empty_directory):
+    items = unique_services(60)
+    items[0]["description"] = "<p>Fees: Â£5 per session.</p><p>Weâ€™re <b>friendly</b> &amp; local</p>"
+    items[1]["status"] = "Active"
+    items[2]["email"] = ""
+    items[3]["service_at_locations"][0]["location"]["location_type"] = "Venue"
+    with Feed(items, per_page=25) as server:
+        records, rejected = feed.fetch(server.url, client=fast_client(server.url))
+        pages = [p for p in server.requests if p.startswith("/services?")]
+    assert len(pages) == 3 and not rejected
+    summary = store.apply(empty_directory, records, "council-feed", rejected)
+    assert summary.added == 60
+    stored = services(empty_directory)
+    assert stored[items[0]["id"]]["description"] == "Fees: £5 per session.\nWe’re friendly & local"
+    assert stored[items[1]["id"]]["status"] == "active"
+    assert stored[items[2]["id"]]["email"] is None
+    with Feed(items[:50]) as server:
+        records, rejected = feed.fetch(server.url, client=fast_client(server.url))
+    again = store.apply(empty_directory, records, "council-feed", rejected)
+    assert (again.added, again.updated, again.unchanged, again.deactivated) == (0, 0, 50, 10)
+    assert sum(s["status"] == "inactive" for s in services(empty_directory).values()) == 10
+
+
+def test_v1_feed_with_nested_records(empty_directory):
+    items = []
+    for number, service in enumerate(unique_services(7)):
+        v1 = {k: service[k] for k in ("id", "name", "description", "url", "email", "status", "fees")}
+        v1["eligibilitys"] = [{"id": f"e{number}", "minimum_age": 5, "maximum_age": 18}]
+        v1["service_at_locations"] = [{"id": f"sal{number}", "location": {
+            "id": f"loc{number}", "name": "Sample hall", "latitude": "51.389", "longitude": "0.549",
+            "physical_addresses": [{"id": f"a{number}", "address_1": "", "city": "Gillingham", "postal_code": "me7 1aa"}]}}]
+        v1["service_taxonomys"] = [{"id": f"t{number}", "taxonomy": {"id": "tx-autism", "name": "Autism", "vocabulary": "esd"}}]
+        v1["contacts"] = [{"id": f"c{number}", "name": "Reception", "phones": [{"id": f"p{number}", "number": "01632 960001"}]}]
+        items.append(v1)
+    with Feed(items, version="1.0", per_page=3) as server:
+        records, rejected = feed.fetch(server.url, client=fast_client(server.url))
+        assert not any(p.startswith("/services/") for p in server.requests), "1.0 lists hold full records"
+    summary = store.apply(empty_directory, records, "v1-feed", rejected)
+    assert summary.added == 7 and not summary.rejected
+    found = search.find(empty_directory, search.Query(needs=("autism",), age=7, place="Gillingham"))
+    assert found.total == 7 and found.relaxed is None
+
+
+def test_retries_rate_limits_and_server_errors(empty_directory):
+    items = unique_services(5)
+    with Feed(items) as server:
+        server.broken = lambda path, count: (429, b"slow down") if count <= 2 else (503, b"") if count == 4 else None
+        records, rejected = feed.fetch(server.url, client=fast_client(server.url))
+    assert len(records) == 5 and not rejected
+
+
+def test_a_feed_that_keeps_failing_changes_nothing(empty_directory):
+    load_sample(empty_directory)
+    before = services(empty_directory)
+    with Feed(unique_services(60)) as server:
+        server.broken = lambda path, count: (500, b"oops") if "page=2" in path else None
+        with pytest.raises(feed.FeedError, match="HTTP 500 after 5 tries"):
+            feed.fetch(server.url, client=fast_client(server.url))
+    assert services(empty_directory) == before
+
+
+@pytest.mark.parametrize("body,message", [
+    (b"<html>Service unavailable</html>", "not JSON"),
+    (b'{"items": []}', "no 'contents'"),
+    (b"[1, 2, 3]", "must be a JSON object"),
+])
+def test_broken_pages_give_a_clear_error(body, message):
+    with Feed([]) as server:
+        server.raw_pages = lambda number: body
+        with pytest.raises(feed.FeedError, match=message):
+            feed.fetch(server.url, client=fast_client(server.url))
+
+
+def test_a_missing_detail_record_is_rejected_with_its_reason():
+    items = unique_services(3)
+    with Feed(items) as server:
+        server.broken = lambda path, count: (404, b"{}") if path.endswith("-1") else None
+        records, rejected = feed.fetch(server.url, client=fast_client(server.url))
+    assert len(records) == 2 and len(rejected) == 1 and "HTTP 404" in rejected[0].reason
+
+
+def test_strict_json_off_for_control_characters():
+    items = unique_services(1)
+    with Feed(items) as server:
+        listing = json.dumps(v3 := {"total_pages": 1, "page_number": 1, "last_page": True,
+                                    "contents": [dict(items[0], description="line\tone")]})
+        server.raw_pages = lambda number: listing.replace("\\t", "\t").encode()
+        records, rejected = feed.fetch(server.url, client=fast_client(server.url))
+    assert v3 and len(records) == 1
