@@ -59,10 +59,12 @@ train: $(MODEL)
 
 run: $(MODEL) $(WIDGET)
 	@mkdir -p var
+	$(PY) -m bot directory load-sample
 	scripts/run
 
 check: $(STAMP)
 	$(PY) -m bot content check
+	$(PY) -m bot directory check
 	$(PY) -m bot safety --check
 	$(PY) -m bot people --check
 

@@ -3,6 +3,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.directory import end_search
 from bot import people
 
 class ActionTalkToPerson(Action):
@@ -17,4 +18,4 @@ class ActionTalkToPerson(Action):
             text=people.handoff_message(),
             buttons=[{"title": "Other topics", "payload": "/help"}],
         )
-        return []
+        return end_search(tracker)

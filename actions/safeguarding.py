@@ -3,6 +3,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.directory import end_search
 from bot import safety
 
 
@@ -19,4 +20,4 @@ class ActionSafeguarding(Action):
             buttons=[{"title": "Talk to a person", "payload": "/human_handoff"},
                      {"title": "Other topics", "payload": "/help"}],
         )
-        return []
+        return end_search(tracker)

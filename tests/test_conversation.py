@@ -84,7 +84,7 @@ def test_forum_question_describes_the_forum(chat):
 def test_menu_buttons_lead_somewhere_useful(chat):
     overview = chat.say("/faq_ehcp_overview")
     assert "6 weeks" in overview and "20 weeks" in overview
-    assert "Local Offer" in chat.say("/find_service")
+    assert "What kind of help" in chat.say("/find_service")
     assert "Medway Parents and Carers Forum" in chat.say("/faq_forum_about")
     assert "SENDIASS" in chat.say("/human_handoff")
 

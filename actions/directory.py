@@ -1,0 +1,112 @@
+"""The directory search conversation: fill the form from the parent's words, then show results."""
+import asyncio
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.directory import conversation, db
+
+# Messages the search must not swallow as an answer: the form steps aside and their rules run.
+INTERRUPTIONS = {"safeguarding", "restart", "human_handoff", "bot_challenge", "goodbye", "directory_change"}
+
+
+def _latest(tracker: Tracker) -> tuple[str, Optional[str]]:
+    message = tracker.latest_message or {}
+    return message.get("text") or "", (message.get("intent") or {}).get("name")
+
+
+def end_search(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Events that stop a search in progress (after safeguarding or a hand-off, the form must not carry on)."""
+    if not tracker.active_loop_name:
+        return []
+    return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+class ValidateServiceSearchForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_service_search_form"
+
+    def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
+        text, intent = _latest(tracker)
+        requested = tracker.get_slot("requested_slot")
+        if not text or text.startswith("/") or intent in INTERRUPTIONS:
+            return {}
+        values = conversation.read_message(text, requested)
+        return {k: v for k, v in values.items() if k == slot or k not in conversation.SLOTS}
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[Dict[Text, Any]]:
+        """The SDK keeps only required slots; the search words and "free only" ride along too."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        extra = {k: v for k, v in tracker.slots_to_validate().items() if k in ("service_keywords", "service_free")}
+        return events + [SlotSet(k, v) for k, v in extra.items()]
+
+    async def extract_service_need(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("service_need", tracker)
+
+    async def extract_child_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("child_age", tracker)
+
+    async def extract_service_area(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("service_area", tracker)
+
+    def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        problem = conversation.problem_message(value)
+        if problem:
+            dispatcher.utter_message(text=problem)
+            return {slot: None}
+        return {slot: value}
+
+    async def validate_service_need(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[Text, Any]:
+        return self._validate("service_need", value, dispatcher)
+
+    async def validate_child_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        return self._validate("child_age", value, dispatcher)
+
+    async def validate_service_area(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[Text, Any]:
+        return self._validate("service_area", value, dispatcher)
+
+
+class ActionSearchServices(Action):
+    """Searches with the form's answers and shows the next page of results as cards."""
+
+    def name(self) -> Text:
+        return "action_search_services"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        _, intent = _latest(tracker)
+        if intent == "directory_more" and tracker.get_slot("service_need") is None:
+            dispatcher.utter_message(response="utter_ask_service_need")
+            return []
+        page = int(tracker.get_slot("search_page") or 0) if intent == "directory_more" else 0
+        slots = {s: tracker.get_slot(s) for s in (*conversation.SLOTS, "service_keywords", "service_free")}
+        reply = await asyncio.to_thread(conversation.results, db.shared_engine(), slots, page)
+        if reply.payload:
+            dispatcher.utter_message(text=reply.intro)
+            dispatcher.utter_message(text=reply.text)
+            dispatcher.utter_message(json_message=reply.payload)
+            dispatcher.utter_message(text="What would you like to do next?", buttons=reply.buttons)
+        else:
+            dispatcher.utter_message(text=reply.intro, buttons=reply.buttons)
+        return [SlotSet("search_page", float(reply.next_page))]
+
+
+class ActionResetSearch(Action):
+    """Clears the search answers so the form asks again."""
+
+    def name(self) -> Text:
+        return "action_reset_search"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        return [SlotSet(slot, None) for slot in (*conversation.SLOTS, "service_keywords", "service_free", "search_page")]
