@@ -32,6 +32,9 @@ class ValidateServiceSearchForm(FormValidationAction):
     def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
         text, intent = _latest(tracker)
         requested = tracker.get_slot("requested_slot")
+        if requested == slot and conversation.is_skip(text):
+            # A bare "don't mind" is an answer, whatever the classifier made of two short words.
+            return {slot: conversation.ANY}
         if not text or text.startswith("/") or intent in INTERRUPTIONS:
             return {}
         values = conversation.read_message(text, requested)

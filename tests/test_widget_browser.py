@@ -198,3 +198,37 @@ def test_a_third_party_client_talks_over_socket_io(browser, third_party_page):
     page.keyboard.press("Enter")
     page.wait_for_selector("text=mediation adviser", timeout=30000)
     context.close()
+
+
+def test_directory_results_render_as_accessible_cards_on_a_phone(browser, demo_site):
+    from axe_playwright_python.sync_playwright import Axe
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(demo_site + "/")
+    open_with_keyboard(page)
+    ask(page, "is there speech therapy for my 4 year old near Gillingham?")
+    page.wait_for_selector(".msc-card")
+    cards = page.locator(".msc-card")
+    assert 3 <= cards.count() <= 5
+    first = cards.first.inner_text()
+    assert "Gillingham Speech and Language Drop-in" in first
+    assert "Sample data: not a real service" in first and "Ages 0 to 5" in first and "Last updated" in first
+    assert page.locator(".msc-card a[href^='tel:01632960']").count() >= 1
+    site = page.locator(".msc-card a[target=_blank]").first
+    assert site.get_attribute("rel") == "noopener noreferrer"
+    texts = [m.inner_text() for m in bot_messages(page).all()]
+    assert not any(t.count("How to get it:") for t in texts if ".msc-card" not in t and "1. Gillingham" in t), \
+        "the plain-text copy of the cards is not shown twice"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("button", name="Show more").click()
+    page.wait_for_function("document.querySelectorAll('.msc-cards').length >= 2")
+    assert page.locator(".msc-cards").last.get_attribute("start") == "5"
+    serious = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, [(v["id"], v["help"]) for v in serious]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".msc-cards").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "directory-cards-320px.png"))
+    page.reload()
+    page.wait_for_selector(".msc-card")
+    assert page.locator(".msc-cards").count() == 2, "cards come back after a reload"
+    context.close()

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 
 from bot.directory import cards, clean, search
 from bot.directory.query import Understood, is_skip, understand
+
+__all__ = ["is_skip", "read_message", "results", "problem_message", "query_from", "ANY", "SLOTS"]
 from bot.directory.vocabulary import cached
 
 ANY = "any"

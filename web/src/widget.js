@@ -106,6 +106,7 @@
     var item = el("div", { className: "msc-msg msc-" + message.from });
     item.appendChild(el("span", { className: "msc-visually-hidden", text: message.from === "user" ? "You said: " : "Assistant: " }));
     if (message.text) item.appendChild(renderText(message.text));
+    if (message.cards) item.appendChild(renderCards(message.cards, message.firstNumber || 1));
     if (message.buttons && message.buttons.length) {
       var group = el("div", { className: "msc-quick", role: "group", "aria-label": "Suggested replies" });
       message.buttons.forEach(function (button) {
@@ -119,6 +120,40 @@
     log.appendChild(item);
     scrollToEnd();
     if (persist) { state.messages.push(message); save(); updatePrivacy(); }
+  }
+
+  // Directory results: a numbered list of GOV.UK-style summary cards, every field as text.
+  function renderCards(cards, firstNumber) {
+    var list = el("ol", { className: "msc-cards", start: String(firstNumber), "aria-label": "Services found" });
+    cards.forEach(function (card) {
+      var title = el("p", { className: "msc-card-title" }, [el("strong", { text: card.name })]);
+      var tags = el("p", { className: "msc-card-tags" });
+      if (card.free) tags.appendChild(el("span", { className: "msc-tag msc-tag-free", text: "Free" }));
+      if (card.sample) tags.appendChild(el("span", { className: "msc-tag msc-tag-sample", text: "Sample data: not a real service" }));
+      var facts = el("dl", { className: "msc-card-facts" });
+      function fact(label, value) {
+        if (!value) return;
+        facts.appendChild(el("dt", { text: label }));
+        facts.appendChild(el("dd", { text: value }));
+      }
+      fact("Ages", card.ages);
+      fact("Cost", card.cost);
+      fact("Where", card.where);
+      fact("How to get it", card.how_to_access);
+      var contact = el("p", { className: "msc-card-contact" });
+      if (card.phone) contact.appendChild(el("a", { href: "tel:" + card.phone.replace(/[^\d+]/g, ""), text: card.phone }));
+      if (card.email) contact.appendChild(el("a", { href: "mailto:" + card.email, text: card.email }));
+      if (card.url && /^https?:\/\//.test(card.url)) {
+        var site = el("a", { href: card.url, text: "Website", target: "_blank", rel: "noopener noreferrer" });
+        site.appendChild(el("span", { className: "msc-visually-hidden", text: " of " + card.name + " (opens in a new tab)" }));
+        contact.appendChild(site);
+      }
+      var item = el("li", { className: "msc-card" }, [title, tags.childNodes.length ? tags : null,
+        el("p", { text: card.summary }), facts, contact.childNodes.length ? contact : null,
+        card.last_updated ? el("p", { className: "msc-card-updated", text: "Last updated " + card.last_updated }) : null]);
+      list.appendChild(item);
+    });
+    return list;
   }
 
   function scrollToEnd() { log.scrollTop = log.scrollHeight; }
@@ -169,7 +204,18 @@
 
   function showReplies(replies) {
     var last = null;
+    // Cards arrive with a plain-text copy for other channels; the widget shows the cards instead.
+    var cardTexts = replies.filter(function (r) { return r.custom && r.custom.service_cards; })
+                           .map(function (r) { return r.custom.service_cards.text; });
     replies.forEach(function (reply) {
+      if (reply.custom && reply.custom.service_cards) {
+        var found = reply.custom.service_cards;
+        addMessage({ from: "bot", text: "", buttons: [], cards: found.cards || [], firstNumber: found.first_number }, true);
+        return;
+      }
+      // (Rasa splits a text at blank lines, so each card's copy arrives as its own message.)
+      if (reply.text && !(reply.buttons || []).length &&
+          cardTexts.some(function (t) { return t.indexOf(reply.text) >= 0; })) return;
       if (reply.custom && reply.custom.feedback_for && last) {
         last.feedback = true;
         log.lastChild.appendChild(feedbackControl(last));
