@@ -40,7 +40,9 @@ def make_engine(url: Optional[str] = None) -> Engine:
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # psycopg2 sends many rows in one statement this way: imports are several times faster.
+    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                         executemany_mode="values_plus_batch")
 
 
 @lru_cache(maxsize=4)

@@ -166,6 +166,9 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
                 connection.execute(update(m.service).where(m.service.c.id.in_(chunk)).values(status="inactive"))
                 index.remove(connection, list(chunk))
             summary.deactivated = len(gone)
+        if summary.added or summary.updated or summary.deactivated:
+            # Fresh statistics, so the query planner picks the right index for the new data.
+            connection.execute(text("ANALYZE"))
     summary.seconds = time.perf_counter() - started
     return summary
 
