@@ -23,15 +23,21 @@ def postgres() -> Iterator[Postgres]:
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_directory(request, tmp_path) -> Iterator[Engine]:
-    """A freshly migrated, empty directory database of each kind."""
+def _migrated(request, folder) -> Engine:
+    """A new, migrated database of the kind the fixture is parametrized with."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'directory.db'}"
+        url = f"sqlite:///{folder / 'directory.db'}"
     else:
         url = request.getfixturevalue("postgres").create_database(f"t_{uuid.uuid4().hex[:12]}")
     engine = db.make_engine(url)
     db.migrate(engine)
+    return engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_directory(request, tmp_path) -> Iterator[Engine]:
+    """A freshly migrated, empty directory database of each kind."""
+    engine = _migrated(request, tmp_path)
     yield engine
     engine.dispose()
 
@@ -44,12 +50,7 @@ def load_sample(engine: Engine) -> store.Summary:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def sample_directory(request, tmp_path_factory) -> Iterator[Engine]:
     """The sample directory, loaded once per module into each kind of database (read-only tests)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('directory') / 'directory.db'}"
-    else:
-        url = request.getfixturevalue("postgres").create_database(f"s_{uuid.uuid4().hex[:12]}")
-    engine = db.make_engine(url)
-    db.migrate(engine)
+    engine = _migrated(request, tmp_path_factory.mktemp("directory"))
     load_sample(engine)
     yield engine
     engine.dispose()
