@@ -211,8 +211,8 @@ def test_directory_results_render_as_accessible_cards_on_a_phone(browser, demo_s
     cards = page.locator(".msc-card")
     assert 3 <= cards.count() <= 5
     first = cards.first.inner_text()
-    assert "Gillingham Speech and Language Drop-in" in first
-    assert "Sample data: not a real service" in first and "Ages 0 to 5" in first and "Last updated" in first
+    assert "Children's Speech and Language Therapy" in first
+    assert "Sample data: not a real service" in first and "Ages 0 to 18" in first and "Last updated" in first
     assert page.locator(".msc-card a[href^='tel:01632960']").count() >= 1
     site = page.locator(".msc-card a[target=_blank]").first
     assert site.get_attribute("rel") == "noopener noreferrer"

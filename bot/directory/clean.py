@@ -17,6 +17,7 @@ _BLOCK_END = re.compile(r"<\s*(br|/p|/li|/div|/h[1-6])\s*/?>", re.IGNORECASE)
 _SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
 _MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u2018-\u201e\u20ac\u2122\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_NEEDS_WORK = re.compile("[<>&\n\r\u0080-\u00ff\u2018-\u201e\u20ac\u2122]")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d ()-]{7,20}$")
 MISSING = {"", "null", "none", "n/a", "na", "-", "tbc", "unknown", "nil"}
@@ -36,7 +37,11 @@ def text(value: Any, max_length: int = 5000) -> Optional[str]:
     """Plain text: HTML tags and entities out, encoding fixed, spaces folded, paragraphs kept."""
     if value is None or isinstance(value, (dict, list)):
         return None
-    value = fix_encoding(str(value))
+    value = str(value)
+    if not _NEEDS_WORK.search(value):  # most values: plain one-line text, nothing to undo
+        value = _SPACES.sub(" ", value).strip()
+        return None if value.lower() in MISSING else value[:max_length]
+    value = fix_encoding(value)
     value = _SCRIPT.sub(" ", value)
     value = _BLOCK_END.sub("\n", value)
     value = html.unescape(_TAG.sub(" ", value))

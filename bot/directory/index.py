@@ -5,6 +5,7 @@ full-text index) instead of joining ten.
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Iterable, Optional
 
@@ -15,8 +16,48 @@ from bot.directory import models as m
 from bot.directory.records import ServiceRecord
 from bot.directory.vocabulary import Place, Vocabulary
 
+CELL_KM = 1.0
+NO_CELL = -1  # service_need.cell for a service with no place
+_KM_PER_DEGREE = 111.2
+_KM_PER_DEGREE_LONGITUDE = 69.4  # at Medway's latitude (51.4 degrees north)
+
+
+def cell(latitude: float, longitude: float) -> int:
+    """The 1 km grid square a point is in: row * 100000 + column."""
+    row = math.floor(latitude * _KM_PER_DEGREE / CELL_KM)
+    column = math.floor(longitude * _KM_PER_DEGREE_LONGITUDE / CELL_KM)
+    return row * 100000 + column
+
+
+def cells_within(latitude: float, longitude: float, km: float) -> list[int]:
+    """Every grid square that may hold a point within `km` of this one."""
+    reach = math.ceil(km / CELL_KM)
+    centre = cell(latitude, longitude)
+    return [centre + dr * 100000 + dc for dr in range(-reach, reach + 1) for dc in range(-reach, reach + 1)]
+
+
 _FREE = re.compile(r"\b(free|no charge|no cost|funded)\b", re.IGNORECASE)
-_NOT_FREE = re.compile(r"\b(not free|charge[sd]? (?:apply|for)|£\s*[1-9])", re.IGNORECASE)
+_NOTCELL_KM = 1.0
+NO_CELL = -1  # service_need.cell for a service with no place
+_KM_PER_DEGREE = 111.2
+_KM_PER_DEGREE_LONGITUDE = 69.4  # at Medway's latitude (51.4 degrees north)
+
+
+def cell(latitude: float, longitude: float) -> int:
+    """The 1 km grid square a point is in: row * 100000 + column."""
+    row = math.floor(latitude * _KM_PER_DEGREE / CELL_KM)
+    column = math.floor(longitude * _KM_PER_DEGREE_LONGITUDE / CELL_KM)
+    return row * 100000 + column
+
+
+def cells_within(latitude: float, longitude: float, km: float) -> list[int]:
+    """Every grid square that may hold a point within `km` of this one."""
+    reach = math.ceil(km / CELL_KM)
+    centre = cell(latitude, longitude)
+    return [centre + dr * 100000 + dc for dr in range(-reach, reach + 1) for dc in range(-reach, reach + 1)]
+
+
+_FREE = re.compile(r"\b(not free|charge[sd]? (?:apply|for)|£\s*[1-9])", re.IGNORECASE)
 
 
 def is_free(fees: Optional[str], cost_options: Iterable[dict]) -> bool:
@@ -44,15 +85,14 @@ def place_of(record: ServiceRecord, vocabulary: Vocabulary) -> tuple[Optional[fl
 
 
 def document(record: ServiceRecord, vocabulary: Vocabulary, place: Optional[Place]) -> str:
-    """The text a service is found by: names, description, needs with parents' words for them, town."""
+    """The text a service is found by: names, description, need labels, town."""
     service = record.service
     parts = [service.get("name"), service.get("alternate_name"), (record.organization or {}).get("name"),
              service.get("description"), service.get("fees"), service.get("application_process")]
-    for code in record.needs:
+    for code in record.needs:  # labels only: parents' other words for a need reach it through the need filter
         need = vocabulary.need(code)
         if need:
             parts.append(need.label)
-            parts.extend(need.synonyms)
     parts += [t.get("name") for t in record.other_terms]
     parts += [a.get("city") for a in record.addresses] + [a.get("postal_code") for a in record.addresses]
     if place:
@@ -65,6 +105,7 @@ def remove(connection: Connection, service_ids: list[str]) -> None:
         connection.execute(text("DELETE FROM service_fts WHERE rowid IN "
                                 "(SELECT rowid FROM service_index WHERE service_id IN :ids)").bindparams(
             bindparam("ids", expanding=True)), {"ids": service_ids})
+    connection.execute(delete(m.service_need).where(m.service_need.c.service_id.in_(service_ids)))
     connection.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(service_ids)))
 
 
@@ -76,16 +117,22 @@ def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vo
         if record.service.get("status") != "active":
             continue
         latitude, longitude, place = place_of(record, vocabulary)
-        rows.append({"service_id": record.id, "document": document(record, vocabulary, place),
+        rows.append({"service_id": record.id, "name": record.service["name"],
+                     "document": document(record, vocabulary, place), "needs": f" {' '.join(record.needs)} ",
                      "minimum_age": record.service.get("minimum_age"), "maximum_age": record.service.get("maximum_age"),
                      "is_free": is_free(record.service.get("fees"), record.cost_option),
-                     "latitude": latitude, "longitude": longitude})
+                     "latitude": latitude, "longitude": longitude,
+                     "cell": cell(latitude, longitude) if latitude is not None else None})
     if not rows:
         return
     connection.execute(insert(m.service_index), rows)
+    needs = [{"need_code": code, "cell": row["cell"] if row["cell"] is not None else NO_CELL, "service_id": row["service_id"]}
+             for row in rows for code in row["needs"].split()]
+    if needs:
+        connection.execute(insert(m.service_need), needs)
     if connection.dialect.name == "sqlite":
-        connection.execute(text("INSERT INTO service_fts(rowid, service_id, document) "
-                                "SELECT rowid, service_id, document FROM service_index WHERE service_id IN :ids").bindparams(
+        connection.execute(text("INSERT INTO service_fts(rowid, service_id, name, document) "
+                                "SELECT rowid, service_id, name, document FROM service_index WHERE service_id IN :ids").bindparams(
             bindparam("ids", expanding=True)), {"ids": [r["service_id"] for r in rows]})
 
 

@@ -182,19 +182,31 @@ attribute = Table(
 service_index = Table(
     "service_index", metadata,
     Column("service_id", ID, ForeignKey("service.id"), primary_key=True),
+    Column("name", Text, nullable=False),
     Column("document", Text, nullable=False),
+    Column("needs", Text, nullable=False),  # need codes between spaces: " autism short_breaks "
     Column("minimum_age", Integer),
     Column("maximum_age", Integer),
     Column("is_free", Boolean, nullable=False),
     Column("latitude", Float),
     Column("longitude", Float),
-    Index("ix_service_index_position", "latitude", "longitude"),
+    Column("cell", Integer),  # the 1 km grid square, so a search near a place reads only nearby rows
+    Index("ix_service_index_cell", "cell"),
 )
+
+service_need = Table(
+    "service_need", metadata,
+    Column("need_code", String(100), primary_key=True),
+    Column("cell", Integer, primary_key=True),  # -1 for services with no place
+    Column("service_id", ID, ForeignKey("service_index.service_id"), primary_key=True),
+)
+"""Derived too: which active services have each need, by grid square, so a search for a need near a
+place reads only the rows it can use."""
 
 # Tables a service owns: replaced whole when the service changes.
 SERVICE_CHILDREN = (service_at_location, contact, phone, schedule, cost_option, service_area)
 
 __all__ = ["metadata", "organization", "service", "location", "service_at_location", "address",
            "contact", "phone", "schedule", "cost_option", "service_area", "taxonomy",
-           "taxonomy_term", "attribute", "service_index", "SERVICE_CHILDREN"]
+           "taxonomy_term", "attribute", "service_index", "service_need", "SERVICE_CHILDREN"]
 

@@ -39,7 +39,7 @@ something support services service that the their them there they this to us wan
 who with would you your child children son daughter kid kids boy girl year years old yo help find
 around area local locally close closest medway available offer offers thing things someone anyone
 disabled disability disabilities sen send additional special grandson granddaughter grandchild teenager
-teen young person people family families parent parents carer carers group groups kind type sort
+teen young person people parent parents carer carers kind type sort
 """.split())
 
 
@@ -144,6 +144,10 @@ def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_i
     remaining = list(lowered)
     for start, end in spans:
         remaining[start:end] = " " * (end - start)
+    # Words that only name the need again ("autism", "short breaks") add nothing to the need filter;
+    # more specific ones ("portage", "therapy", "SALT") stay to rank services that mention them.
+    label_words = {w for code in needs for w in _WORD.findall(getattr(vocabulary.need(code), "label", "").lower())}
     keywords = tuple(dict.fromkeys(
-        w for w in _WORD.findall("".join(remaining)) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()))
+        w for w in _WORD.findall("".join(remaining))
+        if w not in STOPWORDS and w not in label_words and len(w) > 1 and not w.isdigit()))
     return Understood(needs, age, place.name if place else None, bool(free), keywords, tuple(problems))

@@ -5,7 +5,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 _NAMESPACE = uuid.UUID("6f1c9a52-2d3b-4c8e-9a57-0b9e3c1d2f40")
 
@@ -32,15 +32,18 @@ class ServiceRecord:
     needs: list[str] = field(default_factory=list)
     other_terms: list[dict[str, Any]] = field(default_factory=list)
     raw: str = ""
+    _fingerprint: Optional[str] = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
         return self.service["id"]
 
     def fingerprint(self) -> str:
-        """A hash of everything but `raw`: equal fingerprints mean nothing to write."""
-        payload = {k: v for k, v in self.__dict__.items() if k != "raw"}
-        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+        """A hash of everything but `raw`: equal fingerprints mean nothing to write (worked out once)."""
+        if self._fingerprint is None:
+            payload = {k: v for k, v in self.__dict__.items() if k not in ("raw", "_fingerprint")}
+            self._fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+        return self._fingerprint
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """ORUK 3.0 directory tables and search index
 
-Full-text search: SQLite gets an FTS5 table (service_fts, Porter stemming); PostgreSQL a generated
-tsvector column on service_index with a GIN index.
+Full-text search: SQLite gets an FTS5 table (service_fts: name and document, Porter stemming);
+PostgreSQL generated tsvector columns on service_index with GIN indexes.
 
 Revision ID: 0001
 Revises: 
@@ -193,17 +193,28 @@ def upgrade() -> None:
 
     op.create_table('service_index',
     sa.Column('service_id', sa.String(length=250), nullable=False),
+    sa.Column('name', sa.Text(), nullable=False),
     sa.Column('document', sa.Text(), nullable=False),
+    sa.Column('needs', sa.Text(), nullable=False),
     sa.Column('minimum_age', sa.Integer(), nullable=True),
     sa.Column('maximum_age', sa.Integer(), nullable=True),
     sa.Column('is_free', sa.Boolean(), nullable=False),
     sa.Column('latitude', sa.Float(), nullable=True),
     sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('cell', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['service_id'], ['service.id'], name=op.f('fk_service_index_service_id_service')),
     sa.PrimaryKeyConstraint('service_id', name=op.f('pk_service_index'))
     )
     with op.batch_alter_table('service_index', schema=None) as batch_op:
-        batch_op.create_index('ix_service_index_position', ['latitude', 'longitude'], unique=False)
+        batch_op.create_index('ix_service_index_cell', ['cell'], unique=False)
+
+    op.create_table('service_need',
+    sa.Column('need_code', sa.String(length=100), nullable=False),
+    sa.Column('cell', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.String(length=250), nullable=False),
+    sa.ForeignKeyConstraint(['service_id'], ['service_index.service_id'], name=op.f('fk_service_need_service_id_service_index')),
+    sa.PrimaryKeyConstraint('need_code', 'cell', 'service_id', name=op.f('pk_service_need'))
+    )
 
     op.create_table('phone',
     sa.Column('id', sa.String(length=250), nullable=False),
@@ -222,11 +233,12 @@ def upgrade() -> None:
     # ### end Alembic commands ###
     if op.get_bind().dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE service_fts USING fts5("
-                   "service_id UNINDEXED, document, tokenize='porter unicode61 remove_diacritics 2')")
+                   "service_id UNINDEXED, name, document, tokenize='porter unicode61 remove_diacritics 2')")
     else:
-        op.execute("ALTER TABLE service_index ADD COLUMN document_tsv tsvector "
-                   "GENERATED ALWAYS AS (to_tsvector('english', document)) STORED")
-        op.execute("CREATE INDEX ix_service_index_document_tsv ON service_index USING gin (document_tsv)")
+        for column in ("name", "document"):
+            op.execute(f"ALTER TABLE service_index ADD COLUMN {column}_tsv tsvector "
+                       f"GENERATED ALWAYS AS (to_tsvector('english', {column})) STORED")
+            op.execute(f"CREATE INDEX ix_service_index_{column}_tsv ON service_index USING gin ({column}_tsv)")
 
 
 def downgrade() -> None:
@@ -237,8 +249,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_phone_service_id'))
 
     op.drop_table('phone')
+    op.drop_table('service_need')
     with op.batch_alter_table('service_index', schema=None) as batch_op:
-        batch_op.drop_index('ix_service_index_position')
+        batch_op.drop_index('ix_service_index_cell')
 
     op.drop_table('service_index')
     with op.batch_alter_table('service_at_location', schema=None) as batch_op:
