@@ -147,6 +147,11 @@ def _fetch(connection: Connection, query: Query, text_condition, place, km: Opti
     return connection.execute(select(*columns).select_from(source).where(*conditions).order_by(*order).limit(limit)).all()
 
 
+def _need_count(connection: Connection, code: str) -> int:
+    sn = m.service_need
+    return int(connection.execute(select(func.count()).select_from(sn).where(sn.c.need_code == code)).scalar_one())
+
+
 def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[Found]:
     """Up to CANDIDATES services, best tier first and nearest first within a tier.
 
@@ -154,7 +159,11 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
     each tier and ring is an indexed query that stops at CANDIDATES rows.
     """
     place = vocabulary.place(query.place) if query.place else None
+    if len(query.needs) > 1:  # the rarest need drives the indexed read
+        query = replace(query, needs=tuple(sorted(query.needs, key=lambda code: _need_count(connection, code))))
     terms = _terms(query.keywords)
+    if query.needs and terms and not _fetch(connection, query, None, None, None, 1):
+        return []  # no service anywhere has these needs for this age and cost: no tier can find one
     # With a need asked for, services that have it but never use the words still follow, last.
     tiers = (TIERS + (((None, None),) if query.needs else ())) if terms else ((None, None),)
     found: dict[str, Found] = {}
