@@ -126,7 +126,8 @@ def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vo
     if not rows:
         return
     connection.execute(insert(m.service_index), rows)
-    needs = [{"need_code": code, "cell": row["cell"] if row["cell"] is not None else NO_CELL, "service_id": row["service_id"]}
+    copied = ("service_id", "minimum_age", "maximum_age", "is_free", "latitude", "longitude")
+    needs = [dict({k: row[k] for k in copied}, need_code=code, cell=row["cell"] if row["cell"] is not None else NO_CELL)
              for row in rows for code in row["needs"].split()]
     if needs:
         connection.execute(insert(m.service_need), needs)

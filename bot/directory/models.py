@@ -199,6 +199,13 @@ service_need = Table(
     Column("need_code", String(100), primary_key=True),
     Column("cell", Integer, primary_key=True),  # -1 for services with no place
     Column("service_id", ID, ForeignKey("service_index.service_id"), primary_key=True),
+    # Copies of service_index's filter columns, so a search reads this table's key order alone.
+    Column("minimum_age", Integer),
+    Column("maximum_age", Integer),
+    Column("is_free", Boolean, nullable=False),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    sqlite_with_rowid=False,
 )
 """Derived too: which active services have each need, by grid square, so a search for a need near a
 place reads only the rows it can use."""

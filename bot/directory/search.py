@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import column, func, literal_column, or_, select, table
+from sqlalchemy import column, func, literal, literal_column, or_, select, table
 from sqlalchemy.engine import Connection, Engine
 
 from bot.directory import index, models as m
@@ -93,15 +93,16 @@ TIERS = (("name", "all"), ("name", "any"), ("document", "all"), ("document", "an
 RINGS_KM = (1.5, 3.0, RADIUS_KM)
 
 
-def _filters(query: Query, by_need: bool) -> list:
-    """Conditions on service_index; with `by_need`, the first need is left to service_need."""
+def _filters(query: Query, rows) -> list:
+    """Conditions on `rows` (service_index, or service_need when the first need drives the read)."""
     si = m.service_index
-    conditions = [si.c.needs.like(f"% {code} %") for code in query.needs[1 if by_need else 0:]]
+    extra_needs = query.needs[1:] if rows is m.service_need else query.needs
+    conditions = [si.c.needs.like(f"% {code} %") for code in extra_needs]
     if query.age is not None:
-        conditions.append(or_(si.c.minimum_age.is_(None), si.c.minimum_age <= query.age))
-        conditions.append(or_(si.c.maximum_age.is_(None), si.c.maximum_age >= query.age))
+        conditions.append(or_(rows.c.minimum_age.is_(None), rows.c.minimum_age <= query.age))
+        conditions.append(or_(rows.c.maximum_age.is_(None), rows.c.maximum_age >= query.age))
     if query.free_only:
-        conditions.append(si.c.is_free.is_(True))
+        conditions.append(rows.c.is_free.is_(True))
     return conditions
 
 
@@ -121,29 +122,28 @@ def _fetch(connection: Connection, query: Query, text_condition, place, km: Opti
     """Rows meeting the query: the nearest first within `km` of the place, else in index order.
 
     A text condition drives the query when there is one (its matches are few). Otherwise, with a
-    need, rows come through service_need's (need, grid square) key, so only services with that
-    need in the squares near the place are read."""
+    need, rows are read in service_need's (need, grid square) key order, which carries the filter
+    columns too: only services with that need in the squares near the place are read."""
     si, sn = m.service_index, m.service_need
-    columns = (si.c.service_id, si.c.name, si.c.latitude, si.c.longitude)
     by_need = bool(query.needs) and text_condition is None
-    source = si
-    conditions = _filters(query, by_need) + ([text_condition] if text_condition is not None else [])
+    rows = sn if by_need else si
+    conditions = _filters(query, rows) + ([text_condition] if text_condition is not None else [])
     if by_need:
-        source = sn.join(si, si.c.service_id == sn.c.service_id)
         conditions.append(sn.c.need_code == query.needs[0])
+        source = sn.join(si, si.c.service_id == sn.c.service_id) if len(query.needs) > 1 else sn
+        name = literal("")  # the need-only tier ranks by distance alone
         order = [sn.c.cell, sn.c.service_id]
     else:
-        order = [si.c.service_id]
+        source, name, order = si, si.c.name, [si.c.service_id]
     if place is not None:
         cells = index.cells_within(place.latitude, place.longitude, km)
-        if by_need:
-            conditions.append(sn.c.cell.in_(cells + [index.NO_CELL]))
-        else:
-            conditions.append(or_(si.c.cell.in_(cells), si.c.cell.is_(None)))
+        conditions.append(sn.c.cell.in_(cells + [index.NO_CELL]) if by_need
+                          else or_(si.c.cell.in_(cells), si.c.cell.is_(None)))
         scale = math.cos(math.radians(place.latitude))
-        distance = ((si.c.latitude - place.latitude) * (si.c.latitude - place.latitude)
-                    + (si.c.longitude - place.longitude) * scale * (si.c.longitude - place.longitude) * scale)
-        order = [distance.asc().nulls_last(), si.c.service_id]
+        distance = ((rows.c.latitude - place.latitude) * (rows.c.latitude - place.latitude)
+                    + (rows.c.longitude - place.longitude) * scale * (rows.c.longitude - place.longitude) * scale)
+        order = [distance.asc().nulls_last(), rows.c.service_id]
+    columns = (rows.c.service_id, name.label("name"), rows.c.latitude, rows.c.longitude)
     return connection.execute(select(*columns).select_from(source).where(*conditions).order_by(*order).limit(limit)).all()
 
 

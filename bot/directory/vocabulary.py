@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -60,10 +60,15 @@ class Vocabulary:
     def need_for_label(self, text: str) -> Optional[Need]:
         """A need from its code, its label or one of its synonyms (as staff write them in a spreadsheet)."""
         wanted = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
-        for need in self.needs:
-            if wanted in (need.code.replace("_", " "), need.label.lower()) or wanted in need.synonyms:
-                return need
-        return None
+        return self._by_name.get(wanted)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Need]:
+        names: dict[str, Need] = {}
+        for need in reversed(self.needs):  # the first need wins a shared word
+            names.update({word: need for word in need.synonyms})
+            names.update({need.code.replace("_", " "): need, need.label.lower(): need})
+        return names
 
 
 def default_path() -> Path:

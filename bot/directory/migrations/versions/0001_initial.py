@@ -212,8 +212,14 @@ def upgrade() -> None:
     sa.Column('need_code', sa.String(length=100), nullable=False),
     sa.Column('cell', sa.Integer(), nullable=False),
     sa.Column('service_id', sa.String(length=250), nullable=False),
+    sa.Column('minimum_age', sa.Integer(), nullable=True),
+    sa.Column('maximum_age', sa.Integer(), nullable=True),
+    sa.Column('is_free', sa.Boolean(), nullable=False),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['service_id'], ['service_index.service_id'], name=op.f('fk_service_need_service_id_service_index')),
-    sa.PrimaryKeyConstraint('need_code', 'cell', 'service_id', name=op.f('pk_service_need'))
+    sa.PrimaryKeyConstraint('need_code', 'cell', 'service_id', name=op.f('pk_service_need')),
+    sqlite_with_rowid=False
     )
 
     op.create_table('phone',
