@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Optional
@@ -95,9 +96,15 @@ RINGS_KM = (1.5, 3.0, RADIUS_KM)
 
 def _filters(query: Query, rows) -> list:
     """Conditions on `rows` (service_index, or service_need when the first need drives the read)."""
-    si = m.service_index
-    extra_needs = query.needs[1:] if rows is m.service_need else query.needs
-    conditions = [si.c.needs.like(f"% {code} %") for code in extra_needs]
+    si, sn = m.service_index, m.service_need
+    if rows is sn:  # the other needs: point look-ups in service_need's own key
+        conditions = []
+        for code in query.needs[1:]:
+            other = sn.alias()
+            conditions.append(select(other.c.service_id).where(
+                other.c.need_code == code, other.c.cell == sn.c.cell, other.c.service_id == sn.c.service_id).exists())
+    else:
+        conditions = [si.c.needs.like(f"% {code} %") for code in query.needs]
     if query.age is not None:
         conditions.append(or_(rows.c.minimum_age.is_(None), rows.c.minimum_age <= query.age))
         conditions.append(or_(rows.c.maximum_age.is_(None), rows.c.maximum_age >= query.age))
@@ -130,7 +137,7 @@ def _fetch(connection: Connection, query: Query, text_condition, place, km: Opti
     conditions = _filters(query, rows) + ([text_condition] if text_condition is not None else [])
     if by_need:
         conditions.append(sn.c.need_code == query.needs[0])
-        source = sn.join(si, si.c.service_id == sn.c.service_id) if len(query.needs) > 1 else sn
+        source = sn
         name = literal("")  # the need-only tier ranks by distance alone
         order = [sn.c.cell, sn.c.service_id]
     else:
@@ -145,6 +152,30 @@ def _fetch(connection: Connection, query: Query, text_condition, place, km: Opti
         order = [distance.asc().nulls_last(), rows.c.service_id]
     columns = (rows.c.service_id, name.label("name"), rows.c.latitude, rows.c.longitude)
     return connection.execute(select(*columns).select_from(source).where(*conditions).order_by(*order).limit(limit)).all()
+
+
+_MEET_SECONDS = 300.0
+_meet_cache: dict[tuple, tuple[float, bool]] = {}
+
+
+def _needs_meet(connection: Connection, needs: tuple[str, ...]) -> bool:
+    """Whether any active service has every one of these needs (remembered for five minutes, as
+    the answer changes only with an import)."""
+    key = (str(connection.engine.url), tuple(sorted(needs)))
+    now = time.monotonic()
+    cached_answer = _meet_cache.get(key)
+    if cached_answer and now - cached_answer[0] < _MEET_SECONDS:
+        return cached_answer[1]
+    sn = m.service_need
+    first = sorted(needs, key=lambda code: _need_count(connection, code))
+    conditions = [sn.c.need_code == first[0]]
+    for code in first[1:]:
+        other = sn.alias()
+        conditions.append(select(other.c.service_id).where(
+            other.c.need_code == code, other.c.cell == sn.c.cell, other.c.service_id == sn.c.service_id).exists())
+    answer = connection.execute(select(sn.c.service_id).where(*conditions).limit(1)).first() is not None
+    _meet_cache[key] = (now, answer)
+    return answer
 
 
 def _need_count(connection: Connection, code: str) -> int:
@@ -201,12 +232,14 @@ RELAXATIONS = (
 def search(connection: Connection, query: Query, vocabulary: Optional[Vocabulary] = None) -> Result:
     """The matching active services, best first; relaxes one filter when nothing matches."""
     vocabulary = vocabulary or cached()
-    found = _run(connection, query, vocabulary)
+    # No service anywhere with all these needs: only dropping a need can help, so skip the rest.
+    impossible = len(query.needs) > 1 and not _needs_meet(connection, query.needs)
+    found = [] if impossible else _run(connection, query, vocabulary)
     if found:
         return Result(query, tuple(found))
     for field, relax, words in RELAXATIONS:
         value = getattr(query, field)
-        if not value or (field == "needs" and len(query.needs) < 2):
+        if not value or (field == "needs" and len(query.needs) < 2) or (impossible and field != "needs"):
             continue
         wider = relax(query)
         found = _run(connection, wider, vocabulary)
