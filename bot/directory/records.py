@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -46,8 +45,9 @@ class ServiceRecord:
     def fingerprint(self) -> str:
         """A hash of everything but `raw`: equal fingerprints mean nothing to write (worked out once)."""
         if self._fingerprint is None:
-            payload = {k: v for k, v in self.__dict__.items() if k not in ("raw", "_fingerprint")}
-            self._fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+            # repr is stable here: every record is built field by field in the same order by the same code.
+            payload = [(k, v) for k, v in self.__dict__.items() if k not in ("raw", "_fingerprint")]
+            self._fingerprint = hashlib.sha256(repr(payload).encode()).hexdigest()
         return self._fingerprint
 
 
