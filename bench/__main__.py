@@ -1,4 +1,5 @@
-"""`make bench`: start the assistant, replay a scripted 10-turn conversation 200 times, print latency.
+"""`make bench` (conversation part): start the assistant, replay a scripted 10-turn conversation
+200 times, print latency. The script includes a one-sentence directory search.
 
 Prints p50/p95 latency per message, latency at the first and last turn (the whole tracker is sent
 to the action server on each call, so long conversations can slow down) and messages per second.
@@ -21,7 +22,7 @@ SCRIPT = [
     "hello",
     "what is an ehcp",
     "are you a real person?",
-    "how do I find services for my son",
+    "is there speech therapy for my 4 year old near Gillingham?",
     "when are my bins collected",
     "can I talk to someone",
     "tell me about the parents forum",
