@@ -61,3 +61,19 @@ def test_vocabulary_errors_name_the_file_and_line(tmp_path):
 def test_the_shipped_vocabulary_is_valid():
     loaded = vocabulary.load()
     assert len(loaded.needs) >= 12 and {p.name for p in loaded.places} >= {"Chatham", "Hoo Peninsula", "Lordswood"}
+
+
+@pytest.mark.parametrize("fees,costs,free", [
+    ("Free", [], True),
+    ("Free of charge for Medway families", [], True),
+    ("No cost to families", [], True),
+    ("£5 a session", [], False),
+    ("Free taster, then £5 a session", [], False),
+    ("Not free: charges apply", [], False),
+    (None, [], False),
+    ("", [{"amount": 0}], True),
+    ("Free", [{"amount": 0}, {"amount": 3}], False),
+])
+def test_free_only_when_the_service_says_so(fees, costs, free):
+    from bot.directory.index import is_free
+    assert is_free(fees, costs) is free

@@ -37,27 +37,7 @@ def cells_within(latitude: float, longitude: float, km: float) -> list[int]:
 
 
 _FREE = re.compile(r"\b(free|no charge|no cost|funded)\b", re.IGNORECASE)
-_NOTCELL_KM = 1.0
-NO_CELL = -1  # service_need.cell for a service with no place
-_KM_PER_DEGREE = 111.2
-_KM_PER_DEGREE_LONGITUDE = 69.4  # at Medway's latitude (51.4 degrees north)
-
-
-def cell(latitude: float, longitude: float) -> int:
-    """The 1 km grid square a point is in: row * 100000 + column."""
-    row = math.floor(latitude * _KM_PER_DEGREE / CELL_KM)
-    column = math.floor(longitude * _KM_PER_DEGREE_LONGITUDE / CELL_KM)
-    return row * 100000 + column
-
-
-def cells_within(latitude: float, longitude: float, km: float) -> list[int]:
-    """Every grid square that may hold a point within `km` of this one."""
-    reach = math.ceil(km / CELL_KM)
-    centre = cell(latitude, longitude)
-    return [centre + dr * 100000 + dc for dr in range(-reach, reach + 1) for dc in range(-reach, reach + 1)]
-
-
-_FREE = re.compile(r"\b(not free|charge[sd]? (?:apply|for)|£\s*[1-9])", re.IGNORECASE)
+_NOT_FREE = re.compile(r"\bnot free\b|\bcharges? apply\b|£\s*[1-9]", re.IGNORECASE)
 
 
 def is_free(fees: Optional[str], cost_options: Iterable[dict]) -> bool:
