@@ -6,7 +6,7 @@ import signal
 import sys
 from typing import Callable, Optional, Sequence
 
-from bot import content, people, safety, web
+from bot import content, conversations, people, safety, web
 from bot.directory import cli as directory_cli
 from bot.yamlfile import ContentError, Problem
 
@@ -91,6 +91,20 @@ def cmd_web(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_conversations(args: argparse.Namespace) -> int:
+    url = args.database or conversations.database_url()
+    days = args.days if args.days is not None else conversations.retention_days()
+    try:
+        result = conversations.forget(conversations.connect(url), days, dry_run=args.dry_run)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    verb = "would delete" if args.dry_run else "deleted"
+    print(f"{conversations.describe(url)}: {verb} {result.events} event(s) from before "
+          f"{result.cutoff:%Y-%m-%d %H:%M} UTC ({days} days); {result.conversations} conversation(s) gone entirely.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Medway SEND assistant tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("people", help="show or check content/people.yml")
     p.add_argument("--check", action="store_true", help="validate the file")
     p.set_defaults(func=cmd_people)
+
+    p = commands.add_parser("conversations", help="delete stored conversations older than the retention period")
+    p.add_argument("action", choices=["forget"])
+    p.add_argument("--days", type=int, help=f"keep this many days (default ${conversations.RETENTION_VARIABLE} "
+                                            f"or {conversations.DEFAULT_RETENTION_DAYS})")
+    p.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
+    p.add_argument("--database", help="the tracker store's SQLAlchemy URL (default: from endpoints.yml)")
+    p.set_defaults(func=cmd_conversations)
 
     directory_cli.add_parser(commands)
     return parser

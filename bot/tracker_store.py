@@ -1,0 +1,56 @@
+"""Rasa's SQL tracker store, writing conversations with personal details already redacted.
+
+The model reads each message as typed; only what is written to the database passes through
+`bot.redaction`: what parents typed, slot values and the assistant's replies. A message's
+personal details therefore live only in memory for the turn that handles it (which is how the
+volunteer queue receives a contact email that the parent agreed to give), never on disk.
+
+Configured in endpoints.yml as `type: bot.tracker_store.RedactingSQLTrackerStore`, with the
+same settings as Rasa's `type: SQL` (dialect, url, port, db, username, password).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.redaction import redact
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redact_value(v) for v in value]
+    return value
+
+
+def redact_event(data: dict[str, Any]) -> dict[str, Any]:
+    """An event's dictionary (as Rasa serialises it) with personal details redacted."""
+    data = dict(data)
+    kind = data.get("event")
+    if kind in ("user", "bot") and isinstance(data.get("text"), str):
+        data["text"] = redact(data["text"])
+    if kind == "user" and isinstance(data.get("parse_data"), dict):
+        parse = dict(data["parse_data"])
+        if isinstance(parse.get("text"), str):
+            parse["text"] = redact(parse["text"])
+        if isinstance(parse.get("entities"), list):
+            parse["entities"] = [dict(e, value=_redact_value(e.get("value"))) if isinstance(e, dict) else e
+                                 for e in parse["entities"]]
+        data["parse_data"] = parse
+    if kind == "slot":
+        data["value"] = _redact_value(data.get("value"))
+    return data
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """Stores each new event redacted; reading, counting and sessions work as in Rasa's store."""
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        for event in super()._additional_events(session, tracker):
+            data = event.as_dict()
+            cleaned = redact_event(data)
+            yield event if cleaned == data else Event.from_parameters(cleaned)

@@ -1,0 +1,159 @@
+"""Stored conversations: redacted on the way into Rasa's SQL tracker store, and forgotten after the retention period."""
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from bot import conversations
+from bot.tracker_store import RedactingSQLTrackerStore, redact_event
+from tests.assistant import ROOT
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+DOMAIN = Domain.from_yaml('version: "3.1"\nslots:\n  note:\n    type: any\n    mappings:\n    - type: custom\n')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tracker_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tracker.db'}"
+    return request.getfixturevalue("postgres").create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+
+def _store(url: str) -> RedactingSQLTrackerStore:
+    parts = make_url(url)
+    if parts.drivername.startswith("sqlite"):
+        return RedactingSQLTrackerStore(DOMAIN, dialect="sqlite", db=parts.database)
+    return RedactingSQLTrackerStore(DOMAIN, dialect="postgresql", host=parts.host, port=parts.port,
+                                    db=parts.database, username=parts.username)
+
+
+def _conversation(sender: str, when: datetime, text: str = "hello") -> DialogueStateTracker:
+    t = when.timestamp()
+    return DialogueStateTracker.from_events(sender, [
+        ActionExecuted("action_listen", timestamp=t),
+        UserUttered(text, intent={"name": "greet", "confidence": 0.9},
+                    parse_data={"text": text, "intent": {"name": "greet", "confidence": 0.9}, "entities": []},
+                    timestamp=t + 1),
+        SlotSet("note", f"note: {text}", timestamp=t + 2),
+        BotUttered("Hello.", timestamp=t + 3),
+        ActionExecuted("action_listen", timestamp=t + 4),
+    ], slots=DOMAIN.slots)
+
+
+def _save(url: str, *trackers: DialogueStateTracker) -> None:
+    store = _store(url)
+    for tracker in trackers:
+        asyncio.run(store.save(tracker))
+    store.engine.dispose()
+
+
+def _stored_text(url: str) -> str:
+    engine = conversations.connect(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(conversations.events.c.data)).scalars().all()
+    engine.dispose()
+    return "\n".join(rows)
+
+
+def test_an_event_dictionary_is_redacted_where_people_type():
+    user = redact_event({"event": "user", "text": "I'm jo@example.com", "parse_data": {
+        "text": "I'm jo@example.com", "entities": [{"entity": "place", "value": "ME7 1AB"}]}})
+    assert user["text"] == user["parse_data"]["text"] == "I'm [email]"
+    assert user["parse_data"]["entities"][0]["value"] == "ME7 [postcode]"
+    assert redact_event({"event": "slot", "name": "x", "value": ["07700 900123", 4]})["value"] == ["[phone]", 4]
+    assert redact_event({"event": "action", "name": "action_listen"}) == {"event": "action", "name": "action_listen"}
+
+
+def test_personal_details_never_reach_the_tracker_store_and_the_conversation_still_loads(tracker_url):
+    said = "My son is called Oliver Smith, email me at jo.smith@example.com or ring 07700 900123, we live at ME7 1AB"
+    _save(tracker_url, _conversation("parent-1", NOW, said))
+    stored = _stored_text(tracker_url)
+    for detail in ("Oliver", "jo.smith@example.com", "07700 900123", "1AB"):
+        assert detail not in stored
+    assert "[name]" in stored and "[email]" in stored and "[phone]" in stored and "ME7 [postcode]" in stored
+
+    store = _store(tracker_url)
+    tracker = asyncio.run(store.retrieve("parent-1"))
+    assert tracker.latest_message.text.startswith("My son is called [name]")
+    assert tracker.get_slot("note").startswith("note: My son is called [name]")
+    assert tracker.latest_message.intent["name"] == "greet"
+    # Saving the reloaded tracker again adds nothing: Rasa's own count of stored events still works.
+    asyncio.run(store.save(tracker))
+    engine = conversations.connect(tracker_url)
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(conversations.events)).scalar_one() == 5
+    engine.dispose()
+
+
+def test_retention_deletes_only_what_is_older_than_the_period(tracker_url):
+    _save(tracker_url,
+          _conversation("old", NOW - timedelta(days=120)),
+          _conversation("recent", NOW - timedelta(days=10)),
+          _conversation("edge", NOW - timedelta(days=89, hours=23)))
+    came_back = _conversation("both", NOW - timedelta(days=95))  # and came back yesterday
+    came_back.update_with_events(list(_conversation("both", NOW - timedelta(days=1)).events), DOMAIN)
+    _save(tracker_url, came_back)
+    engine = conversations.connect(tracker_url)
+
+    preview = conversations.forget(engine, 90, now=NOW, dry_run=True)
+    assert (preview.events, preview.conversations) == (10, 1)
+    result = conversations.forget(engine, 90, now=NOW)
+    assert (result.events, result.conversations) == (10, 1)
+
+    with engine.connect() as connection:
+        rows = connection.execute(select(conversations.events.c.sender_id, conversations.events.c.timestamp)).all()
+    assert {sender for sender, _ in rows} == {"recent", "both", "edge"}
+    assert min(ts for _, ts in rows) >= (NOW - timedelta(days=90)).timestamp()
+    assert len(rows) == 15
+    assert conversations.forget(engine, 90, now=NOW).events == 0  # a second run finds nothing
+    engine.dispose()
+
+
+def test_retention_needs_a_period_of_at_least_a_day_and_copes_with_an_empty_store(tmp_path):
+    engine = conversations.connect(f"sqlite:///{tmp_path / 'none.db'}")
+    assert conversations.forget(engine, 90).events == 0
+    with pytest.raises(ValueError):
+        conversations.forget(engine, 0)
+
+
+def test_the_retention_command_a_scheduler_runs(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    _save(url, _conversation("old", datetime.now(timezone.utc) - timedelta(days=40)),
+          _conversation("new", datetime.now(timezone.utc)))
+    run = subprocess.run([sys.executable, "-m", "bot", "conversations", "forget", "--database", url],
+                         cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, MEDWAY_RETENTION_DAYS="30"))
+    assert run.returncode == 0, run.stderr
+    assert "deleted 5 event(s)" in run.stdout and "(30 days)" in run.stdout
+    refused = subprocess.run([sys.executable, "-m", "bot", "conversations", "forget", "--database", url, "--days", "0"],
+                             cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode == 2 and "at least one day" in refused.stderr
+
+
+def test_the_tracker_store_url_comes_from_endpoints_yml(monkeypatch, tmp_path):
+    monkeypatch.delenv(conversations.URL_VARIABLE, raising=False)
+    assert conversations.database_url() == f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("tracker_store:\n  type: bot.tracker_store.RedactingSQLTrackerStore\n  dialect: postgresql\n"
+                         "  url: db.example.org\n  port: 5433\n  db: rasa\n  username: bot\n  password: secret\n")
+    assert conversations.database_url(endpoints) == "postgresql+psycopg2://bot:secret@db.example.org:5433/rasa"
+    monkeypatch.setenv(conversations.URL_VARIABLE, "sqlite:///elsewhere.db")
+    assert conversations.database_url(endpoints) == "sqlite:///elsewhere.db"
+
+
+def test_what_parents_type_is_stored_redacted_by_the_running_assistant(assistant):
+    chat = assistant.chat()
+    chat.say("hello, my daughter is called Amelia and my number is 07700 900456")
+    stored = _stored_text(f"sqlite:///{assistant.workdir / 'tracker.db'}")
+    assert "Amelia" not in stored and "07700 900456" not in stored
+    assert "my daughter is called [name]" in stored
