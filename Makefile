@@ -26,7 +26,7 @@ help:
 	@echo "make test   run every test: content checks, pytest, rasa data validate, test stories"
 	@echo "make content  rebuild the generated training files from content/faq after editing it"
 	@echo "make nlu-report  Rasa NLU cross-validation report in results/nlu-crossval/"
-	@echo "make bench  measure the assistant's latency and throughput, and the directory's import and search"
+	@echo "make bench  measure the assistant's latency, the directory's import and search, and triage speed"
 	@echo "make clean  remove the trained model and test output (keeps .venv)"
 
 setup: $(STAMP)
@@ -92,6 +92,7 @@ nlu-report: $(STAMP) $(GENERATED)
 bench: $(MODEL)
 	$(PY) -m bench
 	$(PY) -m bench.directory
+	$(PY) -m bench.triage
 
 clean:
 	rm -rf models results .pytest_cache

@@ -8,6 +8,7 @@ from typing import Callable, Optional, Sequence
 
 from bot import content, conversations, people, safety, web
 from bot.directory import cli as directory_cli
+from bot.triage import cli as triage_cli
 from bot.yamlfile import ContentError, Problem
 
 
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_conversations)
 
     directory_cli.add_parser(commands)
+    triage_cli.add_parser(commands)
     return parser
 
 

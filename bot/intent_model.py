@@ -61,6 +61,11 @@ class IntentModel:
     @classmethod
     def load(cls, path: Path) -> "IntentModel":
         """Load a model this project trained (a trusted file inside our own model archive)."""
+        return cls.from_bytes(path.read_bytes())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "IntentModel":
+        """A model from `save`'s bytes; only ever our own trained model, never a file from elsewhere."""
         model = cls.__new__(cls)
-        model.pipeline = pickle.loads(path.read_bytes())
+        model.pipeline = pickle.loads(data)
         return model
