@@ -19,7 +19,7 @@ def _latest(tracker: Tracker) -> tuple[str, Optional[str]]:
 
 
 def end_search(tracker: Tracker) -> List[Dict[Text, Any]]:
-    """Events that stop a search in progress (after safeguarding or a hand-off, the form must not carry on)."""
+    """Events that stop any form in progress (after safeguarding or a hand-off, a form must not carry on)."""
     if not tracker.active_loop_name:
         return []
     return [ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -16,6 +16,7 @@ class ActionTalkToPerson(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(
             text=people.handoff_message(),
-            buttons=[{"title": "Other topics", "payload": "/help"}],
+            buttons=[{"title": "Leave a question for a volunteer", "payload": "/leave_question"},
+                     {"title": "Other topics", "payload": "/help"}],
         )
         return end_search(tracker)

@@ -6,7 +6,7 @@ import signal
 import sys
 from typing import Callable, Optional, Sequence
 
-from bot import content, conversations, people, safety, web
+from bot import content, conversations, people, safety, volunteer_queue, web
 from bot.directory import cli as directory_cli
 from bot.triage import cli as triage_cli
 from bot.yamlfile import ContentError, Problem
@@ -100,9 +100,11 @@ def cmd_conversations(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
+    left = volunteer_queue.forget(volunteer_queue.connect(args.queue_database), days, dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
     print(f"{conversations.describe(url)}: {verb} {result.events} event(s) from before "
           f"{result.cutoff:%Y-%m-%d %H:%M} UTC ({days} days); {result.conversations} conversation(s) gone entirely.")
+    print(f"Questions left for volunteers: {verb} {left}.")
     return 0
 
 
@@ -132,12 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="validate the file")
     p.set_defaults(func=cmd_people)
 
-    p = commands.add_parser("conversations", help="delete stored conversations older than the retention period")
+    p = commands.add_parser("conversations", help="delete stored conversations and left questions older than the retention period")
     p.add_argument("action", choices=["forget"])
     p.add_argument("--days", type=int, help=f"keep this many days (default ${conversations.RETENTION_VARIABLE} "
                                             f"or {conversations.DEFAULT_RETENTION_DAYS})")
     p.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     p.add_argument("--database", help="the tracker store's SQLAlchemy URL (default: from endpoints.yml)")
+    p.add_argument("--queue-database", help=f"the volunteer queue's URL (default: ${volunteer_queue.URL_VARIABLE} "
+                                            "or var/volunteer-queue.db)")
     p.set_defaults(func=cmd_conversations)
 
     directory_cli.add_parser(commands)

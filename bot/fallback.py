@@ -17,7 +17,8 @@ threshold in config.yml (a fallback's best guess is always under that), or no gu
 offered; with about 60 intents, 0.1 is six times a uniform guess (a test checks both)."""
 MAX_GUESSES = 3
 
-MENU = (("EHC plans", "/faq_ehcp_overview"), ("Find a service", "/find_service"), ("Talk to a person", "/human_handoff"))
+MENU = (("EHC plans", "/faq_ehcp_overview"), ("Find a service", "/find_service"), ("Talk to a person", "/human_handoff"),
+        ("Leave a question for a volunteer", "/leave_question"))
 
 _OPENINGS = {
     EMPTY: "I didn't receive any words.",

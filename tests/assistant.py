@@ -77,9 +77,11 @@ class Assistant:
         )
         shutil.copytree(ROOT / "content", self.content_dir, dirs_exist_ok=True)
         self.directory_url = f"sqlite:///{self.workdir / 'directory.db'}"
+        self.queue_url = f"sqlite:///{self.workdir / 'volunteer-queue.db'}"
+        self.tracker_url = f"sqlite:///{self.workdir / 'tracker.db'}"
         self._env = dict(os.environ, SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2",
                          RASA_TELEMETRY_ENABLED="false", MEDWAY_CONTENT_DIR=str(self.content_dir),
-                         MEDWAY_DIRECTORY_URL=self.directory_url)
+                         MEDWAY_DIRECTORY_URL=self.directory_url, MEDWAY_QUEUE_URL=self.queue_url)
         subprocess.run([sys.executable, "-m", "bot", "directory", "load-sample"], cwd=ROOT, env=self._env,
                        check=True, stdout=subprocess.DEVNULL)
         self._actions = self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
