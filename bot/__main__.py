@@ -8,6 +8,7 @@ from typing import Callable, Optional, Sequence
 
 from bot import content, conversations, people, safety, volunteer_queue, web
 from bot.directory import cli as directory_cli
+from bot.insight import cli as insight_cli
 from bot.triage import cli as triage_cli
 from bot.yamlfile import ContentError, Problem
 
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     directory_cli.add_parser(commands)
     triage_cli.add_parser(commands)
+    insight_cli.add_parser(commands)
     return parser
 
 

@@ -15,7 +15,7 @@ COLUMNS = ("row", "needs_person", "safeguarding", "topic", "entry", "title", "co
 UNREADABLE_TOPIC = "Could not be read"
 
 
-def _cell(value: object) -> str:
+def safe_cell(value: object) -> str:
     """Text safe to open in a spreadsheet: a leading =, +, - or @ would be run as a formula."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -26,12 +26,12 @@ def write_csv(results: Sequence[Result], unreadable: Sequence[Unreadable], path:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
         for r in results:
-            writer.writerow(_cell(v) for v in (r.row, "yes" if r.needs_person else "no",
+            writer.writerow(safe_cell(v) for v in (r.row, "yes" if r.needs_person else "no",
                                                "yes" if r.safeguarding else "no", r.topic, r.entry, r.title,
                                                f"{r.confidence:.2f}", r.question, r.answer, r.source, r.link,
                                                "; ".join(r.reasons)))
         for u in unreadable:
-            writer.writerow(_cell(v) for v in (u.row, "yes", "no", UNREADABLE_TOPIC, "", "", "", "", "", "", "", u.reason))
+            writer.writerow(safe_cell(v) for v in (u.row, "yes", "no", UNREADABLE_TOPIC, "", "", "", "", "", "", "", u.reason))
 
 
 _STYLE = """
