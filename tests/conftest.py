@@ -36,4 +36,5 @@ def demo_site(assistant):
     server.shutdown()
     server.server_close()
 
+from tests.browser import browser  # noqa: E402,F401
 from tests.directory_fixtures import empty_directory, postgres, sample_directory  # noqa: E402,F401

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Optional
 
@@ -60,7 +61,12 @@ def _events(turns, start: datetime) -> list[Event]:
 def seed(url: str, now: datetime, domain: Optional[Domain] = None) -> None:
     """Write the conversations above through the assistant's tracker store into `url` (SQLite)."""
     store = RedactingSQLTrackerStore(domain or Domain.empty(), dialect="sqlite", db=make_url(url).database)
-    for sender, turns, days_ago in CONVERSATIONS:
-        tracker = DialogueStateTracker.from_events(sender, _events(turns, now - timedelta(days=days_ago, hours=1)))
-        asyncio.run(store.save(tracker))
+
+    async def save_all() -> None:
+        for sender, turns, days_ago in CONVERSATIONS:
+            await store.save(DialogueStateTracker.from_events(sender, _events(turns, now - timedelta(days=days_ago, hours=1))))
+
+    # In a thread of its own: a browser test's Playwright may already run an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, save_all()).result()
     store.engine.dispose()

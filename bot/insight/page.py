@@ -62,18 +62,18 @@ def _chart(topics: Sequence[tuple[str, int]]) -> str:
     if not topics:
         return '<p class="muted">No topics in this period.</p>'
     most = max(n for _, n in topics)
-    row, label_width, bar_width = 30, 290, 330
+    row, bar_width = 48, 330  # each topic's name above its bar: readable when the chart shrinks to a phone
     bars = []
     for i, (topic, count) in enumerate(topics):
         y = i * row
         width = max(2, round(bar_width * count / most))
-        bars.append(f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end">{html.escape(topic[:40])}</text>'
-                    f'<rect x="{label_width}" y="{y + 5}" width="{width}" height="20" fill="#1d70b8"></rect>'
-                    f'<text x="{label_width + width + 6}" y="{y + 19}">{count}</text>')
-    height = len(topics) * row + 6
+        bars.append(f'<text x="0" y="{y + 16}">{html.escape(topic[:48])}</text>'
+                    f'<rect x="0" y="{y + 22}" width="{width}" height="18" fill="#1d70b8"></rect>'
+                    f'<text x="{width + 6}" y="{y + 36}">{count}</text>')
+    height = len(topics) * row + 4
     rows = "".join(f'<tr><td>{html.escape(t)}</td><td class="num">{n}</td></tr>' for t, n in topics)
-    return (f'<figure><svg class="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {label_width + bar_width + 50} {height}" '
-            f'width="100%" preserveAspectRatio="xMinYMin meet"><title id="chart-title">Top topics by number of messages</title>'
+    return (f'<figure><svg class="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {bar_width + 60} {height}" '
+            f'width="100%" style="max-width:{(bar_width + 60) * 1.5:.0f}px" preserveAspectRatio="xMinYMin meet"><title id="chart-title">Top topics by number of messages</title>'
             f'{"".join(bars)}</svg>'
             f'<figcaption><details><summary>Top topics as a table</summary><table><thead><tr><th scope="col">Topic</th>'
             f'<th scope="col" class="num">Messages</th></tr></thead><tbody>{rows}</tbody></table></details></figcaption></figure>')
@@ -93,8 +93,8 @@ def _unanswered(figures: Figures) -> str:
         more = (f'<details><summary>{len(group.wordings) - 1} other wording(s)</summary><ul>{others}</ul></details>'
                 if len(group.wordings) > 1 else "")
         items.append(f'<li><q>{html.escape(group.representative)}</q> <span class="muted">asked {group.count} time(s)</span>'
-                     f'{more}<a href="/unanswered.csv?{_period_query(figures, group=number)}">Download as CSV'
-                     f'<span class="visually-hidden"> (group {number + 1})</span></a></li>')
+                     f'{more}<div><a href="/unanswered.csv?{_period_query(figures, group=number)}">Download as CSV'
+                     f'<span class="visually-hidden"> (group {number + 1})</span></a></div></li>')
     return (f'<p>{figures.unanswered_messages} message(s) in {len(figures.unanswered)} group(s) of similar wording, '
             f'most asked first. Personal details are removed. '
             f'<a href="/unanswered.csv?{_period_query(figures)}">Download all as CSV</a>.</p>'
