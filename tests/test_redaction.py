@@ -35,6 +35,16 @@ REDACTED = [
     ("my child's name is Noah", "my child's name is [name]"),
     ("DOB 1/9/2019, postcode ME8 0QQ, tel 07700900999", "[date of birth], postcode ME8 [postcode], tel [phone]"),
     ("my daughter's name is Grace and her dob is 2/2/2016", "my daughter's name is [name] and her [date of birth]"),
+    ("my email address is sam@example.org", "my email address is [email]"),
+    ("you can reach me at 07700-900-789", "you can reach me at [phone]"),
+    ("I am in ME5 9AB near the library", "I am in ME5 [postcode] near the library"),
+    ("my boy is called Reggie", "my boy is called [name]"),
+    ("her date of birth is 5th May 2015", "her [date of birth]"),
+    ("our son is called Musa and he is 11", "our son is called [name] and he is 11"),
+    ("my stepdaughter is called Zara", "my stepdaughter is called [name]"),
+    ("text me: +447700900321", "text me: [phone]"),
+    ("call me on 07700 900123 or my husband on 07700 900124", "call me on [phone] or my husband on [phone]"),
+    ("dob: 01-04-2017", "[date of birth]"),
 ]
 
 KEPT = [
@@ -54,6 +64,13 @@ KEPT = [
     "my son is Autistic and proud of it",
     "my daughter is Year 5",
     "the 0 to 25 disability team",
+    "we live in Rochester ME1",
+    "he was called into the office",
+    "email the SENCO about the review",
+    "the tribunal is on 12 March 2027",
+    "I called the council on 01/02/2026",
+    "my daughter is called out in class a lot",
+    "the EHCP was issued on 4th of June 2024",
     "short breaks number 01634 331 351",  # a service's published number is still a phone number
 ]
 
