@@ -1,0 +1,1 @@
+"""Triage for forum volunteers: suggested answers for a file of parents' questions."""
