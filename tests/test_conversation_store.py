@@ -131,11 +131,15 @@ def test_the_retention_command_a_scheduler_runs(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     _save(url, _conversation("old", datetime.now(timezone.utc) - timedelta(days=40)),
           _conversation("new", datetime.now(timezone.utc)))
-    run = subprocess.run([sys.executable, "-m", "bot", "conversations", "forget", "--database", url],
+    queue = f"sqlite:///{tmp_path / 'queue.db'}"
+    run = subprocess.run([sys.executable, "-m", "bot", "conversations", "forget", "--database", url,
+                          "--queue-database", queue],
                          cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, MEDWAY_RETENTION_DAYS="30"))
     assert run.returncode == 0, run.stderr
     assert "deleted 5 event(s)" in run.stdout and "(30 days)" in run.stdout
-    refused = subprocess.run([sys.executable, "-m", "bot", "conversations", "forget", "--database", url, "--days", "0"],
+    assert "Questions left for volunteers: deleted 0." in run.stdout
+    refused = subprocess.run([sys.executable, "-m", "bot", "conversations", "forget", "--database", url,
+                              "--queue-database", queue, "--days", "0"],
                              cwd=ROOT, capture_output=True, text=True)
     assert refused.returncode == 2 and "at least one day" in refused.stderr
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -13,7 +16,7 @@ import requests
 from bot import content, conversations, volunteer_queue
 from bot.insight import figures, server
 from bot.insight.grouping import group
-from tests.assistant import free_port
+from tests.assistant import ROOT, free_port
 from tests.insight_seed import EXPECTED, seed
 
 TOKEN = "test-token-for-the-insight-page"
@@ -177,3 +180,12 @@ def test_period_reading():
     assert (end - start).days == server.DEFAULT_DAYS
     start, end = server.period({"from": ["2026-11-07"], "to": ["2026-11-01"]})
     assert start < end
+
+
+def test_the_serve_command_refuses_to_start_without_a_proper_token():
+    for token in ("", "too-short"):
+        env = {k: v for k, v in os.environ.items() if k != server.TOKEN_VARIABLE}
+        env[server.TOKEN_VARIABLE] = token
+        run = subprocess.run([sys.executable, "-m", "bot", "insight", "serve", "--port", str(free_port())],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 2 and server.TOKEN_VARIABLE in run.stderr
