@@ -12,7 +12,7 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
 from bot import conversations
@@ -161,3 +161,11 @@ def test_what_parents_type_is_stored_redacted_by_the_running_assistant(assistant
     stored = _stored_text(f"sqlite:///{assistant.workdir / 'tracker.db'}")
     assert "Amelia" not in stored and "07700 900456" not in stored
     assert "my daughter is called [name]" in stored
+
+
+def test_the_store_indexes_event_times_for_retention_and_insight(tracker_url):
+    _save(tracker_url, _conversation("parent", NOW))
+    _store(tracker_url).engine.dispose()  # a second start finds the index already there
+    engine = conversations.connect(tracker_url)
+    assert "ix_events_timestamp" in {i["name"] for i in inspect(engine).get_indexes("events")}
+    engine.dispose()
