@@ -24,7 +24,7 @@ from bot.triage.classify import Triage, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENINGS = ["", "", "Hi all, ", "Sorry if this has been asked before. ", "Can anyone help? ", "My son is called Jack. "]
-ENDINGS = ["", "", " Thanks in advance", " Any advice welcome x", " You can ring me on 07700 900321.", " ty"]
+ENDINGS = ["", "", " Thanks in advance", " Any advice welcome x", " You can ring me on 01632 960321.", " ty"]
 
 
 def questions(count: int, seed: int = 6) -> list[str]:

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
-from typing import Optional
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Optional, Sequence
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from bot import volunteer_queue
 from bot.tracker_store import RedactingSQLTrackerStore
 
 # (sender, [(text, intent, confidence, action or None, active loop after or "")], days before `now`)
@@ -70,3 +72,14 @@ def seed(url: str, now: datetime, domain: Optional[Domain] = None) -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, save_all()).result()
     store.engine.dispose()
+
+
+def seed_stores(folder: Path, left: Sequence[tuple[str, Optional[str]]]) -> tuple[str, str]:
+    """A seeded tracker store and a volunteer queue holding `left` (question, email): their URLs."""
+    tracker_url, queue_url = f"sqlite:///{folder / 'tracker.db'}", f"sqlite:///{folder / 'queue.db'}"
+    seed(tracker_url, datetime.now(timezone.utc))
+    queue = volunteer_queue.connect(queue_url)
+    for question, email in left:
+        volunteer_queue.add(queue, question, email)
+    queue.dispose()
+    return tracker_url, queue_url

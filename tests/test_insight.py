@@ -17,20 +17,16 @@ from bot import content, conversations, volunteer_queue
 from bot.insight import figures, server
 from bot.insight.grouping import group
 from tests.assistant import ROOT, free_port
-from tests.insight_seed import EXPECTED, seed
+from tests.insight_seed import EXPECTED, seed_stores
 
 TOKEN = "test-token-for-the-insight-page"
 
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("insight")
-    tracker_url, queue_url = f"sqlite:///{folder / 'tracker.db'}", f"sqlite:///{folder / 'queue.db'}"
-    seed(tracker_url, datetime.now(timezone.utc))
-    queue = volunteer_queue.connect(queue_url)
-    volunteer_queue.add(queue, "Is the SEN panel open in August? My son is called Max", "parent@example.org")
-    volunteer_queue.add(queue, "Who decides on transport for college?")
-    return tracker_url, queue_url
+    return seed_stores(tmp_path_factory.mktemp("insight"), [
+        ("Is the SEN panel open in August? My son is called Max", "parent@example.org"),
+        ("Who decides on transport for college?", None)])
 
 
 @pytest.fixture

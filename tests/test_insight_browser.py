@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
 
 import pytest
 
-from bot import volunteer_queue
 from bot.insight import server
 from tests.assistant import free_port
 from tests.browser import SCREENSHOTS
-from tests.insight_seed import EXPECTED, seed
+from tests.insight_seed import EXPECTED, seed_stores
 
 pytestmark = pytest.mark.browser
 TOKEN = "browser-test-insight-token"
@@ -18,12 +16,9 @@ TOKEN = "browser-test-insight-token"
 
 @pytest.fixture(scope="module")
 def insight_site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("insight-browser")
-    tracker_url, queue_url = f"sqlite:///{folder / 'tracker.db'}", f"sqlite:///{folder / 'queue.db'}"
-    seed(tracker_url, datetime.now(timezone.utc))
-    queue = volunteer_queue.connect(queue_url)
-    volunteer_queue.add(queue, "Is there a SEND panel in August? I'm on 07700 900555", "parent@example.org")
-    volunteer_queue.add(queue, "Who pays for transport to college after 16?")
+    tracker_url, queue_url = seed_stores(tmp_path_factory.mktemp("insight-browser"), [
+        ("Is there a SEND panel in August? I'm on 07700 900555", "parent@example.org"),
+        ("Who pays for transport to college after 16?", None)])
     httpd = server.make_server(free_port(), TOKEN, tracker_url, queue_url)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -85,8 +85,9 @@ def compute(engine: Engine, start: datetime, end: datetime, library: Optional[co
         guessed = confidence < CONFIDENT and intent not in NOT_TOPICS
         if action in FALLBACK_ACTIONS or (guessed and not text.startswith("/")):
             unanswered.append(redact(text))
-        if action == "action_answer_faq" and library.by_intent(intent):
-            talk.last_entry = library.by_intent(intent).id
+        answered = library.by_intent(intent) if action == "action_answer_faq" else None
+        if answered:
+            talk.last_entry = answered.id
 
     for event in conversations.read(engine, start, end):
         talk = state.setdefault(event.sender_id, _Conversation())

@@ -102,8 +102,8 @@ class Triage:
         if confidence < CONFIDENT:
             reasons.append(f"low confidence ({confidence:.0%})")
         entry = self.library.by_intent(intent) or self.library.entries.get(_ANSWERED_BY.get(intent, ""))
-        if issue in (EMPTY, NO_WORDS, NOT_ENGLISH, NO_CONTENT):
-            entry = None
+        if issue:
+            entry = None  # no words to answer: a guess would only look confident
         if entry is not None:
             return Result(question.row, cleaned, entry.topic, entry.id, entry.title, confidence,
                           content.reply_text(entry), entry.source, entry.links[0].url if entry.links else "",
