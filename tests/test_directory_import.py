@@ -3,11 +3,13 @@ served over real HTTP, on SQLite and PostgreSQL."""
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
-from bot.directory import db, feed, models as m, search, spreadsheet, store
+from bot.directory import db, feed, index, models as m, search, spreadsheet, store
+from bot.directory.vocabulary import Place, cached
 from bot.directory.sample import SAMPLE_COUNT, generate
 from tests.directory_fixtures import load_sample
 from tests.oruk_server import Feed, oruk_file, unique_services
@@ -33,12 +35,47 @@ def fast_client(url):
 # --- schema ---------------------------------------------------------------------------------
 
 def test_migrations_reach_head_and_go_back(empty_directory):
-    assert db.schema_version(empty_directory) == "0001"
+    assert db.schema_version(empty_directory) == "0002"
     db.migrate(empty_directory)  # a second run changes nothing
     db.downgrade(empty_directory, "base")
     assert db.schema_version(empty_directory) is None
     db.migrate(empty_directory)
     assert load_sample(empty_directory).added == SAMPLE_COUNT
+
+
+SEARCHES = [search.Query(("speech_language",), 4, "Gillingham"), search.Query((), None, "Strood", False, ("autism",)),
+            search.Query(("short_breaks",), 12, None, True), search.Query((), None, None, False, ("makaton",))]
+
+
+def _found(engine):
+    return [[f.service_id for f in search.find(engine, q).found] for q in SEARCHES]
+
+
+def test_upgrading_a_loaded_directory_keeps_every_search_answer(empty_directory):
+    load_sample(empty_directory)
+    before = _found(empty_directory)
+    assert all(before)
+    db.downgrade(empty_directory, "0001")  # the grid-square index of the first revision
+    with empty_directory.connect() as connection:
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM service_need").scalar_one() > SAMPLE_COUNT
+    db.migrate(empty_directory)  # back to tags, written from the carried-over rows
+    assert _found(empty_directory) == before
+
+
+def test_a_place_added_to_the_vocabulary_is_searchable_after_migrate(empty_directory):
+    load_sample(empty_directory)
+    vocabulary = cached()
+    chatham = vocabulary.place("Chatham")
+    luton = Place("Luton", ("luton",), (), chatham.latitude + 0.004, chatham.longitude)  # about 450 m away
+    wider = replace(vocabulary, places=vocabulary.places + (luton,))
+    query = search.Query((), None, "Luton")
+    assert search.find(empty_directory, query, wider).relaxed  # no tags for Luton yet: all of Medway instead
+    with empty_directory.begin() as connection:
+        assert index.retag(connection, wider) == store.count_services(empty_directory)
+        assert index.retag(connection, wider) == 0  # up to date: nothing to do
+    result = search.find(empty_directory, query, wider)
+    assert result.found and not result.relaxed
+    assert all(f.km is None or f.km <= search.RADIUS_KM for f in result.found)
 
 
 # --- the spreadsheet ----------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
+from bot.directory import index
+from bot.directory.vocabulary import cached
 from bot.paths import PROJECT_ROOT
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -59,8 +61,12 @@ def _config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Create or upgrade the schema to `revision` (idempotent)."""
+    """Create or upgrade the schema to `revision` (idempotent); at head, bring the search tags up to
+    date with the vocabulary too (they are derived data: see bot.directory.tags)."""
     command.upgrade(_config(engine), revision)
+    if revision == "head":
+        with engine.begin() as connection:
+            index.retag(connection, cached())
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -1,40 +1,20 @@
-"""The search index: one row per active service with what search filters and ranks on.
+"""The search index: one row per active service with the text search ranks by and its filters as tags.
 
-Derived from the ORUK tables at import time, so a search touches one narrow table (and its
-full-text index) instead of joining ten.
+Derived from the ORUK tables at import time, so a search touches one narrow table and its
+full-text index (SQLite: the external-content FTS5 table service_fts; PostgreSQL: tsvector
+columns) instead of joining ten.
 """
 from __future__ import annotations
 
-import math
 import re
 from typing import Iterable, Optional
 
-from sqlalchemy import bindparam, delete, func, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from bot.directory import models as m
+from bot.directory import models as m, tags
 from bot.directory.records import ServiceRecord
 from bot.directory.vocabulary import Place, Vocabulary
-
-CELL_KM = 1.0
-NO_CELL = -1  # service_need.cell for a service with no place
-_KM_PER_DEGREE = 111.2
-_KM_PER_DEGREE_LONGITUDE = 69.4  # at Medway's latitude (51.4 degrees north)
-
-
-def cell(latitude: float, longitude: float) -> int:
-    """The 1 km grid square a point is in: row * 100000 + column."""
-    row = math.floor(latitude * _KM_PER_DEGREE / CELL_KM)
-    column = math.floor(longitude * _KM_PER_DEGREE_LONGITUDE / CELL_KM)
-    return row * 100000 + column
-
-
-def cells_within(latitude: float, longitude: float, km: float) -> list[int]:
-    """Every grid square that may hold a point within `km` of this one."""
-    reach = math.ceil(km / CELL_KM)
-    centre = cell(latitude, longitude)
-    return [centre + dr * 100000 + dc for dr in range(-reach, reach + 1) for dc in range(-reach, reach + 1)]
-
 
 _FREE = re.compile(r"\b(free|no charge|no cost|funded)\b", re.IGNORECASE)
 _NOT_FREE = re.compile(r"\bnot free\b|\bcharges? apply\b|£\s*[1-9]", re.IGNORECASE)
@@ -80,12 +60,19 @@ def document(record: ServiceRecord, vocabulary: Vocabulary, place: Optional[Plac
     return " ".join(p for p in parts if p)
 
 
+_FTS_COLUMNS = "rowid, name, document, tags"
+_FTS_SOURCE = "id, name, document, tags FROM service_index WHERE service_id IN :ids"
+
+
+def _fts(connection: Connection, sql: str, service_ids: list[str]) -> None:
+    """Keep SQLite's external-content FTS5 table in step with service_index for these services."""
+    if connection.dialect.name == "sqlite" and service_ids:
+        connection.execute(text(sql).bindparams(bindparam("ids", expanding=True)), {"ids": service_ids})
+
+
 def remove(connection: Connection, service_ids: list[str]) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.execute(text("DELETE FROM service_fts WHERE rowid IN "
-                                "(SELECT rowid FROM service_index WHERE service_id IN :ids)").bindparams(
-            bindparam("ids", expanding=True)), {"ids": service_ids})
-    connection.execute(delete(m.service_need).where(m.service_need.c.service_id.in_(service_ids)))
+    # FTS5 forgets a row only when told its old values, so this comes before the delete.
+    _fts(connection, f"INSERT INTO service_fts(service_fts, {_FTS_COLUMNS}) SELECT 'delete', {_FTS_SOURCE}", service_ids)
     connection.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(service_ids)))
 
 
@@ -97,24 +84,41 @@ def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vo
         if record.service.get("status") != "active":
             continue
         latitude, longitude, place = place_of(record, vocabulary)
+        minimum, maximum = record.service.get("minimum_age"), record.service.get("maximum_age")
+        free = is_free(record.service.get("fees"), record.cost_option)
         rows.append({"service_id": record.id, "name": record.service["name"],
                      "document": document(record, vocabulary, place), "needs": f" {' '.join(record.needs)} ",
-                     "minimum_age": record.service.get("minimum_age"), "maximum_age": record.service.get("maximum_age"),
-                     "is_free": is_free(record.service.get("fees"), record.cost_option),
+                     "minimum_age": minimum, "maximum_age": maximum, "is_free": free,
                      "latitude": latitude, "longitude": longitude,
-                     "cell": cell(latitude, longitude) if latitude is not None else None})
-    if not rows:
-        return
-    connection.execute(insert(m.service_index), rows)
-    copied = ("service_id", "minimum_age", "maximum_age", "is_free", "latitude", "longitude")
-    needs = [dict({k: row[k] for k in copied}, need_code=code, cell=row["cell"] if row["cell"] is not None else NO_CELL)
-             for row in rows for code in row["needs"].split()]
-    if needs:
-        connection.execute(insert(m.service_need), needs)
+                     "tags": tags.for_service(record.needs, minimum, maximum, free, latitude, longitude, vocabulary)})
+    if rows:
+        connection.execute(insert(m.service_index), rows)
+        _fts(connection, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
+
+
+def retag(connection: Connection, vocabulary: Vocabulary) -> int:
+    """Rewrite every indexed service's tags when what they are made from has changed (a place or
+    need added to the vocabulary, or new tag rules); returns how many were rewritten."""
+    wanted = tags.fingerprint(vocabulary)
+    state = m.directory_state
+    current = connection.execute(select(state.c.value).where(state.c.name == "tags")).scalar_one_or_none()
+    if current == wanted:
+        return 0
+    si = m.service_index
+    rows = connection.execute(select(si.c.id, si.c.needs, si.c.minimum_age, si.c.maximum_age, si.c.is_free,
+                                     si.c.latitude, si.c.longitude)).all()
+    changes = [{"key": r.id, "tags": tags.for_service(r.needs.split(), r.minimum_age, r.maximum_age, r.is_free,
+                                                     r.latitude, r.longitude, vocabulary)} for r in rows]
+    if changes:
+        connection.execute(update(si).where(si.c.id == bindparam("key")).values(tags=bindparam("tags")), changes)
     if connection.dialect.name == "sqlite":
-        connection.execute(text("INSERT INTO service_fts(rowid, service_id, name, document) "
-                                "SELECT rowid, service_id, name, document FROM service_index WHERE service_id IN :ids").bindparams(
-            bindparam("ids", expanding=True)), {"ids": [r["service_id"] for r in rows]})
+        connection.execute(text("INSERT INTO service_fts(service_fts) VALUES ('rebuild')"))
+    connection.execute(text("ANALYZE"))
+    if current is None:
+        connection.execute(insert(state).values(name="tags", value=wanted))
+    else:
+        connection.execute(update(state).where(state.c.name == "tags").values(value=wanted))
+    return len(changes)
 
 
 def indexed_count(connection: Connection) -> int:

@@ -5,7 +5,7 @@ of column are ours, not the standard's: `source` (which import a record came fro
 (made-up sample data, always shown as such), `content_hash` and `raw` on service (the cleaned
 record's fingerprint, so a re-import that changes nothing writes nothing, and the record as it
 arrived, kept for checking what the cleaning did). `service_index` is derived from the rest after
-every import: one row a service with the fields search filters on and the text it ranks by.
+every import: one row a service with the text search ranks by and its filters as tags.
 """
 from __future__ import annotations
 
@@ -181,7 +181,9 @@ attribute = Table(
 
 service_index = Table(
     "service_index", metadata,
-    Column("service_id", ID, ForeignKey("service.id"), primary_key=True),
+    # SQLite: the rowid the full-text table (service_fts) keys on; an explicit key, so VACUUM keeps it.
+    Column("id", Integer, primary_key=True),
+    Column("service_id", ID, ForeignKey("service.id"), nullable=False, unique=True),
     Column("name", Text, nullable=False),
     Column("document", Text, nullable=False),
     Column("needs", Text, nullable=False),  # need codes between spaces: " autism short_breaks "
@@ -190,30 +192,20 @@ service_index = Table(
     Column("is_free", Boolean, nullable=False),
     Column("latitude", Float),
     Column("longitude", Float),
-    Column("cell", Integer),  # the 1 km grid square, so a search near a place reads only nearby rows
-    Index("ix_service_index_cell", "cell"),
+    Column("tags", Text, nullable=False),  # the filters as words (bot.directory.tags), full-text indexed
 )
 
-service_need = Table(
-    "service_need", metadata,
-    Column("need_code", String(100), primary_key=True),
-    Column("cell", Integer, primary_key=True),  # -1 for services with no place
-    Column("service_id", ID, ForeignKey("service_index.service_id"), primary_key=True),
-    # Copies of service_index's filter columns, so a search reads this table's key order alone.
-    Column("minimum_age", Integer),
-    Column("maximum_age", Integer),
-    Column("is_free", Boolean, nullable=False),
-    Column("latitude", Float),
-    Column("longitude", Float),
-    sqlite_with_rowid=False,
+directory_state = Table(
+    "directory_state", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
 )
-"""Derived too: which active services have each need, by grid square, so a search for a need near a
-place reads only the rows it can use."""
+"""Facts about the directory as a whole, such as what the search tags were made from."""
 
 # Tables a service owns: replaced whole when the service changes.
 SERVICE_CHILDREN = (service_at_location, contact, phone, schedule, cost_option, service_area)
 
 __all__ = ["metadata", "organization", "service", "location", "service_at_location", "address",
            "contact", "phone", "schedule", "cost_option", "service_area", "taxonomy",
-           "taxonomy_term", "attribute", "service_index", "service_need", "SERVICE_CHILDREN"]
+           "taxonomy_term", "attribute", "service_index", "directory_state", "SERVICE_CHILDREN"]
 

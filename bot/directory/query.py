@@ -138,9 +138,8 @@ def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_i
         if problem:
             problems.append(problem)
     spans += place_spans + ([age_span] if age_span else [])
-    free = _FREE.search(lowered)
-    if free:
-        spans.append(free.span())
+    free = [match.span() for match in _FREE.finditer(lowered)]
+    spans += free
     remaining = list(lowered)
     for start, end in spans:
         remaining[start:end] = " " * (end - start)

@@ -9,21 +9,19 @@ then the extra needs) and the result says which.
 """
 from __future__ import annotations
 
-import math
 import re
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import column, func, literal, literal_column, or_, select, table
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 
-from bot.directory import index, models as m
-from bot.directory.vocabulary import Vocabulary, cached
+from bot.directory import models as m, tags
+from bot.directory.vocabulary import Place, Vocabulary, cached
 
-RADIUS_KM = 6.0
-_FTS = table("service_fts", column("rowid"), column("service_fts"))  # SQLite's FTS5 table
+RADIUS_KM = tags.RADIUS_KM
 CANDIDATES = 24  # six pages of four
 _TERM = re.compile(r"[a-z0-9]+")
 
@@ -89,133 +87,105 @@ def _name_hits(name: str, groups: list[tuple[str, ...]]) -> int:
 
 
 # How well a service's text answers the words typed, best first: every word in the name, any word
-# in the name, every word anywhere, any word anywhere. Within a tier the nearest come first.
+# in the name, every word anywhere, any word anywhere.
 TIERS = (("name", "all"), ("name", "any"), ("document", "all"), ("document", "any"))
-RINGS_KM = (1.5, 3.0, RADIUS_KM)
+_NO_VENUE_BAND = -1
+_SQLITE_FETCH = text("SELECT si.service_id, si.name, si.latitude, si.longitude FROM service_fts "
+                     "JOIN service_index si ON si.id = service_fts.rowid WHERE service_fts MATCH :match LIMIT :limit")
+_PG_FETCH = {column: text("SELECT service_id, name, latitude, longitude FROM service_index "
+                          "WHERE tags_tsv @@ to_tsquery('simple', :tags)"
+                          + (f" AND {column}_tsv @@ to_tsquery('english', :words)" if column else "") + " LIMIT :limit")
+             for column in (None, "name", "document")}
 
 
-def _filters(query: Query, rows) -> list:
-    """Conditions on `rows` (service_index, or service_need when the first need drives the read)."""
-    si, sn = m.service_index, m.service_need
-    if rows is sn:  # the other needs: point look-ups in service_need's own key
-        conditions = []
-        for code in query.needs[1:]:
-            other = sn.alias()
-            conditions.append(select(other.c.service_id).where(
-                other.c.need_code == code, other.c.cell == sn.c.cell, other.c.service_id == sn.c.service_id).exists())
-    else:
-        conditions = [si.c.needs.like(f"% {code} %") for code in query.needs]
-    if query.age is not None:
-        conditions.append(or_(rows.c.minimum_age.is_(None), rows.c.minimum_age <= query.age))
-        conditions.append(or_(rows.c.maximum_age.is_(None), rows.c.maximum_age >= query.age))
-    if query.free_only:
-        conditions.append(rows.c.is_free.is_(True))
-    return conditions
+def _sqlite_match(column: Optional[str], mode: Optional[str], groups: list[tuple[str, ...]], wanted: tags.Filter) -> str:
+    """An FTS5 query: the words in one column, and the tags (every token is [a-z0-9]+, quoted)."""
+    parts = []
+    if column:
+        words = ["(" + " OR ".join(f'"{form}"' for form in group) + ")" for group in groups]
+        parts.append(f"{{{column}}} : ({(' AND ' if mode == 'all' else ' OR ').join(words)})")
+    if wanted.required:
+        parts.append("{tags} : (" + " AND ".join(f'"{t}"' for t in wanted.required) + ")")
+    if wanted.any_of:
+        parts.append("{tags} : (" + " OR ".join(f'"{t}"' for t in wanted.any_of) + ")")
+    match = "(" + " AND ".join(parts) + ")"
+    for tag in wanted.excluded:
+        match += f' NOT {{tags}} : "{tag}"'
+    return match
 
 
-def _text_condition(connection: Connection, column: str, mode: str, groups: list[tuple[str, ...]]):
-    """A full-text condition on the name or the whole text, for every word or any word."""
+def _pg_tags(wanted: tags.Filter) -> str:
+    parts = list(wanted.required) + (["(" + " | ".join(wanted.any_of) + ")"] if wanted.any_of else [])
+    return " & ".join(parts + [f"!{t}" for t in wanted.excluded])
+
+
+def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], groups: list[tuple[str, ...]],
+           wanted: tags.Filter, limit: int) -> list:
+    """Up to `limit` services whose `column` has the words (every one or any, by `mode`) and whose
+    tags meet `wanted`, in the full-text index's own order: it stops as soon as it has them."""
     if connection.dialect.name == "sqlite":
-        parts = ["(" + " OR ".join(f'"{form}"' for form in group) + ")" for group in groups]
-        match = f"{{{column}}} : ({(' AND ' if mode == 'all' else ' OR ').join(parts)})"
-        return literal_column("service_index.rowid").in_(
-            select(_FTS.c.rowid).where(_FTS.c.service_fts.op("MATCH")(match)))
-    parts = ["(" + " | ".join(group) + ")" for group in groups]
-    tsquery = func.to_tsquery("english", (" & " if mode == "all" else " | ").join(parts))
-    return literal_column(f"service_index.{column}_tsv").op("@@")(tsquery)
+        return connection.execute(_SQLITE_FETCH, {"match": _sqlite_match(column, mode, groups, wanted), "limit": limit}).all()
+    joiner = " & " if mode == "all" else " | "
+    words = joiner.join("(" + " | ".join(group) + ")" for group in groups) if column else ""
+    return connection.execute(_PG_FETCH[column], {"tags": _pg_tags(wanted), "words": words, "limit": limit}).all()
 
 
-def _fetch(connection: Connection, query: Query, text_condition, place, km: Optional[float], limit: int):
-    """Rows meeting the query: the nearest first within `km` of the place, else in index order.
-
-    A text condition drives the query when there is one (its matches are few). Otherwise, with a
-    need, rows are read in service_need's (need, grid square) key order, which carries the filter
-    columns too: only services with that need in the squares near the place are read."""
-    si, sn = m.service_index, m.service_need
-    by_need = bool(query.needs) and text_condition is None
-    rows = sn if by_need else si
-    conditions = _filters(query, rows) + ([text_condition] if text_condition is not None else [])
-    if by_need:
-        conditions.append(sn.c.need_code == query.needs[0])
-        source = sn
-        name = literal("")  # the need-only tier ranks by distance alone
-        order = [sn.c.cell, sn.c.service_id]
-    else:
-        source, name, order = si, si.c.name, [si.c.service_id]
-    if place is not None:
-        cells = index.cells_within(place.latitude, place.longitude, km)
-        conditions.append(sn.c.cell.in_(cells + [index.NO_CELL]) if by_need
-                          else or_(si.c.cell.in_(cells), si.c.cell.is_(None)))
-        scale = math.cos(math.radians(place.latitude))
-        distance = ((rows.c.latitude - place.latitude) * (rows.c.latitude - place.latitude)
-                    + (rows.c.longitude - place.longitude) * scale * (rows.c.longitude - place.longitude) * scale)
-        order = [distance.asc().nulls_last(), rows.c.service_id]
-    columns = (rows.c.service_id, name.label("name"), rows.c.latitude, rows.c.longitude)
-    return connection.execute(select(*columns).select_from(source).where(*conditions).order_by(*order).limit(limit)).all()
+def _wanted(query: Query, place: Optional[Place], band: Optional[int] = None, with_filters: bool = True) -> tags.Filter:
+    if not with_filters:
+        return tags.for_query(query.needs, None, False, None, None)
+    return tags.for_query(query.needs, query.age, query.free_only, place, band)
 
 
 _MEET_SECONDS = 300.0
 _meet_cache: dict[tuple, tuple[float, bool]] = {}
 
 
-def _needs_meet(connection: Connection, needs: tuple[str, ...]) -> bool:
+def _needs_meet(connection: Connection, query: Query) -> bool:
     """Whether any active service has every one of these needs (remembered for five minutes, as
     the answer changes only with an import)."""
-    key = (str(connection.engine.url), tuple(sorted(needs)))
+    key = (str(connection.engine.url), tuple(sorted(query.needs)))
     now = time.monotonic()
     cached_answer = _meet_cache.get(key)
     if cached_answer and now - cached_answer[0] < _MEET_SECONDS:
         return cached_answer[1]
-    sn = m.service_need
-    first = sorted(needs, key=lambda code: _need_count(connection, code))
-    conditions = [sn.c.need_code == first[0]]
-    for code in first[1:]:
-        other = sn.alias()
-        conditions.append(select(other.c.service_id).where(
-            other.c.need_code == code, other.c.cell == sn.c.cell, other.c.service_id == sn.c.service_id).exists())
-    answer = connection.execute(select(sn.c.service_id).where(*conditions).limit(1)).first() is not None
+    answer = bool(_fetch(connection, None, None, [], _wanted(query, None, with_filters=False), 1))
     _meet_cache[key] = (now, answer)
     return answer
-
-
-def _need_count(connection: Connection, code: str) -> int:
-    sn = m.service_need
-    return int(connection.execute(select(func.count()).select_from(sn).where(sn.c.need_code == code)).scalar_one())
 
 
 def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[Found]:
     """Up to CANDIDATES services, best tier first and nearest first within a tier.
 
     No relevance score is computed over every match (that cost 30 ms and more at 100,000 services):
-    each tier and ring is an indexed query that stops at CANDIDATES rows.
+    each tier is one indexed query that stops at CANDIDATES rows. When a tier near a place has more
+    than that, it is read again band by band (1.5, 3, 6 km, then no fixed venue), nearest first.
     """
     place = vocabulary.place(query.place) if query.place else None
-    if len(query.needs) > 1:  # the rarest need drives the indexed read
-        query = replace(query, needs=tuple(sorted(query.needs, key=lambda code: _need_count(connection, code))))
     terms = _terms(query.keywords)
-    if query.needs and terms and not _fetch(connection, query, None, None, None, 1):
-        return []  # no service anywhere has these needs for this age and cost: no tier can find one
+    if terms and not _fetch(connection, None, None, [], _wanted(query, place), 1):
+        return []  # nothing within reach meets the needs, age and cost: no tier can find anything
     # With a need asked for, services that have it but never use the words still follow, last.
     tiers = (TIERS + (((None, None),) if query.needs else ())) if terms else ((None, None),)
     found: dict[str, Found] = {}
+
+    def add(rows: list, score: float) -> None:
+        for row in rows:
+            if row.service_id not in found:
+                km = place.km_to(row.latitude, row.longitude) if place and row.latitude is not None else None
+                found[row.service_id] = Found(row.service_id, score + _name_hits(row.name, terms), km)
+
     for number, (column, mode) in enumerate(tiers):
         if mode == "any" and len(terms) == 1:
             continue  # with one word, "all" and "any" are the same query
-        condition = _text_condition(connection, column, mode, terms) if column else None
-        rows: list = []
-        # Text tiers are small: one query over the whole radius. The filter-only tier can be large,
-        # so it looks near the place first and widens only when it has not found enough.
-        for km in (RINGS_KM if place and not column else (RADIUS_KM,)):
-            rows = _fetch(connection, query, condition, place, km, CANDIDATES)
-            if len(rows) >= CANDIDATES:
-                break
-        for row in rows:
-            if row.service_id in found:
-                continue
-            km = place.km_to(row.latitude, row.longitude) if place and row.latitude is not None else None
-            if km is not None and km > RADIUS_KM:  # a grid square's corner can be further than the radius
-                continue
-            found[row.service_id] = Found(row.service_id, 100.0 * (len(tiers) - number) + _name_hits(row.name, terms), km)
+        score = 100.0 * (len(tiers) - number)
+        rows = _fetch(connection, column, mode, terms, _wanted(query, place), CANDIDATES)
+        if place is None or len(rows) < CANDIDATES:
+            add(rows, score)  # the whole tier: sorted by distance below
+        else:
+            for band in list(range(len(tags.BANDS_KM))) + [_NO_VENUE_BAND]:
+                add(_fetch(connection, column, mode, terms, _wanted(query, place, band), CANDIDATES), score)
+                if len(found) >= CANDIDATES:
+                    break
         if len(found) >= CANDIDATES:
             break
     return sorted(found.values(), key=lambda f: (-f.score, f.km if f.km is not None else 99, f.service_id))
@@ -232,8 +202,13 @@ RELAXATIONS = (
 def search(connection: Connection, query: Query, vocabulary: Optional[Vocabulary] = None) -> Result:
     """The matching active services, best first; relaxes one filter when nothing matches."""
     vocabulary = vocabulary or cached()
+    if connection.dialect.name == "postgresql":
+        # The planner guesses how many rows the tags match as if needs, ages and places were
+        # unrelated; when they are related it reads the whole table in order hoping to meet a match
+        # soon (100 ms and more at 100,000 services). The full-text indexes always answer in a few ms.
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
     # No service anywhere with all these needs: only dropping a need can help, so skip the rest.
-    impossible = len(query.needs) > 1 and not _needs_meet(connection, query.needs)
+    impossible = len(query.needs) > 1 and not _needs_meet(connection, query)
     found = [] if impossible else _run(connection, query, vocabulary)
     if found:
         return Result(query, tuple(found))

@@ -1,0 +1,101 @@
+"""Search filters as words: each indexed service carries tags for its needs, ages, cost and nearness.
+
+The full-text index (SQLite FTS5, PostgreSQL tsvector) then answers "these words, for this need,
+age 7, free, within 3 km of Strood" in one indexed look-up that stops at the first rows it needs,
+instead of reading every matching row to filter and sort it. Tags are made of letters and digits
+only, so every tokenizer keeps each one whole.
+
+Nearness is in bands around each Medway place in the vocabulary (1.5, 3 and 6 km): a search near a
+place reads the nearest band first. A service with no fixed venue (online, by phone, county-wide)
+is tagged as such and shown after the located ones.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Optional
+
+from bot.directory.vocabulary import Place, Vocabulary
+
+BANDS_KM = (1.5, 3.0, 6.0)
+RADIUS_KM = BANDS_KM[-1]
+MAX_AGE = 25
+LISTED = "listed"  # every indexed service: what a search with no words and no filters matches
+NO_VENUE = "novenue"
+FREE = "costfree"
+OVER_MAX_AGE = "ageover"
+VERSION = "1"  # change when the tags below change, so every index is rebuilt on the next import
+
+
+def _slug(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
+
+
+def need(code: str) -> str:
+    return "need" + _slug(code)
+
+
+def age(years: int) -> str:
+    return f"age{years}" if years <= MAX_AGE else OVER_MAX_AGE
+
+
+def near(place: Place, band: int) -> str:
+    """Within BANDS_KM[band] of `place`."""
+    return f"near{band}{_slug(place.name)}"
+
+
+def for_service(needs: list[str], minimum_age: Optional[int], maximum_age: Optional[int], is_free: bool,
+                latitude: Optional[float], longitude: Optional[float], vocabulary: Vocabulary) -> str:
+    """A service's tags, space separated."""
+    words = [LISTED] + [need(code) for code in needs]
+    low = max(0, minimum_age or 0)
+    high = MAX_AGE if maximum_age is None else min(maximum_age, MAX_AGE)
+    words += [age(years) for years in range(low, high + 1)]
+    if maximum_age is None or maximum_age > MAX_AGE:
+        words.append(OVER_MAX_AGE)
+    if is_free:
+        words.append(FREE)
+    if latitude is None or longitude is None:
+        words.append(NO_VENUE)
+    else:
+        for place in vocabulary.places:
+            km = place.km_to(latitude, longitude)
+            words += [near(place, band) for band, reach in enumerate(BANDS_KM) if km <= reach]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What a search requires, as tags: all of `required`, one of `any_of` (when given), none of `excluded`."""
+
+    required: tuple[str, ...]
+    any_of: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+
+
+def for_query(needs: tuple[str, ...], years: Optional[int], free_only: bool, place: Optional[Place],
+              band: Optional[int]) -> Filter:
+    """The tags a search requires. With a place, `band` is the nearness band (its inner bands
+    excluded), or None for the whole radius; the no-fixed-venue band is -1."""
+    required = [need(code) for code in needs]
+    if years is not None:
+        required.append(age(years))
+    if free_only:
+        required.append(FREE)
+    any_of: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    if place is not None and band is None:
+        any_of = (near(place, len(BANDS_KM) - 1), NO_VENUE)
+    elif place is not None and band is not None and band < 0:
+        required.append(NO_VENUE)
+    elif place is not None and band is not None:
+        required.append(near(place, band))
+        excluded = (near(place, band - 1),) if band > 0 else ()
+    return Filter(tuple(required) or ((LISTED,) if not any_of else ()), any_of, excluded)
+
+
+def fingerprint(vocabulary: Vocabulary) -> str:
+    """Changes when anything the tags are made from changes: rebuild the tags when it does."""
+    places = [(p.name, p.latitude, p.longitude) for p in vocabulary.places]
+    needs = [n.code for n in vocabulary.needs]
+    return hashlib.sha256(repr((VERSION, BANDS_KM, places, needs)).encode()).hexdigest()[:16]
