@@ -116,6 +116,21 @@ def test_changed_row_updates_and_missing_row_is_deactivated_not_deleted(empty_di
     assert "sample-000003" not in {f.service_id for f in found.found} or stored["sample-000003"]["name"].find("Outreach") < 0
 
 
+def test_awkward_text_is_stored_exactly_and_found(empty_directory, tmp_path):
+    """Bulk writing (COPY on PostgreSQL) keeps backslashes, tabs, line breaks, quotes and emoji."""
+    description = 'Line one\nLine two with a back\\slash, a\ttab, "quotes", £5 and 🙂 \\N'
+    path = csv_file(tmp_path, f'awk-1,Awkward Text Club,,"{description.replace(chr(34), chr(34) * 2)}",autism,'
+                              f'3,11,Free,0,,,,Chatham,ME4,,,,,,,,2026-03-01,\n')
+    records, rejected = spreadsheet.read(path)
+    assert rejected == [] and store.apply(empty_directory, records, "staff").added == 1
+    stored = services(empty_directory)["awk-1"]
+    assert stored["description"] == records[0].service["description"]
+    assert "\\slash" in stored["description"] and "\n" in stored["description"] and stored["description"].endswith("\\N")
+    assert stored["last_modified"].date().isoformat() == "2026-03-01"
+    found = search.find(empty_directory, search.Query(("autism",), 7, "Chatham", True, ("awkward",)))
+    assert [f.service_id for f in found.found] == ["awk-1"] and not found.relaxed
+
+
 def test_bad_rows_are_reported_with_row_and_column(tmp_path):
     good = generate(1).splitlines()[1]
     bad_age = good.replace("sample-000001", "r2").replace(",0,25,", ",0,300,")

@@ -53,6 +53,9 @@ def text(value: Any, max_length: int = 5000) -> Optional[str]:
 
 
 def one_line(value: Any, max_length: int = 500) -> Optional[str]:
+    if isinstance(value, str) and not _NEEDS_WORK.search(value):
+        value = " ".join(value.split())  # most values: plain text, nothing to undo but spacing
+        return None if value.lower() in MISSING else value[:max_length]
     cleaned = text(value, max_length)
     return " ".join(cleaned.split()) if cleaned else None
 

@@ -162,8 +162,7 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
     """
     place = vocabulary.place(query.place) if query.place else None
     terms = _terms(query.keywords)
-    if terms and not _fetch(connection, None, None, [], _wanted(query, place), 1):
-        return []  # nothing within reach meets the needs, age and cost: no tier can find anything
+    filters_checked = not terms
     # With a need asked for, services that have it but never use the words still follow, last.
     tiers = (TIERS + (((None, None),) if query.needs else ())) if terms else ((None, None),)
     found: dict[str, Found] = {}
@@ -179,6 +178,10 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
             continue  # with one word, "all" and "any" are the same query
         score = 100.0 * (len(tiers) - number)
         rows = _fetch(connection, column, mode, terms, _wanted(query, place), CANDIDATES)
+        if not rows and not filters_checked:
+            filters_checked = True
+            if not _fetch(connection, None, None, [], _wanted(query, place), 1):
+                return []  # nothing within reach meets the needs, age and cost: no tier can find anything
         if place is None or len(rows) < CANDIDATES:
             add(rows, score)  # the whole tier: sorted by distance below
         else:

@@ -10,12 +10,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.schema import Table
 
-from bot.directory import index, models as m
+from bot.directory import bulk, index, models as m
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary, cached
 
@@ -51,28 +49,14 @@ def _chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
         yield items[start:start + size]
 
 
-def upsert(connection: Connection, table: Table, rows: list[dict]) -> None:
-    """Insert rows, replacing any with the same primary key (SQLite and PostgreSQL)."""
-    if not rows:
-        return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    keys = [c.name for c in table.primary_key.columns]
-    columns = [c.name for c in table.columns if c.name not in keys]
-    statement = statement.on_conflict_do_update(index_elements=keys,
-                                                set_={c: statement.excluded[c] for c in columns})
-    full = [{c.name: row.get(c.name) for c in table.columns} for row in rows]
-    connection.execute(statement, full)
-
-
 def ensure_taxonomy(connection: Connection, vocabulary: Vocabulary) -> dict[str, str]:
     """The SEND needs taxonomy and its terms; returns need code -> taxonomy_term id."""
     taxonomy_id = stable_id("taxonomy", vocabulary.taxonomy)
-    upsert(connection, m.taxonomy, [{"id": taxonomy_id, "name": vocabulary.taxonomy,
+    bulk.upsert(connection, m.taxonomy, [{"id": taxonomy_id, "name": vocabulary.taxonomy,
                                      "description": "SEND needs and kinds of help, Medway Local Offer"}])
     terms = [{"id": stable_id("term", vocabulary.taxonomy, n.code), "code": n.code, "name": n.label,
               "taxonomy": vocabulary.taxonomy, "taxonomy_id": taxonomy_id} for n in vocabulary.needs]
-    upsert(connection, m.taxonomy_term, terms)
+    bulk.upsert(connection, m.taxonomy_term, terms)
     return {t["code"]: t["id"] for t in terms}
 
 
@@ -86,34 +70,30 @@ def _attributes(record: ServiceRecord, term_ids: dict[str, str]) -> list[dict]:
 
 def _write(connection: Connection, records: list[ServiceRecord], new_ids: set[str], source: str,
            sample: bool, term_ids: dict[str, str], vocabulary: Vocabulary) -> None:
-    ids = [r.id for r in records]
+    replaced = [r.id for r in records if r.id not in new_ids]  # new services own nothing yet
     owned = list(m.SERVICE_CHILDREN)
-    connection.execute(delete(m.attribute).where(m.attribute.c.link_id.in_(ids)))
-    for table in owned:
-        connection.execute(delete(table).where(table.c.service_id.in_(ids)))
+    if replaced:
+        ids = {"ids": replaced}
+        connection.execute(delete(m.attribute).where(m.attribute.c.link_id.in_(bindparam("ids", expanding=True))), ids)
+        for table in owned:
+            connection.execute(delete(table).where(table.c.service_id.in_(bindparam("ids", expanding=True))), ids)
     organizations = {r.organization["id"]: r.organization for r in records if r.organization}
-    upsert(connection, m.organization, [dict(o, source=source, is_sample=sample) for o in organizations.values()])
-    upsert(connection, m.taxonomy_term, list({t["id"]: t for r in records for t in r.other_terms}.values()))
+    bulk.upsert(connection, m.organization, [dict(o, source=source, is_sample=sample) for o in organizations.values()])
+    bulk.upsert(connection, m.taxonomy_term, list({t["id"]: t for r in records for t in r.other_terms}.values()))
     locations = {loc["id"]: loc for r in records for loc in r.locations}
-    upsert(connection, m.location, list(locations.values()))
-    upsert(connection, m.address, list({a["id"]: a for r in records for a in r.addresses}.values()))
-    rows = [dict(r.service, source=source, is_sample=sample, content_hash=r.fingerprint(), raw=r.raw) for r in records]
-    full = [{c.name: row.get(c.name) for c in m.service.columns} for row in rows]
-    fresh = [row for row in full if row["id"] in new_ids]
-    if fresh:
-        connection.execute(insert(m.service), fresh)
-    changed = [dict(row, key=row["id"]) for row in full if row["id"] not in new_ids]
+    bulk.upsert(connection, m.location, list(locations.values()))
+    bulk.upsert(connection, m.address, list({a["id"]: a for r in records for a in r.addresses}.values()))
+    full = [dict(r.service, source=source, is_sample=sample, content_hash=r.fingerprint(), raw=r.raw) for r in records]
+    bulk.insert(connection, m.service, [row for row in full if row["id"] in new_ids])
+    changed = [dict({c.name: row.get(c.name) for c in m.service.columns}, key=row["id"])
+               for row in full if row["id"] not in new_ids]
     if changed:
         values = {c.name: bindparam(c.name) for c in m.service.columns if c.name != "id"}
         connection.execute(update(m.service).where(m.service.c.id == bindparam("key")).values(values), changed)
     for table in owned:
-        table_rows = [row for r in records for row in getattr(r, table.name)]
-        if table_rows:
-            connection.execute(insert(table), [{c.name: row.get(c.name) for c in table.columns} for row in table_rows])
-    attributes = [a for r in records for a in _attributes(r, term_ids)]
-    if attributes:
-        connection.execute(insert(m.attribute), attributes)
-    index.refresh(connection, records, vocabulary)
+        bulk.insert(connection, table, [row for r in records for row in getattr(r, table.name)])
+    bulk.insert(connection, m.attribute, [a for r in records for a in _attributes(r, term_ids)])
+    index.refresh(connection, records, vocabulary, replaced)
 
 
 def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejected: Optional[list[Rejected]] = None,
@@ -156,10 +136,11 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
         done = summary.unchanged
         if progress:
             progress(done)
-        for chunk in _chunks(todo):
-            _write(connection, list(chunk), new_ids, source, sample, term_ids, vocabulary)
-            if progress:
-                progress(len(chunk))
+        with index.bulk_loading(connection, len(todo)):
+            for chunk in _chunks(todo):
+                _write(connection, list(chunk), new_ids, source, sample, term_ids, vocabulary)
+                if progress:
+                    progress(len(chunk))
         if deactivate_missing:
             gone = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
             for chunk in _chunks(gone):
@@ -167,8 +148,7 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
                 index.remove(connection, list(chunk))
             summary.deactivated = len(gone)
         if summary.added or summary.updated or summary.deactivated:
-            # Fresh statistics, so the query planner picks the right index for the new data.
-            connection.execute(text("ANALYZE"))
+            index.tidy(connection)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from bot.directory.vocabulary import Place, Vocabulary
@@ -27,6 +28,7 @@ OVER_MAX_AGE = "ageover"
 VERSION = "1"  # change when the tags below change, so every index is rebuilt on the next import
 
 
+@lru_cache(maxsize=None)
 def _slug(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
 
@@ -35,8 +37,11 @@ def need(code: str) -> str:
     return "need" + _slug(code)
 
 
+_AGES = tuple(f"age{years}" for years in range(MAX_AGE + 1))
+
+
 def age(years: int) -> str:
-    return f"age{years}" if years <= MAX_AGE else OVER_MAX_AGE
+    return _AGES[years] if 0 <= years <= MAX_AGE else OVER_MAX_AGE
 
 
 def near(place: Place, band: int) -> str:
@@ -50,7 +55,7 @@ def for_service(needs: list[str], minimum_age: Optional[int], maximum_age: Optio
     words = [LISTED] + [need(code) for code in needs]
     low = max(0, minimum_age or 0)
     high = MAX_AGE if maximum_age is None else min(maximum_age, MAX_AGE)
-    words += [age(years) for years in range(low, high + 1)]
+    words += _AGES[low:high + 1]
     if maximum_age is None or maximum_age > MAX_AGE:
         words.append(OVER_MAX_AGE)
     if is_free:
