@@ -37,6 +37,14 @@ def _insert(table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
         op.get_bind().execute(sa.text(f"INSERT INTO {table} ({names}) VALUES ({values})"), rows)
 
 
+def _described() -> list[sa.Column]:
+    """service_index's columns that describe a service, the same in both revisions (new objects each call)."""
+    return [sa.Column("name", sa.Text(), nullable=False), sa.Column("document", sa.Text(), nullable=False),
+            sa.Column("needs", sa.Text(), nullable=False), sa.Column("minimum_age", sa.Integer(), nullable=True),
+            sa.Column("maximum_age", sa.Integer(), nullable=True), sa.Column("is_free", sa.Boolean(), nullable=False),
+            sa.Column("latitude", sa.Float(), nullable=True), sa.Column("longitude", sa.Float(), nullable=True)]
+
+
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     rows = _rows("service_index")
@@ -48,14 +56,7 @@ def upgrade() -> None:
         "service_index",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("service_id", sa.String(length=250), nullable=False),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("document", sa.Text(), nullable=False),
-        sa.Column("needs", sa.Text(), nullable=False),
-        sa.Column("minimum_age", sa.Integer(), nullable=True),
-        sa.Column("maximum_age", sa.Integer(), nullable=True),
-        sa.Column("is_free", sa.Boolean(), nullable=False),
-        sa.Column("latitude", sa.Float(), nullable=True),
-        sa.Column("longitude", sa.Float(), nullable=True),
+        *_described(),
         sa.Column("tags", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["service_id"], ["service.id"], name=op.f("fk_service_index_service_id_service")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_index")),
@@ -95,14 +96,7 @@ def downgrade() -> None:
     op.create_table(
         "service_index",
         sa.Column("service_id", sa.String(length=250), nullable=False),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("document", sa.Text(), nullable=False),
-        sa.Column("needs", sa.Text(), nullable=False),
-        sa.Column("minimum_age", sa.Integer(), nullable=True),
-        sa.Column("maximum_age", sa.Integer(), nullable=True),
-        sa.Column("is_free", sa.Boolean(), nullable=False),
-        sa.Column("latitude", sa.Float(), nullable=True),
-        sa.Column("longitude", sa.Float(), nullable=True),
+        *_described(),
         sa.Column("cell", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["service_id"], ["service.id"], name=op.f("fk_service_index_service_id_service")),
         sa.PrimaryKeyConstraint("service_id", name=op.f("pk_service_index")),
