@@ -8,7 +8,6 @@ Figures are also written to bench/results/ as JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
@@ -16,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.figures import percentile, save
 from tests.assistant import Assistant
 
 SCRIPT = [
@@ -30,11 +30,6 @@ SCRIPT = [
     "thanks",
     "bye",
 ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def one_conversation(assistant: Assistant, number: int) -> list[tuple[int, float]]:
@@ -85,9 +80,7 @@ def main() -> None:
     print(f"  latency per message: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
     print(f"  p50 at turn 1: {figures['p50_ms_turn_1']} ms; at turn 10: {figures['p50_ms_turn_10']} ms")
     print(f"  throughput: {figures['messages_per_second']} messages per second")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "conversation.json").write_text(json.dumps(figures, indent=2) + "\n")
+    save("conversation", figures)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import random
 import statistics
 import tempfile
@@ -16,6 +15,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.figures import percentile, save
 from bot.directory import db, sample, search, spreadsheet, store
 from bot.directory.query import understand
 from bot.directory.vocabulary import cached
@@ -44,11 +44,6 @@ def queries(count: int, seed: int = 7) -> list[search.Query]:
         keywords = u.keywords if kind < 0.7 else ()  # some searches are filters only
         made.append(search.Query(u.needs, u.age, u.place, u.free_only, keywords))
     return made
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def measure(url: str, csv_path: Path, searches: list[search.Query]) -> dict:
@@ -109,9 +104,7 @@ def main() -> None:
             print(f"  {name:10} import {f['import_services_per_second']:,} services/s ({f['import_seconds']} s; "
                   f"unchanged re-import {f['reimport_unchanged_seconds']} s); search p50 {f['search_p50_ms']} ms, "
                   f"p95 {f['search_p95_ms']} ms, max {f['search_max_ms']} ms ({f['searches_with_results']} with results)")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "directory.json").write_text(json.dumps(figures, indent=2) + "\n")
+    save("directory", figures)
 
 
 if __name__ == "__main__":

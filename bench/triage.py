@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import tempfile
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from bench.figures import save
 from bot.triage import reader, report
 from bot.triage.classify import Triage, load_model
 
@@ -76,9 +76,7 @@ def main() -> None:
     print(f"Triage: {figures['questions']:,} questions in {elapsed:.1f} s = {rate:,.0f} questions/s "
           f"(model loaded once in {loaded:.1f} s; target over 200/s); "
           f"{figures['need_a_person']} need a person, {figures['safeguarding']} safeguarding")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "triage.json").write_text(json.dumps(figures, indent=2) + "\n")
+    save("triage", figures)
 
 
 if __name__ == "__main__":

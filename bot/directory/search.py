@@ -130,9 +130,7 @@ def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], g
     return connection.execute(_PG_FETCH[column], {"tags": _pg_tags(wanted), "words": words, "limit": limit}).all()
 
 
-def _wanted(query: Query, place: Optional[Place], band: Optional[int] = None, with_filters: bool = True) -> tags.Filter:
-    if not with_filters:
-        return tags.for_query(query.needs, None, False, None, None)
+def _wanted(query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
     return tags.for_query(query.needs, query.age, query.free_only, place, band)
 
 
@@ -148,7 +146,7 @@ def _needs_meet(connection: Connection, query: Query) -> bool:
     cached_answer = _meet_cache.get(key)
     if cached_answer and now - cached_answer[0] < _MEET_SECONDS:
         return cached_answer[1]
-    answer = bool(_fetch(connection, None, None, [], _wanted(query, None, with_filters=False), 1))
+    answer = bool(_fetch(connection, None, None, [], tags.for_query(query.needs, None, False, None, None), 1))
     _meet_cache[key] = (now, answer)
     return answer
 
