@@ -35,7 +35,7 @@ def fast_client(url):
 # --- schema ---------------------------------------------------------------------------------
 
 def test_migrations_reach_head_and_go_back(empty_directory):
-    assert db.schema_version(empty_directory) == "0002"
+    assert db.schema_version(empty_directory) == "0003"
     db.migrate(empty_directory)  # a second run changes nothing
     db.downgrade(empty_directory, "base")
     assert db.schema_version(empty_directory) is None

@@ -61,8 +61,8 @@ def document(record: ServiceRecord, vocabulary: Vocabulary, place: Optional[Plac
     return " ".join(p for p in parts if p)
 
 
-_FTS_COLUMNS = "rowid, name, document, tags"
-_FTS_SOURCE = "id, name, document, tags FROM service_index WHERE service_id IN :ids"
+_FTS_COLUMNS = "rowid, document, tags"
+_FTS_SOURCE = "id, document, tags FROM service_index WHERE service_id IN :ids"
 
 
 def _fts(connection: Connection, sql: str, service_ids: list[str]) -> None:
@@ -78,6 +78,11 @@ def remove(connection: Connection, service_ids: list[str]) -> None:
     _fts(connection, f"INSERT INTO service_fts(service_fts, {_FTS_COLUMNS}) SELECT 'delete', {_FTS_SOURCE}", service_ids)
     connection.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(bindparam("ids", expanding=True))),
                        {"ids": service_ids})
+
+
+def _pairs(connection: Connection) -> bool:
+    """Need-and-age tags: PostgreSQL's look-ups need them (tags.for_query); SQLite's stop early anyway."""
+    return connection.dialect.name == "postgresql"
 
 
 def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vocabulary,
@@ -96,7 +101,8 @@ def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vo
                      "document": document(record, vocabulary, place), "needs": f" {' '.join(record.needs)} ",
                      "minimum_age": minimum, "maximum_age": maximum, "is_free": free,
                      "latitude": latitude, "longitude": longitude,
-                     "tags": tags.for_service(record.needs, minimum, maximum, free, latitude, longitude, vocabulary)})
+                     "tags": tags.for_service(record.service["name"], record.needs, minimum, maximum, free, latitude, longitude,
+                                             vocabulary, pairs=_pairs(connection))})
     if rows:
         bulk.insert(connection, m.service_index, rows)
         _fts(connection, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
@@ -104,11 +110,34 @@ def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vo
 
 def tidy(connection: Connection) -> None:
     """After writing: fresh statistics, so the query planner picks the right index for the new
-    data, and on SQLite the full-text index merged into one segment (each write adds segments and
-    a search reads them all: a third off search times at 100,000 services, for half a second)."""
+    data; on SQLite the full-text index merged into one segment (each write adds segments and a
+    search reads them all: a third off search times at 100,000 services, for half a second); on
+    PostgreSQL the block a search looks in first chosen again."""
     if connection.dialect.name == "sqlite":
         connection.execute(text("INSERT INTO service_fts(service_fts) VALUES ('optimize')"))
+    else:
+        _set_state(connection, "search_block", _fullest_block(connection))
     connection.execute(text("ANALYZE"))
+
+
+def _fullest_block(connection: Connection) -> str:
+    """The block of index rows holding the most services, when there are enough services for
+    looking in one block first to pay (see tags.BLOCK_ROWS); else ''."""
+    row = connection.execute(text(f"SELECT id / {tags.BLOCK_ROWS} AS number, COUNT(*) AS size FROM service_index "
+                                  "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1")).first()
+    return str(row.number) if row and indexed_count(connection) >= 2 * tags.BLOCK_ROWS else ""
+
+
+def search_block(connection: Connection) -> Optional[int]:
+    """The block a PostgreSQL search looks in first, or None to look everywhere at once."""
+    value = connection.execute(select(m.directory_state.c.value).where(m.directory_state.c.name == "search_block")).scalar()
+    return int(value) if value else None
+
+
+def _set_state(connection: Connection, name: str, value: str) -> None:
+    state = m.directory_state
+    if connection.execute(update(state).where(state.c.name == name).values(value=value)).rowcount == 0:
+        connection.execute(insert(state).values(name=name, value=value))
 
 
 BULK_ROWS = 5000
@@ -141,19 +170,17 @@ def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     if current == wanted:
         return 0
     si = m.service_index
-    rows = connection.execute(select(si.c.id, si.c.needs, si.c.minimum_age, si.c.maximum_age, si.c.is_free,
+    pairs = _pairs(connection)
+    rows = connection.execute(select(si.c.id, si.c.name, si.c.needs, si.c.minimum_age, si.c.maximum_age, si.c.is_free,
                                      si.c.latitude, si.c.longitude)).all()
-    changes = [{"key": r.id, "tags": tags.for_service(r.needs.split(), r.minimum_age, r.maximum_age, r.is_free,
-                                                     r.latitude, r.longitude, vocabulary)} for r in rows]
+    changes = [{"key": r.id, "tags": tags.for_service(r.name, r.needs.split(), r.minimum_age, r.maximum_age, r.is_free,
+                                                     r.latitude, r.longitude, vocabulary, pairs)} for r in rows]
     if changes:
         connection.execute(update(si).where(si.c.id == bindparam("key")).values(tags=bindparam("tags")), changes)
     if connection.dialect.name == "sqlite":
         connection.execute(text("INSERT INTO service_fts(service_fts) VALUES ('rebuild')"))
     tidy(connection)
-    if current is None:
-        connection.execute(insert(state).values(name="tags", value=wanted))
-    else:
-        connection.execute(update(state).where(state.c.name == "tags").values(value=wanted))
+    _set_state(connection, "tags", wanted)
     return len(changes)
 
 

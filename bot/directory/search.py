@@ -13,12 +13,12 @@ import re
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 
-from bot.directory import models as m, tags
+from bot.directory import index, models as m, tags
 from bot.directory.vocabulary import Place, Vocabulary, cached
 
 RADIUS_KM = tags.RADIUS_KM
@@ -92,18 +92,25 @@ TIERS = (("name", "all"), ("name", "any"), ("document", "all"), ("document", "an
 _NO_VENUE_BAND = -1
 _SQLITE_FETCH = text("SELECT si.service_id, si.name, si.latitude, si.longitude FROM service_fts "
                      "JOIN service_index si ON si.id = service_fts.rowid WHERE service_fts MATCH :match LIMIT :limit")
-_PG_FETCH = {column: text("SELECT service_id, name, latitude, longitude FROM service_index "
-                          "WHERE tags_tsv @@ to_tsquery('simple', :tags)"
-                          + (f" AND {column}_tsv @@ to_tsquery('english', :words)" if column else "") + " LIMIT :limit")
-             for column in (None, "name", "document")}
+_PG_SELECT = "SELECT service_id, name, latitude, longitude FROM service_index WHERE search_tsv @@ "
+_PG_FETCH = text(_PG_SELECT + "CAST(:tags AS tsquery) LIMIT :limit")
+_PG_FETCH_WORDS = text(_PG_SELECT + "(CAST(:tags AS tsquery) && to_tsquery('english', :words)) LIMIT :limit")
+
+
+def _words(groups: list[tuple[str, ...]], mode: Optional[str], sqlite: bool, in_name: bool) -> str:
+    """The words typed as a full-text query: every group (or any, by `mode`), each group one of its
+    forms; in the name, as name tags. Every form is [a-z0-9]+; SQLite's are quoted."""
+    all_of, one_of = (" AND ", " OR ") if sqlite else (" & ", " | ")
+    forms = [dict.fromkeys(tags.name_word(f) if in_name else f for f in group) for group in groups]
+    quoted = [[f'"{f}"' if sqlite else f for f in group] for group in forms]
+    return "(" + (all_of if mode == "all" else one_of).join("(" + one_of.join(group) + ")" for group in quoted) + ")"
 
 
 def _sqlite_match(column: Optional[str], mode: Optional[str], groups: list[tuple[str, ...]], wanted: tags.Filter) -> str:
-    """An FTS5 query: the words in one column, and the tags (every token is [a-z0-9]+, quoted)."""
+    """An FTS5 query: the words (in the text, or the name's tags) and the filter tags."""
     parts = []
     if column:
-        words = ["(" + " OR ".join(f'"{form}"' for form in group) + ")" for group in groups]
-        parts.append(f"{{{column}}} : ({(' AND ' if mode == 'all' else ' OR ').join(words)})")
+        parts.append(("{document}" if column == "document" else "{tags}") + " : " + _words(groups, mode, True, column == "name"))
     if wanted.required:
         parts.append("{tags} : (" + " AND ".join(f'"{t}"' for t in wanted.required) + ")")
     if wanted.any_of:
@@ -114,41 +121,65 @@ def _sqlite_match(column: Optional[str], mode: Optional[str], groups: list[tuple
     return match
 
 
-def _pg_tags(wanted: tags.Filter) -> str:
+def _pg_tags(column: Optional[str], mode: Optional[str], groups: list[tuple[str, ...]], wanted: tags.Filter) -> str:
+    """The tags half of a PostgreSQL full-text query (tags are stored and looked up as they are)."""
     parts = list(wanted.required) + (["(" + " | ".join(wanted.any_of) + ")"] if wanted.any_of else [])
+    if column == "name":
+        parts.append(_words(groups, mode, False, True))
     return " & ".join(parts + [f"!{t}" for t in wanted.excluded])
 
 
 def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], groups: list[tuple[str, ...]],
            wanted: tags.Filter, limit: int) -> list:
-    """Up to `limit` services whose `column` has the words (every one or any, by `mode`) and whose
-    tags meet `wanted`, in the full-text index's own order: it stops as soon as it has them."""
+    """Up to `limit` services with the words typed (every one or any, by `mode`) in `column` (the
+    name, the whole text, or None: no words) and tags that meet `wanted`, in the full-text index's
+    own order: SQLite stops as soon as it has them.
+
+    PostgreSQL's index always finds every match before the limit applies, so in a large directory
+    it first looks in one block of services (a few thousand rows, side by side in the index); only
+    when those hold too few does it look everywhere."""
     if connection.dialect.name == "sqlite":
         return connection.execute(_SQLITE_FETCH, {"match": _sqlite_match(column, mode, groups, wanted), "limit": limit}).all()
-    joiner = " & " if mode == "all" else " | "
-    words = joiner.join("(" + " | ".join(group) + ")" for group in groups) if column else ""
-    return connection.execute(_PG_FETCH[column], {"tags": _pg_tags(wanted), "words": words, "limit": limit}).all()
+    wanted_tags = _pg_tags(column, mode, groups, wanted)
+    statement, values = _PG_FETCH, {"limit": limit}
+    if column == "document":
+        statement, values["words"] = _PG_FETCH_WORDS, _words(groups, mode, False, False)
+    block = _remembered(connection, ("block",), lambda: index.search_block(connection))
+    rows: list = []
+    if block is not None:
+        rows = connection.execute(statement, dict(values, tags=f"{wanted_tags} & {tags.block(block)}")).all()
+        if len(rows) >= limit:
+            return rows
+    seen = {row.service_id for row in rows}
+    rest = connection.execute(statement, dict(values, tags=wanted_tags)).all()
+    return (rows + [row for row in rest if row.service_id not in seen])[:limit]
 
 
-def _wanted(query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
-    return tags.for_query(query.needs, query.age, query.free_only, place, band)
+def _wanted(connection: Connection, query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
+    return tags.for_query(query.needs, query.age, query.free_only, place, band, connection.dialect.name == "postgresql")
 
 
-_MEET_SECONDS = 300.0
-_meet_cache: dict[tuple, tuple[float, bool]] = {}
+_REMEMBER_SECONDS = 300.0
+_remembered_answers: dict[tuple, tuple[float, Any]] = {}
+
+
+def _remembered(connection: Connection, key: tuple, answer: Callable[[], Any]) -> Any:
+    """A fact about the directory that changes only with an import, remembered for five minutes."""
+    key = (str(connection.engine.url),) + key
+    now = time.monotonic()
+    before = _remembered_answers.get(key)
+    if before and now - before[0] < _REMEMBER_SECONDS:
+        return before[1]
+    value = answer()
+    _remembered_answers[key] = (now, value)
+    return value
 
 
 def _needs_meet(connection: Connection, query: Query) -> bool:
-    """Whether any active service has every one of these needs (remembered for five minutes, as
-    the answer changes only with an import)."""
-    key = (str(connection.engine.url), tuple(sorted(query.needs)))
-    now = time.monotonic()
-    cached_answer = _meet_cache.get(key)
-    if cached_answer and now - cached_answer[0] < _MEET_SECONDS:
-        return cached_answer[1]
-    answer = bool(_fetch(connection, None, None, [], tags.for_query(query.needs, None, False, None, None), 1))
-    _meet_cache[key] = (now, answer)
-    return answer
+    """Whether any active service has every one of these needs."""
+    wanted = tags.for_query(query.needs, None, False, None, None)
+    return _remembered(connection, ("needs",) + tuple(sorted(query.needs)),
+                       lambda: bool(_fetch(connection, None, None, [], wanted, 1)))
 
 
 def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[Found]:
@@ -175,16 +206,16 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
         if mode == "any" and len(terms) == 1:
             continue  # with one word, "all" and "any" are the same query
         score = 100.0 * (len(tiers) - number)
-        rows = _fetch(connection, column, mode, terms, _wanted(query, place), CANDIDATES)
+        rows = _fetch(connection, column, mode, terms, _wanted(connection, query, place), CANDIDATES)
         if not rows and not filters_checked:
             filters_checked = True
-            if not _fetch(connection, None, None, [], _wanted(query, place), 1):
+            if not _fetch(connection, None, None, [], _wanted(connection, query, place), 1):
                 return []  # nothing within reach meets the needs, age and cost: no tier can find anything
         if place is None or len(rows) < CANDIDATES:
             add(rows, score)  # the whole tier: sorted by distance below
         else:
             for band in list(range(len(tags.BANDS_KM))) + [_NO_VENUE_BAND]:
-                add(_fetch(connection, column, mode, terms, _wanted(query, place, band), CANDIDATES), score)
+                add(_fetch(connection, column, mode, terms, _wanted(connection, query, place, band), CANDIDATES), score)
                 if len(found) >= CANDIDATES:
                     break
         if len(found) >= CANDIDATES:
@@ -230,34 +261,36 @@ def find(engine: Engine, query: Query, vocabulary: Optional[Vocabulary] = None) 
         return search(connection, query, vocabulary)
 
 
+def _first_address(column) -> Any:
+    """A column of a service's first venue address, as a scalar subquery."""
+    sal, address = m.service_at_location, m.address
+    return (select(column).select_from(sal.join(address, address.c.location_id == sal.c.location_id))
+            .where(sal.c.service_id == m.service.c.id).order_by(sal.c.id, address.c.id).limit(1).scalar_subquery())
+
+
 def details(engine: Engine, service_ids: list[str]) -> list[dict[str, Any]]:
-    """What a result card shows for each service, in the order given."""
+    """What a result card shows for each service, in the order given (one query: a card is shown
+    after every search)."""
     if not service_ids:
         return []
-    s, o = m.service, m.organization
+    s, o, si, phone = m.service, m.organization, m.service_index, m.phone
+    first_phone = (select(phone.c.number).where(phone.c.service_id == s.c.id).order_by(phone.c.id).limit(1)
+                   .scalar_subquery())
     with engine.connect() as connection:
         services = {r.id: r._asdict() for r in connection.execute(
             select(s.c.id, s.c.name, s.c.description, s.c.minimum_age, s.c.maximum_age, s.c.fees,
                    s.c.application_process, s.c.url, s.c.email, s.c.last_modified, s.c.is_sample,
-                   o.c.name.label("organization"))
-            .select_from(s.outerjoin(o, o.c.id == s.c.organization_id)).where(s.c.id.in_(service_ids)))}
-        phones: dict[str, str] = {}
-        for r in connection.execute(select(m.phone.c.service_id, m.phone.c.number).where(m.phone.c.service_id.in_(service_ids))):
-            phones.setdefault(r.service_id, r.number)
-        towns: dict[str, str] = {}
-        for r in connection.execute(
-                select(m.service_at_location.c.service_id, m.address.c.city, m.address.c.postal_code)
-                .join(m.address, m.address.c.location_id == m.service_at_location.c.location_id)
-                .where(m.service_at_location.c.service_id.in_(service_ids))):
-            towns.setdefault(r.service_id, " ".join(p for p in (r.city, r.postal_code) if p))
-        free = {r.service_id: r.is_free for r in connection.execute(
-            select(m.service_index.c.service_id, m.service_index.c.is_free).where(m.service_index.c.service_id.in_(service_ids)))}
+                   o.c.name.label("organization"), si.c.is_free, first_phone.label("phone"),
+                   _first_address(m.address.c.city).label("city"), _first_address(m.address.c.postal_code).label("postcode"))
+            .select_from(s.outerjoin(o, o.c.id == s.c.organization_id).outerjoin(si, si.c.service_id == s.c.id))
+            .where(s.c.id.in_(service_ids)))}
     cards = []
     for id_ in service_ids:
         row = services.get(id_)
         if row is None:
             continue
-        modified = row["last_modified"]
-        cards.append(dict(row, phone=phones.get(id_), where=towns.get(id_), is_free=bool(free.get(id_)),
+        modified = row.pop("last_modified")
+        city, postcode = row.pop("city"), row.pop("postcode")
+        cards.append(dict(row, where=" ".join(p for p in (city, postcode) if p) or None, is_free=bool(row["is_free"]),
                           last_modified=modified.date().isoformat() if isinstance(modified, datetime) else None))
     return cards

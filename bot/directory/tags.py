@@ -8,10 +8,15 @@ only, so every tokenizer keeps each one whole.
 Nearness is in bands around each Medway place in the vocabulary (1.5, 3 and 6 km): a search near a
 place reads the nearest band first. A service with no fixed venue (online, by phone, county-wide)
 is tagged as such and shown after the located ones.
+
+The words of a service's name are tags too, by their first letters: a name word matches a typed
+word when it starts with the typed word's first five letters ("therapist" and "therapy" both
+start "thera"; "play" finds "Playgroup"). So "every word typed is in the name" is also one look-up.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -25,7 +30,8 @@ LISTED = "listed"  # every indexed service: what a search with no words and no f
 NO_VENUE = "novenue"
 FREE = "costfree"
 OVER_MAX_AGE = "ageover"
-VERSION = "1"  # change when the tags below change, so every index is rebuilt on the next import
+NAME_PREFIX = 5  # letters of a word that a name match compares
+VERSION = "2"  # change when the tags below change, so every index is rebuilt on the next import
 
 
 @lru_cache(maxsize=None)
@@ -49,15 +55,37 @@ def near(place: Place, band: int) -> str:
     return f"near{band}{_slug(place.name)}"
 
 
-def for_service(needs: list[str], minimum_age: Optional[int], maximum_age: Optional[int], is_free: bool,
-                latitude: Optional[float], longitude: Optional[float], vocabulary: Vocabulary) -> str:
-    """A service's tags, space separated."""
-    words = [LISTED] + [need(code) for code in needs]
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def name_words(name: str) -> list[str]:
+    """Tags for the words of a service's name: each word's beginnings of two to five letters."""
+    found: dict[str, None] = {}
+    for word in _WORD.findall(name.lower()):
+        for length in range(min(2, len(word)), min(NAME_PREFIX, len(word)) + 1):
+            found["nm" + word[:length]] = None
+    return list(found)
+
+
+def name_word(typed: str) -> str:
+    """The tag a typed word (letters and digits) matches in a name."""
+    return "nm" + typed[:NAME_PREFIX]
+
+
+def for_service(name: str, needs: list[str], minimum_age: Optional[int], maximum_age: Optional[int],
+                is_free: bool, latitude: Optional[float], longitude: Optional[float], vocabulary: Vocabulary,
+                pairs: bool = False) -> str:
+    """A service's tags, space separated. With `pairs`, also each need paired with each age (see
+    `for_query`)."""
+    words = [LISTED] + [need(code) for code in needs] + name_words(name)
     low = max(0, minimum_age or 0)
     high = MAX_AGE if maximum_age is None else min(maximum_age, MAX_AGE)
-    words += _AGES[low:high + 1]
+    ages = list(_AGES[low:high + 1])
     if maximum_age is None or maximum_age > MAX_AGE:
-        words.append(OVER_MAX_AGE)
+        ages.append(OVER_MAX_AGE)
+    words += ages
+    if pairs:
+        words += [need(code) + years for code in needs for years in ages]
     if is_free:
         words.append(FREE)
     if latitude is None or longitude is None:
@@ -79,11 +107,16 @@ class Filter:
 
 
 def for_query(needs: tuple[str, ...], years: Optional[int], free_only: bool, place: Optional[Place],
-              band: Optional[int]) -> Filter:
+              band: Optional[int], pairs: bool = False) -> Filter:
     """The tags a search requires. With a place, `band` is the nearness band (its inner bands
-    excluded), or None for the whole radius; the no-fixed-venue band is -1."""
+    excluded), or None for the whole radius; the no-fixed-venue band is -1.
+
+    With `pairs`, a need and an age are asked for as one need-and-age tag: far fewer services carry
+    it than either alone, which is what a PostgreSQL (GIN) look-up's time depends on."""
     required = [need(code) for code in needs]
-    if years is not None:
+    if years is not None and pairs and needs:
+        required = [tag + age(years) for tag in required]
+    elif years is not None:
         required.append(age(years))
     if free_only:
         required.append(FREE)
@@ -97,6 +130,16 @@ def for_query(needs: tuple[str, ...], years: Optional[int], free_only: bool, pla
         required.append(near(place, band))
         excluded = (near(place, band - 1),) if band > 0 else ()
     return Filter(tuple(required) or ((LISTED,) if not any_of else ()), any_of, excluded)
+
+
+# PostgreSQL only: each service's tags also hold the block of BLOCK_ROWS index rows it is in
+# ("blk" + id // BLOCK_ROWS, made by the database: migration 0003), so that a search can look in one
+# block first (see bot.directory.search).
+BLOCK_ROWS = 4096
+
+
+def block(number: int) -> str:
+    return f"blk{number}"
 
 
 def fingerprint(vocabulary: Vocabulary) -> str:
