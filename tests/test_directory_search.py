@@ -2,7 +2,7 @@
 the conversation uses. Each case names the service that must come first (or within the top 3)."""
 import pytest
 
-from bot.directory import search
+from bot.directory import db, index, sample, search, spreadsheet, store
 from bot.directory.query import understand
 
 
@@ -106,3 +106,47 @@ def test_search_text_is_only_ever_text(sample_directory):
 def test_unknown_words_find_nothing_rather_than_anything(sample_directory):
     result, names = top(sample_directory, "zzqxv plmbrt")
     assert names == []
+
+
+LARGE = 9_000  # enough services for PostgreSQL to look in one block of the index first
+
+
+@pytest.fixture(scope="module")
+def large_directories(postgres, tmp_path_factory):
+    """The same generated directory of 9,000 services in SQLite and in PostgreSQL."""
+    path = tmp_path_factory.mktemp("large") / "services.csv"
+    path.write_text(sample.generate(LARGE), encoding="utf-8")
+    records, rejected = spreadsheet.read(path)
+    engines = [db.make_engine(f"sqlite:///{path.parent / 'directory.db'}"), db.make_engine(postgres.create_database("large"))]
+    for engine in engines:
+        db.migrate(engine)
+        store.apply(engine, records, "generated", rejected)
+    yield engines
+    for engine in engines:
+        engine.dispose()
+
+
+def _shape(result: search.Result) -> tuple:
+    """Which tier and nearness band each result came from (the services themselves may differ: any
+    of a tier's equally good matches in a band can be shown)."""
+    def band(km):
+        return -1 if km is None else next((b for b, reach in enumerate(search.tags.BANDS_KM) if km <= reach), 99)
+    return result.relaxed, sorted((int(f.score // 100), band(f.km)) for f in result.found)
+
+
+LARGE_SEARCHES = ["autism support near Strood", "free holiday club for my 9 year old", "speech therapy for my 4 year old",
+                  "wheelchair sports in Rainham for my 12 year old", "portage for my 7 year old near Chatham",
+                  "short breaks for my 23 year old", "counselling", "deaf children Gillingham", "sensory play ME3",
+                  "makaton", "free ADHD workshop for my 10 year old near Lordswood", "overnight respite"]
+
+
+@pytest.mark.parametrize("text", LARGE_SEARCHES)
+def test_a_large_directory_answers_alike_on_both_databases(large_directories, text):
+    sqlite, postgresql = large_directories
+    with postgresql.connect() as connection:
+        assert index.search_block(connection) is not None, "PostgreSQL looks in one block first"
+    u = understand(text)
+    query = search.Query(u.needs, u.age, u.place, u.free_only, u.keywords)
+    expected = search.find(sqlite, query)
+    assert expected.found
+    assert _shape(search.find(postgresql, query)) == _shape(expected)
