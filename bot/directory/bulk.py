@@ -8,10 +8,13 @@ one (dates, decimals). Everything runs on the caller's connection, inside its tr
 from __future__ import annotations
 
 import io
+import queue
+import threading
+from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
-from sqlalchemy import Integer
+from sqlalchemy import Integer, bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.schema import Table
 
@@ -45,63 +48,184 @@ def _values(connection: Connection, table: Table, names: list[str], rows: Sequen
 
 def _copy_text(value: Any) -> str:
     """One value in PostgreSQL's COPY text format."""
+    if value.__class__ is str:  # most values: text with nothing to escape
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
     if value is None:
         return "\\N"
     if value is True or value is False:
         return "t" if value else "f"
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return _copy_text(str(value))
 
 
 def _quoted(connection: Connection, names: list[str]) -> str:
     return ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
 
 
-def _copy(connection: Connection, table_name: str, names: list[str], rows: Sequence[Row]) -> None:
-    buffer = io.StringIO()
-    buffer.writelines("\t".join(map(_copy_text, map(row.get, names))) + "\n" for row in rows)
-    buffer.seek(0)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.copy_expert(f"COPY {table_name} ({_quoted(connection, names)}) FROM STDIN", buffer)
-    finally:
-        cursor.close()
+Task = Callable[[Connection], None]
 
 
-def insert(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
-    """Insert rows (dicts keyed by column name; missing keys are NULL)."""
-    if not rows:
-        return
+def _copy(table_name: str, names: list[str], rows: Sequence[Row], quoted: str) -> Task:
+    """A COPY of these rows, its text made now, sent when the task runs."""
+    data = "".join("\t".join(map(_copy_text, map(row.get, names))) + "\n" for row in rows)
+
+    def send(connection: Connection) -> None:
+        cursor = connection.connection.cursor()
+        try:
+            # In one read: psycopg2 takes Python's lock for each read, which waits for the other thread.
+            cursor.copy_expert(f"COPY {table_name} ({quoted}) FROM STDIN", io.StringIO(data), size=len(data) + 1)
+        finally:
+            cursor.close()
+    return send
+
+
+def _insert(connection: Connection, table: Table, rows: Sequence[Row], conflict: str = "") -> Task:
     names = _columns(table, rows)
+    if connection.dialect.name == "postgresql" and not conflict:
+        return _copy(table.name, names, rows, _quoted(connection, names))
     if connection.dialect.name == "postgresql":
-        _copy(connection, table.name, names, rows)
-        return
-    marks = ", ".join("?" for _ in names)
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({_quoted(connection, names)}) VALUES ({marks})",
-                               _values(connection, table, names, rows))
+        # COPY cannot resolve conflicts: copy into a scratch table, then insert from it.
+        scratch, columns = f"incoming_{table.name}", _quoted(connection, names)
+        copy = _copy(scratch, names, rows, columns)
+
+        def through_scratch(connection: Connection) -> None:
+            connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {scratch} "
+                                       f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
+            connection.exec_driver_sql(f"TRUNCATE {scratch}")
+            copy(connection)
+            connection.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {scratch} {conflict}")
+        return through_scratch
+    statement = (f"INSERT INTO {table.name} ({_quoted(connection, names)}) VALUES ({', '.join('?' for _ in names)}) "
+                 + conflict)
+    values = _values(connection, table, names, rows)
+    return lambda connection: connection.exec_driver_sql(statement, values)
 
 
-def upsert(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
-    """Insert rows, replacing any with the same primary key."""
-    if not rows:
-        return
+def _upsert(connection: Connection, table: Table, rows: Sequence[Row]) -> Task:
     names = _columns(table, rows)
     quote = connection.dialect.identifier_preparer.quote
     keys = [c.name for c in table.primary_key.columns]
     changes = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in names if name not in keys)
     conflict = f"ON CONFLICT ({_quoted(connection, keys)}) DO " + (f"UPDATE SET {changes}" if changes else "NOTHING")
-    if connection.dialect.name == "postgresql":
-        # COPY cannot resolve conflicts: copy into a scratch table, then insert from it.
-        scratch = f"incoming_{table.name}"
-        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {scratch} "
-                                   f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
-        connection.exec_driver_sql(f"TRUNCATE {scratch}")
-        _copy(connection, scratch, names, rows)
-        columns = _quoted(connection, names)
-        connection.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {scratch} {conflict}")
+    return _insert(connection, table, rows, conflict)
+
+
+def insert(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """Insert rows (dicts keyed by column name; missing keys are NULL)."""
+    if rows:
+        _insert(connection, table, rows)(connection)
+
+
+def upsert(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """Insert rows, replacing any with the same primary key."""
+    if rows:
+        _upsert(connection, table, rows)(connection)
+
+
+class Writer:
+    """Writes to one connection, in the order given. In the background (PostgreSQL only) the
+    writing runs on a thread of its own: psycopg2 lets Python go on while PostgreSQL works, so
+    an import prepares the next rows while the database stores the last ones, and both of a
+    machine's cores are busy. Use it as a context manager: leaving it waits for every write and
+    raises the first error; after an error, later writes are dropped (the transaction is lost)."""
+
+    def __init__(self, connection: Connection, background: bool = False) -> None:
+        self.connection = connection
+        self.dialect = connection.dialect
+        self._error: Optional[BaseException] = None
+        self._queue: Optional[queue.Queue] = None
+        if background and connection.dialect.name == "postgresql":
+            self._queue = queue.Queue(maxsize=64)
+            self._thread = threading.Thread(target=self._run, name="directory-writer", daemon=True)
+            self._thread.start()
+
+    def insert(self, table: Table, rows: Sequence[Row]) -> None:
+        if rows:
+            self._do(_insert(self.connection, table, rows))
+
+    def upsert(self, table: Table, rows: Sequence[Row]) -> None:
+        if rows:
+            self._do(_upsert(self.connection, table, rows))
+
+    def execute(self, statement: Any, parameters: Any = None) -> None:
+        self._do(lambda connection: connection.execute(statement, parameters))
+
+    def _do(self, task: Task) -> None:
+        if self._queue is None:
+            task(self.connection)
+            return
+        if self._error is not None:
+            raise self._error
+        self._queue.put(task)
+
+    def _run(self) -> None:
+        assert self._queue is not None
+        while (task := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    task(self.connection)
+                except BaseException as error:  # handed to the caller by close()
+                    self._error = error
+
+    def close(self) -> None:
+        """Wait for every write; raise the first error."""
+        if self._queue is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._queue = None
+        if self._error is not None:
+            raise self._error
+
+    def __enter__(self) -> "Writer":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if error is None:
+            self.close()
+        elif self._queue is not None:
+            self._error = self._error or error  # the writer drops what is left
+            self._queue.put(None)
+            self._thread.join()
+
+
+_FOREIGN_KEYS = text("SELECT conrelid::regclass::text AS owner, conname AS name, pg_get_constraintdef(oid) AS definition "
+                     "FROM pg_constraint WHERE contype = 'f' AND (conrelid::regclass::text IN :tables "
+                     "OR confrelid::regclass::text IN :keyless)").bindparams(bindparam("tables", expanding=True),
+                                                                             bindparam("keyless", expanding=True))
+_KEYS = text("SELECT conrelid::regclass::text AS owner, conname AS name, pg_get_constraintdef(oid) AS definition "
+             "FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid::regclass::text IN :keyless"
+             ).bindparams(bindparam("keyless", expanding=True))
+_INDEXES = text("SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition FROM pg_index i "
+                "WHERE i.indrelid::regclass::text IN :tables "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+                ).bindparams(bindparam("tables", expanding=True))
+
+
+@contextmanager
+def unindexed(connection: Connection, tables: Sequence[Table], keyless: Sequence[Table]) -> Iterator[None]:
+    """PostgreSQL, for a load that writes most of these tables: their indexes and foreign keys are
+    dropped for the load and made again at the end (and `keyless` tables' primary and unique keys
+    too). PostgreSQL's own advice for populating a database: building an index once, or checking
+    every foreign key in one join, is many times faster than doing it row by row. The tables stay
+    locked to other sessions until the transaction ends; the checks still run before it commits,
+    so bad data still fails the whole load."""
+    if connection.dialect.name != "postgresql":
+        yield
         return
-    marks = ", ".join("?" for _ in names)
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({_quoted(connection, names)}) VALUES ({marks}) {conflict}",
-                               _values(connection, table, names, rows))
+    names = {"tables": [t.name for t in tables], "keyless": [t.name for t in keyless]}
+    foreign = connection.execute(_FOREIGN_KEYS, names).all()
+    keys = connection.execute(_KEYS, names).all()
+    indexes = connection.execute(_INDEXES, names).all()
+    quote = connection.dialect.identifier_preparer.quote
+    for constraint in foreign + keys:
+        connection.exec_driver_sql(f"ALTER TABLE {constraint.owner} DROP CONSTRAINT {quote(constraint.name)}")
+    for index in indexes:
+        connection.exec_driver_sql(f"DROP INDEX {index.name}")
+    yield
+    for index in indexes:
+        connection.exec_driver_sql(index.definition)
+    for constraint in keys + foreign:
+        connection.exec_driver_sql(f"ALTER TABLE {constraint.owner} ADD CONSTRAINT {quote(constraint.name)} {constraint.definition}")

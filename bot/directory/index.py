@@ -7,11 +7,10 @@ columns) instead of joining ten.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 from sqlalchemy import bindparam, delete, func, insert, select, text, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from bot.directory import bulk, models as m, tags
 from bot.directory.records import ServiceRecord
@@ -65,31 +64,31 @@ _FTS_COLUMNS = "rowid, document, tags"
 _FTS_SOURCE = "id, document, tags FROM service_index WHERE service_id IN :ids"
 
 
-def _fts(connection: Connection, sql: str, service_ids: list[str]) -> None:
+def _fts(out: bulk.Writer, sql: str, service_ids: list[str]) -> None:
     """Keep SQLite's external-content FTS5 table in step with service_index for these services."""
-    if connection.dialect.name == "sqlite" and service_ids:
-        connection.execute(text(sql).bindparams(bindparam("ids", expanding=True)), {"ids": service_ids})
+    if out.dialect.name == "sqlite" and service_ids:
+        out.execute(text(sql).bindparams(bindparam("ids", expanding=True)), {"ids": service_ids})
 
 
-def remove(connection: Connection, service_ids: list[str]) -> None:
+def remove(out: bulk.Writer, service_ids: list[str]) -> None:
     if not service_ids:
         return
     # FTS5 forgets a row only when told its old values, so this comes before the delete.
-    _fts(connection, f"INSERT INTO service_fts(service_fts, {_FTS_COLUMNS}) SELECT 'delete', {_FTS_SOURCE}", service_ids)
-    connection.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(bindparam("ids", expanding=True))),
-                       {"ids": service_ids})
+    _fts(out, f"INSERT INTO service_fts(service_fts, {_FTS_COLUMNS}) SELECT 'delete', {_FTS_SOURCE}", service_ids)
+    out.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(bindparam("ids", expanding=True))),
+                {"ids": service_ids})
 
 
-def _pairs(connection: Connection) -> bool:
+def _pairs(dialect: Dialect) -> bool:
     """Need-and-age tags: PostgreSQL's look-ups need them (tags.for_query); SQLite's stop early anyway."""
-    return connection.dialect.name == "postgresql"
+    return dialect.name == "postgresql"
 
 
-def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vocabulary,
+def refresh(out: bulk.Writer, records: list[ServiceRecord], vocabulary: Vocabulary,
             indexed: Optional[list[str]] = None) -> None:
     """Re-index these services (active ones are indexed, others only removed). `indexed`: those
     of them that may be in the index already (default: all)."""
-    remove(connection, [r.id for r in records] if indexed is None else indexed)
+    remove(out, [r.id for r in records] if indexed is None else indexed)
     rows = []
     for record in records:
         if record.service.get("status") != "active":
@@ -102,10 +101,10 @@ def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vo
                      "minimum_age": minimum, "maximum_age": maximum, "is_free": free,
                      "latitude": latitude, "longitude": longitude,
                      "tags": tags.for_service(record.service["name"], record.needs, minimum, maximum, free, latitude, longitude,
-                                             vocabulary, pairs=_pairs(connection))})
+                                             vocabulary, pairs=_pairs(out.dialect))})
     if rows:
-        bulk.insert(connection, m.service_index, rows)
-        _fts(connection, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
+        out.insert(m.service_index, rows)
+        _fts(out, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
 
 
 def tidy(connection: Connection) -> None:
@@ -117,6 +116,7 @@ def tidy(connection: Connection) -> None:
         connection.execute(text("INSERT INTO service_fts(service_fts) VALUES ('optimize')"))
     else:
         _set_state(connection, "search_block", _fullest_block(connection))
+    # Every table: a result card's query reads five, and unknown tables cost it half a second.
     connection.execute(text("ANALYZE"))
 
 
@@ -140,27 +140,6 @@ def _set_state(connection: Connection, name: str, value: str) -> None:
         connection.execute(insert(state).values(name=name, value=value))
 
 
-BULK_ROWS = 5000
-
-
-@contextmanager
-def bulk_loading(connection: Connection, rows: int) -> Iterator[None]:
-    """On PostgreSQL, a load that at least doubles the index drops its full-text (GIN) indexes and
-    builds them again at the end: building once is several times faster than adding 100,000 rows
-    one by one. Searches wait for the load's commit meanwhile, so only a first load or one that
-    replaces most of a small directory does this."""
-    if connection.dialect.name != "postgresql" or rows < BULK_ROWS or rows < indexed_count(connection):
-        yield
-        return
-    definitions = connection.execute(text(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'service_index' AND indexdef LIKE '%USING gin%'")).all()
-    for name, _ in definitions:
-        connection.execute(text(f'DROP INDEX "{name}"'))
-    yield
-    for _, definition in definitions:
-        connection.execute(text(definition))
-
-
 def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     """Rewrite every indexed service's tags when what they are made from has changed (a place or
     need added to the vocabulary, or new tag rules); returns how many were rewritten."""
@@ -170,7 +149,7 @@ def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     if current == wanted:
         return 0
     si = m.service_index
-    pairs = _pairs(connection)
+    pairs = _pairs(connection.dialect)
     rows = connection.execute(select(si.c.id, si.c.name, si.c.needs, si.c.minimum_age, si.c.maximum_age, si.c.is_free,
                                      si.c.latitude, si.c.longitude)).all()
     changes = [{"key": r.id, "tags": tags.for_service(r.name, r.needs.split(), r.minimum_age, r.maximum_age, r.is_free,

@@ -81,9 +81,9 @@ def _terms(keywords: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def _name_hits(name: str, groups: list[tuple[str, ...]]) -> int:
-    """How many of the words typed a service's name contains (by their first five letters)."""
-    name_words = _TERM.findall(name.lower())
-    return sum(any(w.startswith(form[:5]) for w in name_words for form in group) for group in groups)
+    """How many of the words typed a service's name has (by the name-word tags' rule)."""
+    in_name = set(tags.name_words(name))
+    return sum(any(tags.name_word(form) in in_name for form in group) for group in groups)
 
 
 # How well a service's text answers the words typed, best first: every word in the name, any word

@@ -7,8 +7,9 @@ is refreshed for exactly the services that changed.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, ContextManager, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
@@ -68,32 +69,47 @@ def _attributes(record: ServiceRecord, term_ids: dict[str, str]) -> list[dict]:
     return rows
 
 
-def _write(connection: Connection, records: list[ServiceRecord], new_ids: set[str], source: str,
+def _write(out: bulk.Writer, records: list[ServiceRecord], new_ids: set[str], source: str,
            sample: bool, term_ids: dict[str, str], vocabulary: Vocabulary) -> None:
     replaced = [r.id for r in records if r.id not in new_ids]  # new services own nothing yet
     owned = list(m.SERVICE_CHILDREN)
     if replaced:
         ids = {"ids": replaced}
-        connection.execute(delete(m.attribute).where(m.attribute.c.link_id.in_(bindparam("ids", expanding=True))), ids)
+        out.execute(delete(m.attribute).where(m.attribute.c.link_id.in_(bindparam("ids", expanding=True))), ids)
         for table in owned:
-            connection.execute(delete(table).where(table.c.service_id.in_(bindparam("ids", expanding=True))), ids)
+            out.execute(delete(table).where(table.c.service_id.in_(bindparam("ids", expanding=True))), ids)
     organizations = {r.organization["id"]: r.organization for r in records if r.organization}
-    bulk.upsert(connection, m.organization, [dict(o, source=source, is_sample=sample) for o in organizations.values()])
-    bulk.upsert(connection, m.taxonomy_term, list({t["id"]: t for r in records for t in r.other_terms}.values()))
+    out.upsert(m.organization, [dict(o, source=source, is_sample=sample) for o in organizations.values()])
+    out.upsert(m.taxonomy_term, list({t["id"]: t for r in records for t in r.other_terms}.values()))
     locations = {loc["id"]: loc for r in records for loc in r.locations}
-    bulk.upsert(connection, m.location, list(locations.values()))
-    bulk.upsert(connection, m.address, list({a["id"]: a for r in records for a in r.addresses}.values()))
+    out.upsert(m.location, list(locations.values()))
+    out.upsert(m.address, list({a["id"]: a for r in records for a in r.addresses}.values()))
     full = [dict(r.service, source=source, is_sample=sample, content_hash=r.fingerprint(), raw=r.raw) for r in records]
-    bulk.insert(connection, m.service, [row for row in full if row["id"] in new_ids])
+    out.insert(m.service, [row for row in full if row["id"] in new_ids])
     changed = [dict({c.name: row.get(c.name) for c in m.service.columns}, key=row["id"])
                for row in full if row["id"] not in new_ids]
     if changed:
         values = {c.name: bindparam(c.name) for c in m.service.columns if c.name != "id"}
-        connection.execute(update(m.service).where(m.service.c.id == bindparam("key")).values(values), changed)
+        out.execute(update(m.service).where(m.service.c.id == bindparam("key")).values(values), changed)
     for table in owned:
-        bulk.insert(connection, table, [row for r in records for row in getattr(r, table.name)])
-    bulk.insert(connection, m.attribute, [a for r in records for a in _attributes(r, term_ids)])
-    index.refresh(connection, records, vocabulary, replaced)
+        out.insert(table, [row for r in records for row in getattr(r, table.name)])
+    out.insert(m.attribute, [a for r in records for a in _attributes(r, term_ids)])
+    index.refresh(out, records, vocabulary, replaced)
+
+
+BULK_ROWS = 5000
+# Written by plain inserts on a first load: no key of theirs is needed while loading.
+_LOADED = tuple(m.SERVICE_CHILDREN) + (m.attribute, m.service_index)
+
+
+def _loading(connection: Connection, rows: int) -> ContextManager[None]:
+    """A load of at least BULK_ROWS services that at least doubles the directory goes without
+    indexes and foreign key checks until its end (bulk.unindexed; searches wait for its commit
+    meanwhile), so only a first load or one that replaces most of a small directory does this.
+    Tables written by upserts (services, venues, addresses) keep their keys: updates find rows by them."""
+    if connection.dialect.name != "postgresql" or rows < BULK_ROWS or rows < index.indexed_count(connection):
+        return nullcontext()
+    return bulk.unindexed(connection, _LOADED + (m.service, m.location, m.address), _LOADED)
 
 
 def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejected: Optional[list[Rejected]] = None,
@@ -136,16 +152,16 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
         done = summary.unchanged
         if progress:
             progress(done)
-        with index.bulk_loading(connection, len(todo)):
+        with _loading(connection, len(todo)), bulk.Writer(connection, background=True) as out:
             for chunk in _chunks(todo):
-                _write(connection, list(chunk), new_ids, source, sample, term_ids, vocabulary)
+                _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary)
                 if progress:
                     progress(len(chunk))
         if deactivate_missing:
             gone = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
             for chunk in _chunks(gone):
                 connection.execute(update(m.service).where(m.service.c.id.in_(chunk)).values(status="inactive"))
-                index.remove(connection, list(chunk))
+                index.remove(bulk.Writer(connection), list(chunk))
             summary.deactivated = len(gone)
         if summary.added or summary.updated or summary.deactivated:
             index.tidy(connection)

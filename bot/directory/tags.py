@@ -11,7 +11,7 @@ is tagged as such and shown after the located ones.
 
 The words of a service's name are tags too, by their first letters: a name word matches a typed
 word when it starts with the typed word's first five letters ("therapist" and "therapy" both
-start "thera"; "play" finds "Playgroup"). So "every word typed is in the name" is also one look-up.
+start "thera"; "play" finds "Playgroup"; a typed word under three letters matches only itself). So "every word typed is in the name" is also one look-up.
 """
 from __future__ import annotations
 
@@ -59,10 +59,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def name_words(name: str) -> list[str]:
-    """Tags for the words of a service's name: each word's beginnings of two to five letters."""
+    """Tags for the words of a service's name: each word's beginnings of three to five letters (a
+    shorter word: the word itself)."""
     found: dict[str, None] = {}
     for word in _WORD.findall(name.lower()):
-        for length in range(min(2, len(word)), min(NAME_PREFIX, len(word)) + 1):
+        for length in range(min(3, len(word)), min(NAME_PREFIX, len(word)) + 1):
             found["nm" + word[:length]] = None
     return list(found)
 
