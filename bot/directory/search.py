@@ -136,7 +136,7 @@ def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], g
     own order: SQLite stops as soon as it has them.
 
     PostgreSQL's index always finds every match before the limit applies, so in a large directory
-    it first looks in one block of services (a few thousand rows, side by side in the index); only
+    it first looks in one block of services (tags.BLOCK_ROWS rows, side by side in the index); only
     when those hold too few does it look everywhere."""
     if connection.dialect.name == "sqlite":
         return connection.execute(_SQLITE_FETCH, {"match": _sqlite_match(column, mode, groups, wanted), "limit": limit}).all()

@@ -136,7 +136,7 @@ def for_query(needs: tuple[str, ...], years: Optional[int], free_only: bool, pla
 # PostgreSQL only: each service's tags also hold the block of BLOCK_ROWS index rows it is in
 # ("blk" + id // BLOCK_ROWS, made by the database: migration 0003), so that a search can look in one
 # block first (see bot.directory.search).
-BLOCK_ROWS = 4096
+BLOCK_ROWS = 1024
 
 
 def block(number: int) -> str:

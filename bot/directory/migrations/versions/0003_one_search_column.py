@@ -5,7 +5,7 @@ can then skip through the long lists of common tags (ages, "within 6 km") guided
 term, which it cannot do across two indexes. The service's name is searched through its tags
 (bot.directory.tags.name_words), so SQLite's service_fts and PostgreSQL's search_tsv hold the
 document and the tags only. PostgreSQL stores the tags as they are (array_to_tsvector: no parser,
-four times faster than to_tsvector), with the row's block ("blk" and id / 4096, as
+four times faster than to_tsvector), with the row's block ("blk" and id / 1024, as
 tags.BLOCK_ROWS), which a search in a large directory looks in first.
 
 The tags themselves are rewritten by bot.directory.db.migrate straight after (tags.VERSION 2).
@@ -42,7 +42,7 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE service_index DROP COLUMN {column}_tsv")
     op.execute("ALTER TABLE service_index ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS ("
                "to_tsvector('english', document) || "
-               "array_to_tsvector(array_remove(string_to_array(tags || ' blk' || (id / 4096)::text, ' '), ''))) STORED")
+               "array_to_tsvector(array_remove(string_to_array(tags || ' blk' || (id / 1024)::text, ' '), ''))) STORED")
     op.execute("CREATE INDEX ix_service_index_search_tsv ON service_index USING gin (search_tsv)")
 
 
