@@ -1,8 +1,8 @@
 """The search index: one row per active service with the text search ranks by and its filters as tags.
 
 Derived from the ORUK tables at import time, so a search touches one narrow table and its
-full-text index (SQLite: the external-content FTS5 table service_fts; PostgreSQL: tsvector
-columns) instead of joining ten.
+full-text index (SQLite: the external-content FTS5 table service_fts; PostgreSQL: the generated
+tsvector column search_tsv) instead of joining ten.
 """
 from __future__ import annotations
 
