@@ -79,8 +79,9 @@ def remove(out: bulk.Writer, service_ids: list[str]) -> None:
                 {"ids": service_ids})
 
 
-def _pairs(dialect: Dialect) -> bool:
-    """Need-and-age tags: PostgreSQL's look-ups need them (tags.for_query); SQLite's stop early anyway."""
+def pairs(dialect: Dialect) -> bool:
+    """Whether the index holds need-and-age tags, for writing and searching alike: PostgreSQL's
+    look-ups need them (tags.for_query); SQLite's stop early anyway."""
     return dialect.name == "postgresql"
 
 
@@ -101,7 +102,7 @@ def refresh(out: bulk.Writer, records: list[ServiceRecord], vocabulary: Vocabula
                      "minimum_age": minimum, "maximum_age": maximum, "is_free": free,
                      "latitude": latitude, "longitude": longitude,
                      "tags": tags.for_service(record.service["name"], record.needs, minimum, maximum, free, latitude, longitude,
-                                             vocabulary, pairs=_pairs(out.dialect))})
+                                             vocabulary, pairs=pairs(out.dialect))})
     if rows:
         out.insert(m.service_index, rows)
         _fts(out, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
@@ -149,11 +150,11 @@ def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     if current == wanted:
         return 0
     si = m.service_index
-    pairs = _pairs(connection.dialect)
+    with_pairs = pairs(connection.dialect)
     rows = connection.execute(select(si.c.id, si.c.name, si.c.needs, si.c.minimum_age, si.c.maximum_age, si.c.is_free,
                                      si.c.latitude, si.c.longitude)).all()
     changes = [{"key": r.id, "tags": tags.for_service(r.name, r.needs.split(), r.minimum_age, r.maximum_age, r.is_free,
-                                                     r.latitude, r.longitude, vocabulary, pairs)} for r in rows]
+                                                     r.latitude, r.longitude, vocabulary, with_pairs)} for r in rows]
     if changes:
         connection.execute(update(si).where(si.c.id == bindparam("key")).values(tags=bindparam("tags")), changes)
     if connection.dialect.name == "sqlite":

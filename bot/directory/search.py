@@ -156,7 +156,7 @@ def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], g
 
 
 def _wanted(connection: Connection, query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
-    return tags.for_query(query.needs, query.age, query.free_only, place, band, connection.dialect.name == "postgresql")
+    return tags.for_query(query.needs, query.age, query.free_only, place, band, index.pairs(connection.dialect))
 
 
 _REMEMBER_SECONDS = 300.0
