@@ -1,14 +1,21 @@
-"""Writing many rows fast: SQLite's executemany with plain tuples, PostgreSQL's COPY.
+"""Writing many rows fast: on SQLite statements of thousands of rows each, on PostgreSQL COPY.
 
 An import writes a dozen rows for every service. Going through SQLAlchemy's per-row parameter
 handling cost more than the database's own work, so rows go to the driver directly: values are
 put in each table's column order, through the column type's own conversion where SQLite needs
 one (dates, decimals). Everything runs on the caller's connection, inside its transaction.
+
+Both ways send a whole batch of rows in one call to the database, which runs without holding
+Python's lock: so a Writer in the background can store one batch while Python prepares the next.
+(SQLite's executemany takes the lock back after every row, and a thread waiting for it waits up
+to 5 ms each time while the other thread works.)
 """
 from __future__ import annotations
 
 import io
+import itertools
 import queue
+import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -98,10 +105,21 @@ def _insert(connection: Connection, table: Table, rows: Sequence[Row], conflict:
             copy(connection)
             connection.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {scratch} {conflict}")
         return through_scratch
-    statement = (f"INSERT INTO {table.name} ({_quoted(connection, names)}) VALUES ({', '.join('?' for _ in names)}) "
-                 + conflict)
+    # Many rows to a statement: one call into SQLite for all of them (see the module's docstring).
+    start, row = f"INSERT INTO {table.name} ({_quoted(connection, names)}) VALUES ", f"({', '.join('?' * len(names))})"
     values = _values(connection, table, names, rows)
-    return lambda connection: connection.exec_driver_sql(statement, values)
+    size = max(1, _SQLITE_VARIABLES // len(names))
+    statements = [(start + ", ".join([row] * len(values[i:i + size])) + " " + conflict,
+                   tuple(itertools.chain.from_iterable(values[i:i + size]))) for i in range(0, len(values), size)]
+
+    def send(connection: Connection) -> None:
+        for statement, parameters in statements:
+            connection.exec_driver_sql(statement, parameters)
+    return send
+
+
+# How many values one SQLite statement may take (SQLITE_MAX_VARIABLE_NUMBER: 32,766 since 3.32).
+_SQLITE_VARIABLES = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
 def _upsert(connection: Connection, table: Table, rows: Sequence[Row]) -> Task:
@@ -126,18 +144,20 @@ def upsert(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
 
 
 class Writer:
-    """Writes to one connection, in the order given. In the background (PostgreSQL only) the
-    writing runs on a thread of its own: psycopg2 lets Python go on while PostgreSQL works, so
-    an import prepares the next rows while the database stores the last ones, and both of a
-    machine's cores are busy. Use it as a context manager: leaving it waits for every write and
-    raises the first error; after an error, later writes are dropped (the transaction is lost)."""
+    """Writes to one connection, in the order given. In the background the writing runs on a
+    thread of its own: the database works without Python's lock, so an import prepares the next
+    rows while the database stores the last ones, and both of a machine's cores are busy. A
+    statement run for many parameter sets waits for the writes before it, then runs at once on
+    the caller's thread (see the module's note on SQLite's executemany). Use it as a context
+    manager: leaving it waits for every write and raises the first error; after an error, later
+    writes are dropped (the transaction is lost)."""
 
     def __init__(self, connection: Connection, background: bool = False) -> None:
         self.connection = connection
         self.dialect = connection.dialect
         self._error: Optional[BaseException] = None
         self._queue: Optional[queue.Queue] = None
-        if background and connection.dialect.name == "postgresql":
+        if background and connection.dialect.name in ("postgresql", "sqlite"):
             self._queue = queue.Queue(maxsize=64)
             self._thread = threading.Thread(target=self._run, name="directory-writer", daemon=True)
             self._thread.start()
@@ -151,6 +171,10 @@ class Writer:
             self._do(_upsert(self.connection, table, rows))
 
     def execute(self, statement: Any, parameters: Any = None) -> None:
+        if isinstance(parameters, list) and self._queue is not None and self.dialect.name == "sqlite":
+            self._wait()
+            self.connection.execute(statement, parameters)
+            return
         self._do(lambda connection: connection.execute(statement, parameters))
 
     def _do(self, task: Task) -> None:
@@ -169,6 +193,14 @@ class Writer:
                     task(self.connection)
                 except BaseException as error:  # handed to the caller by close()
                     self._error = error
+            self._queue.task_done()
+
+    def _wait(self) -> None:
+        """Until every write given so far is done; raise the first error."""
+        assert self._queue is not None
+        self._queue.join()
+        if self._error is not None:
+            raise self._error
 
     def close(self) -> None:
         """Wait for every write; raise the first error."""
