@@ -1,5 +1,7 @@
 """Importing the directory: schema migrations, the staff spreadsheet and Open Referral UK feeds
 served over real HTTP, on SQLite and PostgreSQL."""
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -8,7 +10,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from bot.directory import db, feed, index, models as m, search, spreadsheet, store
+from bot.directory import db, feed, halves, index, models as m, search, spreadsheet, store
 from bot.directory.vocabulary import Place, cached
 from bot.directory.sample import SAMPLE_COUNT, generate
 from tests.directory_fixtures import load_sample
@@ -168,11 +170,52 @@ def test_windows_encoded_spreadsheet_is_read(tmp_path):
     assert not rejected and records[0].service["fees"] == "£0 – free"
 
 
+def test_a_long_spreadsheet_read_on_two_cores_gives_what_one_core_gives(tmp_path, monkeypatch):
+    if not halves.can_split():
+        pytest.skip("this machine cannot read on two cores")
+    rows = list(csv.DictReader(io.StringIO(generate(halves.MINIMUM + 2000))))
+    rows[5]["minimum_age"] = "300"  # a bad row in the child's part
+    rows[-5]["needs"] = "astrology"  # and one in this process's part
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path / "long.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    records, rejected = spreadsheet.read(path)
+    monkeypatch.setattr(halves, "MINIMUM", 10 ** 9)
+    alone, alone_rejected = spreadsheet.read(path)
+    assert len(records) == len(rows) - 2 and records == alone
+    assert [r.fingerprint() for r in records] == [r.fingerprint() for r in alone]
+    assert [str(r) for r in rejected] == [str(r) for r in alone_rejected] == [
+        "long.csv row 7, column 'minimum_age': '300' is not a whole number of years from 0 to 25",
+        f"long.csv row {len(rows) - 3}, column 'needs': 'astrology' is not a known need; use one of: "
+        + ", ".join(n.code for n in cached().needs)]
+
+
+def _inverse(numbers):
+    return [1 / n for n in numbers]
+
+
+def test_an_error_on_either_core_stops_the_read():
+    if not halves.can_split():
+        pytest.skip("this machine cannot read on two cores")
+    numbers = [1] * (halves.MINIMUM * 2)
+    assert halves.map_halves(_inverse, numbers) == [1.0] * len(numbers)
+    numbers[3] = 0  # in the child's part
+    with pytest.raises(halves.ChildFailed, match="ZeroDivisionError"):
+        halves.map_halves(_inverse, numbers)
+    numbers[3], numbers[-3] = 1, 0  # in this process's part
+    with pytest.raises(ZeroDivisionError):
+        halves.map_halves(_inverse, numbers)
+
+
 def test_failed_import_leaves_the_previous_directory_intact(empty_directory, tmp_path):
     load_sample(empty_directory)
     before = services(empty_directory)
     records, _ = spreadsheet.read(csv_file(tmp_path, generate(5).split("\n", 1)[1]))
-    records[3].service["name"] = None  # the database refuses it, half-way through
+    # The database refuses it, half-way through (a new record: one's fingerprint is worked out once).
+    records[3] = replace(records[3], service=dict(records[3].service, name=None), _fingerprint=None)
     with pytest.raises(Exception):
         store.apply(empty_directory, records, "sample", sample=True)
     assert services(empty_directory) == before

@@ -26,10 +26,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import partial
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence, Union
 
-from bot.directory import clean
+from bot.directory import clean, halves
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary, cached
 
@@ -156,15 +157,29 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
     return record
 
 
+def _convert(numbered: Sequence[tuple[int, dict[str, str]]], name: str,
+             vocabulary: Vocabulary) -> list[Union[ServiceRecord, list[Rejected]]]:
+    """Each row as a record (its fingerprint worked out: this may run in another process), or its problems."""
+    outcomes: list[Union[ServiceRecord, list[Rejected]]] = []
+    for number, row in numbered:
+        problems: list[Rejected] = []
+        record = to_record(row, f"{name} row {number}", vocabulary, problems)
+        if record:
+            record.fingerprint()
+        outcomes.append(record or problems)
+    return outcomes
+
+
 def read(path: Path, vocabulary: Optional[Vocabulary] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
-    """Every readable row as a record; unreadable rows come back as Rejected with row and column."""
+    """Every readable row as a record; unreadable rows come back as Rejected with row and column.
+    A long file is read on two cores (bot.directory.halves)."""
     vocabulary = vocabulary or cached()
+    numbered = [(number, row) for number, row in rows(read_text(path), path.name) if any(v.strip() for v in row.values())]
     records: list[ServiceRecord] = []
     problems: list[Rejected] = []
-    for number, row in rows(read_text(path), path.name):
-        if not any(v.strip() for v in row.values()):
-            continue
-        record = to_record(row, f"{path.name} row {number}", vocabulary, problems)
-        if record:
-            records.append(record)
+    for outcome in halves.map_halves(partial(_convert, name=path.name, vocabulary=vocabulary), numbered):
+        if isinstance(outcome, ServiceRecord):
+            records.append(outcome)
+        else:
+            problems.extend(outcome)
     return records, problems
