@@ -118,6 +118,33 @@ def test_changed_row_updates_and_missing_row_is_deactivated_not_deleted(empty_di
     assert "sample-000003" not in {f.service_id for f in found.found} or stored["sample-000003"]["name"].find("Outreach") < 0
 
 
+def test_a_changed_venue_address_and_organisation_name_are_stored_on_reimport(empty_directory, tmp_path):
+    """Shared rows (venues, addresses, organisations) that exist already are updated, not skipped."""
+    rows = list(csv.DictReader(io.StringIO(generate(2))))
+
+    def load():
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path = tmp_path / "venues.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        records, rejected = spreadsheet.read(path)
+        return store.apply(empty_directory, records, "staff", rejected)
+
+    assert load().added == 2
+    rows[0].update(venue="Sample Hall", address="1 Sample Road", organisation=rows[0]["organisation"].upper())
+    assert load().updated == 1
+    with empty_directory.connect() as connection:
+        venue = connection.execute(select(m.location.c.name, m.address.c.address_1, m.organization.c.name).join(
+            m.address, m.address.c.location_id == m.location.c.id).join(
+            m.service_at_location, m.service_at_location.c.location_id == m.location.c.id).join(
+            m.service, m.service.c.id == m.service_at_location.c.service_id).join(
+            m.organization, m.organization.c.id == m.service.c.organization_id).where(
+            m.service.c.id == rows[0]["id"])).one()
+    assert tuple(venue) == ("Sample Hall", "1 Sample Road", rows[0]["organisation"])
+
+
 def test_awkward_text_is_stored_exactly_and_found(empty_directory, tmp_path):
     """Bulk writing (COPY on PostgreSQL) keeps backslashes, tabs, line breaks, quotes and emoji."""
     description = 'Line one\nLine two with a back\\slash, a\ttab, "quotes", £5 and 🙂 \\N'

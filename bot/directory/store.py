@@ -13,6 +13,7 @@ from typing import Callable, ContextManager, Iterable, Iterator, Optional, Seque
 
 from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.schema import Table
 
 from bot.directory import bulk, index, models as m
 from bot.directory.records import Rejected, ServiceRecord, stable_id
@@ -69,8 +70,28 @@ def _attributes(record: ServiceRecord, term_ids: dict[str, str]) -> list[dict]:
     return rows
 
 
+class _Shared:
+    """The rows of the tables services share (organisations, venues, addresses, terms): one not
+    stored yet is inserted, one that may be is upserted (on PostgreSQL an upsert goes through a
+    scratch table: three times the work), and one this import has stored already is skipped."""
+
+    TABLES = (m.organization, m.taxonomy_term, m.location, m.address)
+
+    def __init__(self, connection: Connection) -> None:
+        self.before = {table.name: set(connection.execute(select(table.c.id)).scalars()) for table in self.TABLES}
+        self.written: dict[str, dict[str, dict]] = {table.name: {} for table in self.TABLES}
+
+    def write(self, out: bulk.Writer, table: Table, rows: list[dict]) -> None:
+        """Store rows (no two with the same id)."""
+        before, written = self.before[table.name], self.written[table.name]
+        rows = [row for row in rows if written.get(row["id"]) != row]
+        out.upsert(table, [row for row in rows if row["id"] in before or row["id"] in written])
+        out.insert(table, [row for row in rows if row["id"] not in before and row["id"] not in written])
+        written.update((row["id"], row) for row in rows)
+
+
 def _write(out: bulk.Writer, records: list[ServiceRecord], new_ids: set[str], source: str,
-           sample: bool, term_ids: dict[str, str], vocabulary: Vocabulary) -> None:
+           sample: bool, term_ids: dict[str, str], vocabulary: Vocabulary, stored: _Shared) -> None:
     replaced = [r.id for r in records if r.id not in new_ids]  # new services own nothing yet
     owned = list(m.SERVICE_CHILDREN)
     if replaced:
@@ -79,11 +100,10 @@ def _write(out: bulk.Writer, records: list[ServiceRecord], new_ids: set[str], so
         for table in owned:
             out.execute(delete(table).where(table.c.service_id.in_(bindparam("ids", expanding=True))), ids)
     organizations = {r.organization["id"]: r.organization for r in records if r.organization}
-    out.upsert(m.organization, [dict(o, source=source, is_sample=sample) for o in organizations.values()])
-    out.upsert(m.taxonomy_term, list({t["id"]: t for r in records for t in r.other_terms}.values()))
-    locations = {loc["id"]: loc for r in records for loc in r.locations}
-    out.upsert(m.location, list(locations.values()))
-    out.upsert(m.address, list({a["id"]: a for r in records for a in r.addresses}.values()))
+    stored.write(out, m.organization, [dict(o, source=source, is_sample=sample) for o in organizations.values()])
+    stored.write(out, m.taxonomy_term, list({t["id"]: t for r in records for t in r.other_terms}.values()))
+    stored.write(out, m.location, list({loc["id"]: loc for r in records for loc in r.locations}.values()))
+    stored.write(out, m.address, list({a["id"]: a for r in records for a in r.addresses}.values()))
     full = [dict(r.service, source=source, is_sample=sample, content_hash=r.fingerprint(), raw=r.raw) for r in records]
     out.insert(m.service, [row for row in full if row["id"] in new_ids])
     changed = [dict({c.name: row.get(c.name) for c in m.service.columns}, key=row["id"])
@@ -152,9 +172,10 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
         done = summary.unchanged
         if progress:
             progress(done)
+        stored = _Shared(connection)
         with _loading(connection, len(todo)), bulk.Writer(connection, background=True) as out:
             for chunk in _chunks(todo):
-                _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary)
+                _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary, stored)
                 if progress:
                     progress(len(chunk))
         if deactivate_missing:
