@@ -72,12 +72,32 @@ def _quoted(connection: Connection, names: list[str]) -> str:
     return ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
 
 
+def _copy_column(values: list) -> list[str]:
+    """A column's values in COPY text format. Column by column, the common cases (text with
+    nothing to escape, numbers) take a few passes in C instead of a Python call for every value."""
+    present = [value for value in values if value is not None]
+    kinds = set(map(type, present))
+    if kinds <= {str}:
+        joined = "".join(present)
+        if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+            return list(map(_copy_text, values))
+    elif kinds <= {int, float}:
+        present = list(map(str, present))
+    else:
+        return list(map(_copy_text, values))
+    if len(present) == len(values):
+        return present
+    texts = iter(present)
+    return ["\\N" if value is None else next(texts) for value in values]
+
+
 Task = Callable[[Connection], None]
 
 
 def _copy(table_name: str, names: list[str], rows: Sequence[Row], quoted: str) -> Task:
     """A COPY of these rows, its text made now, sent when the task runs."""
-    data = "".join("\t".join(map(_copy_text, map(row.get, names))) + "\n" for row in rows)
+    columns = [_copy_column([row.get(name) for row in rows]) for name in names]
+    data = "\n".join(map("\t".join, zip(*columns))) + "\n"
 
     def send(connection: Connection) -> None:
         cursor = connection.connection.cursor()
