@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Optional
 
 from bot.directory.vocabulary import Place, Vocabulary
@@ -61,11 +63,12 @@ _WORD = re.compile(r"[a-z0-9]+")
 def name_words(name: str) -> list[str]:
     """Tags for the words of a service's name: each word's beginnings of three to five letters (a
     shorter word: the word itself)."""
-    found: dict[str, None] = {}
-    for word in _WORD.findall(name.lower()):
-        for length in range(min(3, len(word)), min(NAME_PREFIX, len(word)) + 1):
-            found["nm" + word[:length]] = None
-    return list(found)
+    return list(dict.fromkeys(chain.from_iterable(map(_word_tags, _WORD.findall(name.lower())))))
+
+
+@lru_cache(maxsize=20_000)
+def _word_tags(word: str) -> tuple[str, ...]:
+    return tuple("nm" + word[:length] for length in range(min(3, len(word)), min(NAME_PREFIX, len(word)) + 1))
 
 
 def name_word(typed: str) -> str:
@@ -78,7 +81,8 @@ def for_service(name: str, needs: list[str], minimum_age: Optional[int], maximum
                 pairs: bool = False) -> str:
     """A service's tags, space separated. With `pairs`, also each need paired with each age (see
     `for_query`)."""
-    words = [LISTED] + [need(code) for code in needs] + name_words(name)
+    needs_tags = [need(code) for code in needs]
+    words = [LISTED, *needs_tags, *name_words(name)]
     low = max(0, minimum_age or 0)
     high = MAX_AGE if maximum_age is None else min(maximum_age, MAX_AGE)
     ages = list(_AGES[low:high + 1])
@@ -86,16 +90,21 @@ def for_service(name: str, needs: list[str], minimum_age: Optional[int], maximum
         ages.append(OVER_MAX_AGE)
     words += ages
     if pairs:
-        words += [need(code) + years for code in needs for years in ages]
+        words += [tag + years for tag in needs_tags for years in ages]
     if is_free:
         words.append(FREE)
     if latitude is None or longitude is None:
         words.append(NO_VENUE)
     else:
         for place in vocabulary.places:
-            km = place.km_to(latitude, longitude)
-            words += [near(place, band) for band, reach in enumerate(BANDS_KM) if km <= reach]
+            # The bands a service is in: every band from the first that reaches it.
+            words += _bands(place)[bisect_left(BANDS_KM, place.km_to(latitude, longitude)):]
     return " ".join(words)
+
+
+@lru_cache(maxsize=None)
+def _bands(place: Place) -> tuple[str, ...]:
+    return tuple(near(place, band) for band in range(len(BANDS_KM)))
 
 
 @dataclass(frozen=True)

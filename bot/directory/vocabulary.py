@@ -47,11 +47,10 @@ class Vocabulary:
     districts: dict[str, str]
 
     def need(self, code: str) -> Optional[Need]:
-        return next((n for n in self.needs if n.code == code), None)
+        return self._by_code.get(code)
 
     def place(self, name: str) -> Optional[Place]:
-        wanted = name.strip().lower()
-        return next((p for p in self.places if p.name.lower() == wanted or wanted in p.aliases), None)
+        return self._places.get(name.strip().lower())
 
     def place_for_district(self, district: str) -> Optional[Place]:
         name = self.districts.get(district.upper())
@@ -61,6 +60,19 @@ class Vocabulary:
         """A need from its code, its label or one of its synonyms (as staff write them in a spreadsheet)."""
         wanted = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
         return self._by_name.get(wanted)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Need]:
+        return {need.code: need for need in reversed(self.needs)}  # the first need with a code wins
+
+    @cached_property
+    def _places(self) -> dict[str, Place]:
+        """Places by lower-case name or alias; the first place wins a shared word."""
+        found: dict[str, Place] = {}
+        for place in self.places:
+            for word in (place.name.lower(), *place.aliases):
+                found.setdefault(word, place)
+        return found
 
     @cached_property
     def _by_name(self) -> dict[str, Need]:
