@@ -21,6 +21,12 @@ _NEEDS_WORK = re.compile("[<>&\n\r\u0080-\u00ff\u2018-\u201e\u20ac\u2122]")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d ()-]{7,20}$")
 MISSING = {"", "null", "none", "n/a", "na", "-", "tbc", "unknown", "nil"}
+_LONGEST_MISSING = max(map(len, MISSING))
+
+
+def _missing(value: str) -> bool:
+    """Whether a value is a way of writing 'nothing' (the length first: most values are longer)."""
+    return len(value) <= _LONGEST_MISSING and value.lower() in MISSING
 
 
 def fix_encoding(value: str) -> str:
@@ -39,8 +45,10 @@ def text(value: Any, max_length: int = 5000) -> Optional[str]:
         return None
     value = str(value)
     if not _NEEDS_WORK.search(value):  # most values: plain one-line text, nothing to undo
-        value = _SPACES.sub(" ", value).strip()
-        return None if value.lower() in MISSING else value[:max_length]
+        if "  " in value or "\t" in value or "\u00a0" in value:
+            value = _SPACES.sub(" ", value)
+        value = value.strip()
+        return None if _missing(value) else value[:max_length]
     value = fix_encoding(value)
     value = _SCRIPT.sub(" ", value)
     value = _BLOCK_END.sub("\n", value)
@@ -55,7 +63,7 @@ def text(value: Any, max_length: int = 5000) -> Optional[str]:
 def one_line(value: Any, max_length: int = 500) -> Optional[str]:
     if isinstance(value, str) and not _NEEDS_WORK.search(value):
         value = " ".join(value.split())  # most values: plain text, nothing to undo but spacing
-        return None if value.lower() in MISSING else value[:max_length]
+        return None if _missing(value) else value[:max_length]
     cleaned = text(value, max_length)
     return " ".join(cleaned.split()) if cleaned else None
 

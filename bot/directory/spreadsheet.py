@@ -58,19 +58,22 @@ def read_text(path: Path) -> str:
 
 
 def rows(text: str, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, row) pairs; the header is row 1."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
-    if not header:
+    """(spreadsheet row number, row) pairs; the header is row 1. Blank rows count (and come back
+    empty): the numbers are the ones staff see in their spreadsheet."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip().lower().replace(" ", "_") for h in next(reader, None) or []]
+    if not any(header):
         raise SpreadsheetError(f"{name}: the file is empty; the first row must name the columns")
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise SpreadsheetError(f"{name} row 1: missing column(s) {', '.join(missing)}; the columns are: {', '.join(COLUMNS)}")
-    reader.fieldnames = header
-    for number, row in enumerate(reader, start=2):
+    padding = [""] * len(header)
+    for number, values in enumerate(reader, start=2):
         if number > MAX_ROWS:
             raise SpreadsheetError(f"{name}: more than {MAX_ROWS} rows; split the file")
-        yield number, {k: (v or "") if isinstance(v, str) else "" for k, v in row.items() if k}
+        if len(values) < len(header):
+            values += padding[len(values):]
+        yield number, {column: value for column, value in zip(header, values) if column}
 
 
 def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems: list[Rejected]) -> Optional[ServiceRecord]:
