@@ -166,14 +166,15 @@ def test_bad_rows_are_reported_with_row_and_column(tmp_path):
     bad_need = good.replace("sample-000001", "r3").replace("autism; parent_groups", "astrology")
     bad_email = good.replace("sample-000001", "r4").replace("sample-1@example.org", "not-an-email")
     no_name = good.replace("sample-000001", "r5").replace("Chatham Autism Parent Support Group", "")
-    path = csv_file(tmp_path, "\n".join([good, bad_age, bad_need, bad_email, no_name, ",,,,"]) + "\n")
+    # A blank row and an empty one still count: the numbers are the spreadsheet's own.
+    path = csv_file(tmp_path, "\n".join([good, bad_age, "", bad_need, ",,,,", bad_email, no_name]) + "\n")
     records, rejected = spreadsheet.read(path)
     assert [r.id for r in records] == ["sample-000001"]
     text = [str(r) for r in rejected]
     assert any("row 3, column 'maximum_age'" in t and "300" in t for t in text), text
-    assert any("row 4, column 'needs'" in t and "astrology" in t for t in text), text
-    assert any("row 5, column 'email'" in t for t in text), text
-    assert any("row 6, column 'name'" in t for t in text), text
+    assert any("row 5, column 'needs'" in t and "astrology" in t for t in text), text
+    assert any("row 7, column 'email'" in t for t in text), text
+    assert any("row 8, column 'name'" in t for t in text), text
     assert len(rejected) == 4
 
 
