@@ -40,17 +40,13 @@ def _converters(connection: Connection, table: Table, names: list[str]) -> list[
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
 
 
-def _values(connection: Connection, table: Table, names: list[str], rows: Sequence[Row]) -> list[tuple]:
-    converters = [(i, c) for i, c in enumerate(_converters(connection, table, names)) if c]
-    if not converters:
-        return [tuple(map(row.get, names)) for row in rows]
-    out = []
-    for row in rows:
-        values = list(map(row.get, names))
-        for i, convert in converters:
-            values[i] = convert(values[i])
-        out.append(tuple(values))
-    return out
+def _column_values(connection: Connection, table: Table, names: list[str], rows: Sequence[Row]) -> list[list]:
+    """The rows' values column by column, through each column type's conversion where it has one."""
+    columns = []
+    for name, convert in zip(names, _converters(connection, table, names)):
+        column = [row.get(name) for row in rows]
+        columns.append(list(map(convert, column)) if convert else column)
+    return columns
 
 
 def _copy_text(value: Any) -> str:
@@ -127,10 +123,11 @@ def _insert(connection: Connection, table: Table, rows: Sequence[Row], conflict:
         return through_scratch
     # Many rows to a statement: one call into SQLite for all of them (see the module's docstring).
     start, row = f"INSERT INTO {table.name} ({_quoted(connection, names)}) VALUES ", f"({', '.join('?' * len(names))})"
-    values = _values(connection, table, names, rows)
+    columns = _column_values(connection, table, names, rows)
     size = max(1, _SQLITE_VARIABLES // len(names))
-    statements = [(start + ", ".join([row] * len(values[i:i + size])) + " " + conflict,
-                   tuple(itertools.chain.from_iterable(values[i:i + size]))) for i in range(0, len(values), size)]
+    statements = [(start + ", ".join([row] * len(rows[i:i + size])) + " " + conflict,
+                   tuple(itertools.chain.from_iterable(zip(*(column[i:i + size] for column in columns)))))
+                  for i in range(0, len(rows), size)]
 
     def send(connection: Connection) -> None:
         for statement, parameters in statements:

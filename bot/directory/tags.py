@@ -54,7 +54,7 @@ def age(years: int) -> str:
 
 def near(place: Place, band: int) -> str:
     """Within BANDS_KM[band] of `place`."""
-    return f"near{band}{_slug(place.name)}"
+    return _bands(place.name)[band]
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -98,13 +98,14 @@ def for_service(name: str, needs: list[str], minimum_age: Optional[int], maximum
     else:
         for place in vocabulary.places:
             # The bands a service is in: every band from the first that reaches it.
-            words += _bands(place)[bisect_left(BANDS_KM, place.km_to(latitude, longitude)):]
+            words += _bands(place.name)[bisect_left(BANDS_KM, place.km_to(latitude, longitude)):]
     return " ".join(words)
 
 
 @lru_cache(maxsize=None)
-def _bands(place: Place) -> tuple[str, ...]:
-    return tuple(near(place, band) for band in range(len(BANDS_KM)))
+def _bands(name: str) -> tuple[str, ...]:
+    """The band tags of the place with this name (by name: a string's hash is kept, a Place's is not)."""
+    return tuple(f"near{band}{_slug(name)}" for band in range(len(BANDS_KM)))
 
 
 @dataclass(frozen=True)
