@@ -30,7 +30,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterator, Optional, Sequence, Union
 
-from bot.directory import clean, halves
+from bot.directory import clean, collector, halves
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary, cached
 
@@ -180,7 +180,9 @@ def read(path: Path, vocabulary: Optional[Vocabulary] = None) -> tuple[list[Serv
     numbered = [(number, row) for number, row in rows(read_text(path), path.name) if any(v.strip() for v in row.values())]
     records: list[ServiceRecord] = []
     problems: list[Rejected] = []
-    for outcome in halves.map_halves(partial(_convert, name=path.name, vocabulary=vocabulary), numbered):
+    with collector.paused():
+        outcomes = halves.map_halves(partial(_convert, name=path.name, vocabulary=vocabulary), numbered)
+    for outcome in outcomes:
         if isinstance(outcome, ServiceRecord):
             records.append(outcome)
         else:

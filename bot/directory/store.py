@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.schema import Table
 
-from bot.directory import bulk, index, models as m
+from bot.directory import bulk, collector, index, models as m
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary, cached
 
@@ -173,7 +173,7 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
         if progress:
             progress(done)
         stored = _Shared(connection)
-        with _loading(connection, len(todo)), bulk.Writer(connection, background=True) as out:
+        with collector.paused(), _loading(connection, len(todo)), bulk.Writer(connection, background=True) as out:
             for chunk in _chunks(todo):
                 _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary, stored)
                 if progress:
