@@ -172,12 +172,13 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
         done = summary.unchanged
         if progress:
             progress(done)
-        stored = _Shared(connection)
-        with collector.paused(), _loading(connection, len(todo)), bulk.Writer(connection, background=True) as out:
-            for chunk in _chunks(todo):
-                _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary, stored)
-                if progress:
-                    progress(len(chunk))
+        if todo:
+            stored = _Shared(connection)
+            with collector.paused(), _loading(connection, len(todo)), bulk.Writer(connection, background=True) as out:
+                for chunk in _chunks(todo):
+                    _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary, stored)
+                    if progress:
+                        progress(len(chunk))
         if deactivate_missing:
             gone = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
             for chunk in _chunks(gone):
