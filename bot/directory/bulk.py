@@ -125,7 +125,7 @@ def _insert(connection: Connection, table: Table, rows: Sequence[Row], conflict:
     start, row = f"INSERT INTO {table.name} ({_quoted(connection, names)}) VALUES ", f"({', '.join('?' * len(names))})"
     columns = _column_values(connection, table, names, rows)
     size = max(1, _SQLITE_VARIABLES // len(names))
-    statements = [(start + ", ".join([row] * len(rows[i:i + size])) + " " + conflict,
+    statements = [(start + ", ".join([row] * min(size, len(rows) - i)) + " " + conflict,
                    tuple(itertools.chain.from_iterable(zip(*(column[i:i + size] for column in columns)))))
                   for i in range(0, len(rows), size)]
 
@@ -163,9 +163,9 @@ def upsert(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
 class Writer:
     """Writes to one connection, in the order given. In the background the writing runs on a
     thread of its own: the database works without Python's lock, so an import prepares the next
-    rows while the database stores the last ones, and both of a machine's cores are busy. A
-    statement run for many parameter sets waits for the writes before it, then runs at once on
-    the caller's thread (see the module's note on SQLite's executemany). Use it as a context
+    rows while the database stores the last ones, and both of a machine's cores are busy. On
+    SQLite a statement run for many parameter sets waits for the writes before it, then runs at
+    once on the caller's thread (see the module's note on executemany). Use it as a context
     manager: leaving it waits for every write and raises the first error; after an error, later
     writes are dropped (the transaction is lost)."""
 
