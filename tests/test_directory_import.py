@@ -30,6 +30,16 @@ def csv_file(tmp_path, body, name="services.csv"):
     return path
 
 
+def rows_file(path, rows):
+    """Write spreadsheet rows (dicts with the same columns) as a CSV file; returns its path."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
 def fast_client(url):
     return feed.Client(url, sleep=lambda seconds: None, timeout=(2, 5))
 
@@ -123,13 +133,7 @@ def test_a_changed_venue_address_and_organisation_name_are_stored_on_reimport(em
     rows = list(csv.DictReader(io.StringIO(generate(2))))
 
     def load():
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        path = tmp_path / "venues.csv"
-        path.write_text(out.getvalue(), encoding="utf-8")
-        records, rejected = spreadsheet.read(path)
+        records, rejected = spreadsheet.read(rows_file(tmp_path / "venues.csv", rows))
         return store.apply(empty_directory, records, "staff", rejected)
 
     assert load().added == 2
@@ -204,12 +208,7 @@ def test_a_long_spreadsheet_read_on_two_cores_gives_what_one_core_gives(tmp_path
     rows = list(csv.DictReader(io.StringIO(generate(halves.MINIMUM + 2000))))
     rows[5]["minimum_age"] = "300"  # a bad row in the child's part
     rows[-5]["needs"] = "astrology"  # and one in this process's part
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path = tmp_path / "long.csv"
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path = rows_file(tmp_path / "long.csv", rows)
     records, rejected = spreadsheet.read(path)
     monkeypatch.setattr(halves, "MINIMUM", 10 ** 9)
     alone, alone_rejected = spreadsheet.read(path)

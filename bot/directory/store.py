@@ -84,10 +84,14 @@ class _Shared:
     def write(self, out: bulk.Writer, table: Table, rows: list[dict]) -> None:
         """Store rows (no two with the same id)."""
         before, written = self.before[table.name], self.written[table.name]
-        rows = [row for row in rows if written.get(row["id"]) != row]
-        out.upsert(table, [row for row in rows if row["id"] in before or row["id"] in written])
-        out.insert(table, [row for row in rows if row["id"] not in before and row["id"] not in written])
-        written.update((row["id"], row) for row in rows)
+        stored: list[dict] = []
+        new: list[dict] = []
+        for row in rows:
+            if written.get(row["id"]) != row:
+                (stored if row["id"] in before or row["id"] in written else new).append(row)
+        out.upsert(table, stored)
+        out.insert(table, new)
+        written.update((row["id"], row) for row in stored + new)
 
 
 def _write(out: bulk.Writer, records: list[ServiceRecord], new_ids: set[str], source: str,
