@@ -28,8 +28,8 @@ ENDINGS = ["", "", " Thanks in advance", " Any advice welcome x", " You can ring
 
 
 def questions(count: int, seed: int = 6) -> list[str]:
-    held_out = yaml.safe_load((ROOT / "tests" / "eval" / "questions.yml").read_text(encoding="utf-8"))
-    base = [q for group in held_out.values() for q in group]
+    base = [q for path in sorted((ROOT / "tests" / "eval" / "held_out").glob("*.yml"))
+            for group in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values() for q in group]
     with (ROOT / "tests" / "data" / "forum-questions.csv").open(newline="", encoding="utf-8") as source:
         base += [row["question"] for row in csv.DictReader(source) if row["question"]]
     rng = random.Random(seed)

@@ -1,6 +1,6 @@
 """Statutory dates that follow from a date a parent gives ("I asked for an assessment on 3 March").
 
-Rules (see content/faq and ../shared/knowledge/send-facts.md):
+Rules (see content/faq and docs/reference/send-facts.md):
 - EHC needs assessment request received: decision whether to assess within 6 weeks (SEN Regs reg 5),
   notice of no plan within 16 weeks (reg 10), final plan within 20 weeks (reg 13(2)).
 - Decision letter: appeal within 2 months of its date, or 1 month after the mediation certificate,

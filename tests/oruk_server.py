@@ -1,6 +1,6 @@
 """A real HTTP server on loopback that serves Open Referral UK feeds for the importer tests.
 
-Built from the files in ../shared/oruk/v3/ (the official validator's mock feed); `pages` decides
+Built from the files in tests/data/oruk/ (the official validator's mock feed); `pages` decides
 what each /services page holds, `broken` makes chosen requests fail the way real feeds do.
 """
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, unquote, urlparse
 
-ORUK = Path(__file__).resolve().parents[2] / "shared" / "oruk"  # ../shared beside the clone
+ORUK = Path(__file__).resolve().parent / "data" / "oruk"
 
 
 def oruk_file(name: str) -> Any:
-    return json.loads((ORUK / "v3" / name).read_text(encoding="utf-8"))
+    return json.loads((ORUK / name).read_text(encoding="utf-8"))
 
 
 def v3_page(items: list, number: int, total_pages: int, total_items: int) -> dict:

@@ -11,13 +11,17 @@ import yaml
 from bot import content
 from tests.eval.bm25 import BM25
 
-QUESTIONS = Path(__file__).with_name("questions.yml")
+HELD_OUT = Path(__file__).with_name("held_out")
 REPORT = Path(__file__).resolve().parents[2] / "results" / "eval" / "faq_accuracy.md"
 
 
 def load_questions() -> list[tuple[str, str]]:
-    data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
-    return [(question, entry_id) for entry_id, questions in data.items() for question in questions]
+    """(question, entry id) from every file in held_out/: one file per content author or topic."""
+    pairs = []
+    for path in sorted(HELD_OUT.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        pairs += [(question, entry_id) for entry_id, questions in data.items() for question in questions]
+    return pairs
 
 
 @dataclass
