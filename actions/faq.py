@@ -19,7 +19,12 @@ class ActionAnswerFaq(Action):
         if entry is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        dispatcher.utter_message(text=content.reply_text(entry), buttons=content.follow_up_buttons(entry, library))
+        # A long message that asked two things: this answers the main one and offers the other.
+        also = library.by_intent((tracker.latest_message.get("other_question") or {}).get("name"))
+        text = content.reply_text(entry)
+        if also and also.id != entry.id:
+            text += "\n\n" + content.also_asked_text(also)
+        dispatcher.utter_message(text=text, buttons=content.follow_up_buttons(entry, library, also=also))
         # Lets the web widget ask "Was this helpful?" about this answer.
         dispatcher.utter_message(json_message={"feedback_for": entry.id})
         return []

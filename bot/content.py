@@ -336,9 +336,17 @@ def buttons_for(entry_ids: Iterable[str], library: Library) -> list[dict[str, st
     return buttons
 
 
-def follow_up_buttons(entry: Entry, library: Library, limit: int = 3) -> list[dict[str, str]]:
-    """An answer's related entries as buttons, then a person."""
-    return buttons_for(entry.related[:limit], library)
+def follow_up_buttons(entry: Entry, library: Library, limit: int = 3,
+                      also: Optional[Entry] = None) -> list[dict[str, str]]:
+    """An answer's related entries as buttons, then a person; `also`, a second thing the parent
+    asked about in the same message, comes first."""
+    first = [also.id] if also and also.id != entry.id else []
+    return buttons_for(first + [i for i in entry.related if i not in first][:limit], library)
+
+
+def also_asked_text(entry: Entry) -> str:
+    """The line that offers the second question of a message that asked two things."""
+    return f"You also asked about something else. Choose \"{entry.title}\" below for that answer."
 
 
 def search_documents(library: Library) -> Iterable[tuple[str, str]]:

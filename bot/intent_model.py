@@ -11,11 +11,20 @@ from __future__ import annotations
 import pickle
 import unicodedata
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Optional, Sequence
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
+
+from bot import reading
+
+QUESTION_WEIGHT = 0.3
+"""In a long message, the share of the ranking that comes from the sentences that ask something
+(the rest from the whole message, story included)."""
+OTHER_QUESTION_MIN = 0.4
+"""A second question in a message is offered only when the model is at least this sure of it."""
 
 
 def _normalise(text: str) -> str:
@@ -54,6 +63,33 @@ class IntentModel:
 
     def rank(self, text: str, top: int = 10) -> list[tuple[str, float]]:
         return self.rank_many([text], top)[0]
+
+    def read_many(self, texts: Iterable[str], top: int = 10) -> list[list[tuple[str, float]]]:
+        """Like `rank_many`, but a long message is read mostly by the sentences that ask something,
+        so the story before the question does not drown it (bot/reading.py)."""
+        texts = list(texts)
+        if not texts:
+            return []
+        parts = [reading.question_parts(text) for text in texts]
+        focused = [" ".join(p) for p in parts if p]
+        probabilities = self.pipeline.predict_proba(texts + focused)
+        rows, questions = probabilities[:len(texts)], iter(probabilities[len(texts):])
+        rows = np.array([(1 - QUESTION_WEIGHT) * row + QUESTION_WEIGHT * next(questions) if p else row
+                         for row, p in zip(rows, parts)])
+        classes = self.pipeline.classes_
+        return [[(str(classes[i]), float(row[i])) for i in row.argsort()[::-1][:top]] for row in rows]
+
+    def other_question(self, text: str, main: str, prefix: str = "") -> Optional[tuple[str, float]]:
+        """A second thing a long message asks about: the intent (starting with `prefix`) of another
+        asking sentence, when it differs from `main` and the model is sure enough of it."""
+        asking = [s for s in reading.question_parts(text) if reading.asks(s)]
+        if len(asking) < 2:
+            return None
+        for ranking in self.rank_many(asking, top=1):
+            intent, confidence = ranking[0]
+            if intent != main and intent.startswith(prefix) and confidence >= OTHER_QUESTION_MIN:
+                return intent, confidence
+        return None
 
     def save(self, path: Path) -> None:
         path.write_bytes(pickle.dumps(self.pipeline))

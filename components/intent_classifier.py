@@ -13,10 +13,13 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import content
 from bot.intent_model import IntentModel
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "intent_model.pkl"
+OTHER_QUESTION_KEY = "other_question"
+"""Parse data key for a second FAQ question in the same message, offered as a button."""
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -59,12 +62,16 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         texts = [m.get(TEXT) or "" for m in messages]
-        rankings = self.model.rank_many(texts, self.config["ranking_length"]) if self.model else [[] for _ in texts]
-        for message, ranking in zip(messages, rankings):
+        rankings = self.model.read_many(texts, self.config["ranking_length"]) if self.model else [[] for _ in texts]
+        for message, text, ranking in zip(messages, texts, rankings):
             if not ranking:
                 continue
             name, confidence = ranking[0]
             message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c} for n, c in ranking],
                         add_to_output=True)
+            other = self.model.other_question(text, name, prefix=content.INTENT_PREFIX)
+            if other:
+                message.set(OTHER_QUESTION_KEY, {INTENT_NAME_KEY: other[0], PREDICTED_CONFIDENCE_KEY: other[1]},
+                            add_to_output=True)
         return messages

@@ -1,0 +1,31 @@
+"""Finding the question in a long message (bot/reading.py)."""
+from bot import reading
+
+STORY = ("My son is 9 and has autism and ADHD. He has been at his primary school since reception and "
+         "things were fine until this year. His new teacher does not understand him and he is refusing "
+         "to go in most mornings. The SENCO keeps saying they are monitoring it. ")
+
+
+def test_a_short_message_is_read_whole():
+    assert reading.question_parts("how long does an EHC assessment take?") == []
+
+
+def test_the_asking_sentences_of_a_long_message_are_found():
+    parts = reading.question_parts(STORY + "Can I ask the council for an EHC needs assessment myself?")
+    assert parts == ["Can I ask the council for an EHC needs assessment myself?"]
+
+
+def test_questions_without_a_question_mark_count():
+    parts = reading.question_parts(STORY + "any advice on what to do next would be great")
+    assert parts == ["any advice on what to do next would be great"]
+    assert reading.asks("what can I do about the school")
+
+
+def test_a_long_message_that_asks_nothing_is_read_by_its_last_sentences():
+    parts = reading.question_parts(STORY + "I am at a loss.")
+    assert parts == ["The SENCO keeps saying they are monitoring it.", "I am at a loss."]
+
+
+def test_two_questions_are_kept_apart():
+    parts = reading.question_parts(STORY + "How do I ask for an assessment? And can he get free transport to school?")
+    assert parts == ["How do I ask for an assessment?", "And can he get free transport to school?"]
