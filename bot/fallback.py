@@ -11,10 +11,10 @@ from bot.input_checks import EMPTY, NO_CONTENT, NO_WORDS, NOT_ENGLISH
 from bot.paths import content_dir
 from bot.yamlfile import ContentError, Problem
 
-SUGGEST_MIN_CONFIDENCE = 0.1
+SUGGEST_MIN_CONFIDENCE = 0.05
 """A guess below this confidence is not worth offering. It must stay below the FallbackClassifier
 threshold in config.yml (a fallback's best guess is always under that), or no guess is ever
-offered; with about 60 intents, 0.1 is six times a uniform guess (a test checks both)."""
+offered; with about 130 intents, 0.05 is six times a uniform guess (a test checks both)."""
 MAX_GUESSES = 3
 
 MENU = (("EHC plans", "/faq_ehcp_overview"), ("Find a service", "/find_service"), ("Talk to a person", "/human_handoff"),
@@ -51,7 +51,7 @@ def _labels_cached(path: Path, mtime_ns: int) -> dict[str, str]:
 def labels(path: Optional[Path] = None) -> dict[str, str]:
     """Plain-English names of the intents worth guessing: the labels file plus every FAQ entry's title."""
     path = path or labels_path()
-    names = {entry.intent: entry.title for entry in content.load().entries.values()}
+    names = {entry.intent: entry.title for entry in content.live().entries.values()}
     names.update(_labels_cached(path, path.stat().st_mtime_ns))
     return names
 

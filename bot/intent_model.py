@@ -1,10 +1,12 @@
-"""The intent classifier: TF-IDF over words and character n-grams, then logistic regression.
+"""The intent classifier: two logistic regressions, blended.
 
-Measured on the held-out FAQ questions (tests/eval), this beat Rasa's DIET by about 10 points
-with this amount of data (10 to 25 examples for each of about 60 intents), trains in seconds
-instead of minutes, and needs no downloaded weights. Character n-grams within words make it
-tolerant of misspellings ("assesment", "ehcp", "senco"). Rasa-free, so the forum triage tool
-can load and use the same model.
+1. TF-IDF over words and character n-grams: tolerant of misspellings ("assesment", "ehcp",
+   "senco"); it beat Rasa's DIET by about 10 points with 10 to 25 examples an intent.
+2. Sentence embeddings (all-MiniLM-L6-v2, bot/sentence_encoder.py): words parents use that the
+   examples do not ("the LA" for "the council", "statemented" for "has an EHC plan").
+
+The blend weight was chosen on the tuning set of real questions (tests/eval/tuning); README
+gives the figures of each option. Rasa-free, so the forum triage tool loads the same model.
 """
 from __future__ import annotations
 
@@ -18,11 +20,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
-from bot import reading
+from bot import reading, sentence_encoder
 
-QUESTION_WEIGHT = 0.3
-"""In a long message, the share of the ranking that comes from the sentences that ask something
-(the rest from the whole message, story included)."""
 OTHER_QUESTION_MIN = 0.4
 """A second question in a message is offered only when the model is at least this sure of it."""
 
@@ -34,19 +33,31 @@ def _normalise(text: str) -> str:
 class IntentModel:
     """Fit on (text, intent) examples; rank intents for new texts with probabilities."""
 
-    def __init__(self, c: float = 50.0, seed: int = 2014):
+    def __init__(self, c: float = 50.0, seed: int = 2014, dense_weight: float = 0.7, dense_c: float = 50.0):
         features = make_union(
             TfidfVectorizer(preprocessor=_normalise, ngram_range=(1, 2), sublinear_tf=True),
             TfidfVectorizer(preprocessor=_normalise, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
         )
         self.pipeline = Pipeline([("features", features),
                                   ("classifier", LogisticRegression(C=c, max_iter=5000, random_state=seed))])
+        self.dense_weight = dense_weight
+        self.dense = LogisticRegression(C=dense_c, max_iter=5000, random_state=seed) if dense_weight else None
 
     def fit(self, texts: Sequence[str], intents: Sequence[str]) -> "IntentModel":
         if len(set(intents)) < 2:
             raise ValueError("an intent model needs examples of at least two intents")
         self.pipeline.fit(list(texts), list(intents))
+        if self.dense is not None:
+            self.dense.fit(sentence_encoder.shared().encode(texts), list(intents))
         return self
+
+    def _probabilities(self, texts: list[str]) -> np.ndarray:
+        """One row per text, one column per intent (in `intents` order)."""
+        sparse = self.pipeline.predict_proba(texts)
+        if self.dense is None:
+            return sparse
+        dense = self.dense.predict_proba(sentence_encoder.shared().encode(texts))
+        return (1 - self.dense_weight) * sparse + self.dense_weight * dense
 
     @property
     def intents(self) -> list[str]:
@@ -57,27 +68,12 @@ class IntentModel:
         texts = list(texts)
         if not texts:
             return []
-        probabilities = self.pipeline.predict_proba(texts)
+        probabilities = self._probabilities(texts)
         classes = self.pipeline.classes_
         return [[(str(classes[i]), float(row[i])) for i in row.argsort()[::-1][:top]] for row in probabilities]
 
     def rank(self, text: str, top: int = 10) -> list[tuple[str, float]]:
         return self.rank_many([text], top)[0]
-
-    def read_many(self, texts: Iterable[str], top: int = 10) -> list[list[tuple[str, float]]]:
-        """Like `rank_many`, but a long message is read mostly by the sentences that ask something,
-        so the story before the question does not drown it (bot/reading.py)."""
-        texts = list(texts)
-        if not texts:
-            return []
-        parts = [reading.question_parts(text) for text in texts]
-        focused = [" ".join(p) for p in parts if p]
-        probabilities = self.pipeline.predict_proba(texts + focused)
-        rows, questions = probabilities[:len(texts)], iter(probabilities[len(texts):])
-        rows = np.array([(1 - QUESTION_WEIGHT) * row + QUESTION_WEIGHT * next(questions) if p else row
-                         for row, p in zip(rows, parts)])
-        classes = self.pipeline.classes_
-        return [[(str(classes[i]), float(row[i])) for i in row.argsort()[::-1][:top]] for row in rows]
 
     def other_question(self, text: str, main: str, prefix: str = "") -> Optional[tuple[str, float]]:
         """A second thing a long message asks about: the intent (starting with `prefix`) of another
@@ -92,7 +88,8 @@ class IntentModel:
         return None
 
     def save(self, path: Path) -> None:
-        path.write_bytes(pickle.dumps(self.pipeline))
+        path.write_bytes(pickle.dumps({"pipeline": self.pipeline, "dense": self.dense,
+                                       "dense_weight": self.dense_weight}))
 
     @classmethod
     def load(cls, path: Path) -> "IntentModel":
@@ -103,5 +100,6 @@ class IntentModel:
     def from_bytes(cls, data: bytes) -> "IntentModel":
         """A model from `save`'s bytes; only ever our own trained model, never a file from elsewhere."""
         model = cls.__new__(cls)
-        model.pipeline = pickle.loads(data)
+        saved = pickle.loads(data)
+        model.pipeline, model.dense, model.dense_weight = saved["pipeline"], saved["dense"], saved["dense_weight"]
         return model

@@ -1,4 +1,4 @@
-"""Rasa graph component around bot.intent_model.IntentModel (TF-IDF + logistic regression)."""
+"""Rasa graph component around bot.intent_model.IntentModel (TF-IDF and sentence embeddings)."""
 from __future__ import annotations
 
 import logging
@@ -28,7 +28,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 50.0, "random_seed": 2014, "ranking_length": 10}
+        return {"C": 50.0, "dense_weight": 0.7, "dense_C": 50.0, "random_seed": 2014, "ranking_length": 10}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[IntentModel] = None) -> None:
@@ -44,7 +44,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        self.model = IntentModel(c=self.config["C"], seed=self.config["random_seed"]).fit(
+        self.model = IntentModel(c=self.config["C"], seed=self.config["random_seed"],
+                                 dense_weight=self.config["dense_weight"], dense_c=self.config["dense_C"]).fit(
             [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
         with self._model_storage.write_to(self._resource) as directory:
             self.model.save(directory / MODEL_FILE)
@@ -62,7 +63,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         texts = [m.get(TEXT) or "" for m in messages]
-        rankings = self.model.read_many(texts, self.config["ranking_length"]) if self.model else [[] for _ in texts]
+        rankings = self.model.rank_many(texts, self.config["ranking_length"]) if self.model else [[] for _ in texts]
         for message, text, ranking in zip(messages, texts, rankings):
             if not ranking:
                 continue

@@ -19,7 +19,7 @@ def test_a_fair_guess_is_offered_first_in_plain_words():
 
 
 def test_no_guess_when_confidence_is_low_or_intent_has_no_label():
-    reply = fallback.reply(None, [{"name": "faq_ehcp_overview", "confidence": 0.05},
+    reply = fallback.reply(None, [{"name": "faq_ehcp_overview", "confidence": 0.03},
                                   {"name": "out_of_scope", "confidence": 0.9}], LABELS)
     assert "Did you mean" not in reply.text
     assert payloads(reply) == [payload for _, payload in fallback.MENU]
@@ -45,7 +45,7 @@ def test_several_fair_guesses_are_offered_best_first():
                                   {"name": "faq_ceasing_plan", "confidence": 0.19},
                                   {"name": "safeguarding", "confidence": 0.14},
                                   {"name": "faq_annual_review", "confidence": 0.13},
-                                  {"name": "faq_mediation", "confidence": 0.05}], names)
+                                  {"name": "faq_mediation", "confidence": 0.03}], names)
     assert "Did you mean one of these?" in reply.text
     assert payloads(reply)[:2] == ["/faq_ceasing_plan", "/faq_annual_review"]
     assert "/faq_mediation" not in payloads(reply) and "/safeguarding" not in payloads(reply)

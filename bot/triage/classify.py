@@ -121,7 +121,7 @@ class Triage:
         for start in range(0, len(questions), batch):
             chunk = questions[start:start + batch]
             cleaned = [redact(q.text) for q in chunk]
-            rankings = self.model.read_many(cleaned, top=1)
+            rankings = self.model.rank_many(cleaned, top=1)
             for question, text, ranking in zip(chunk, cleaned, rankings):
                 if safety.match(question.text, self.rules):
                     results.append(self._safeguarding(question, text))
