@@ -27,5 +27,5 @@ class ActionDeadlines(Action):
         else:
             reply = deadlines.appeal_reply(text, today, certificate=intent == "deadline_mediation")
             related = ["appeals_tribunal", "mediation"]
-        dispatcher.utter_message(text=reply, buttons=content.buttons_for(related, content.load()))
+        dispatcher.utter_message(text=reply, buttons=content.buttons_for(related, content.live()))
         return []

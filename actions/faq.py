@@ -14,7 +14,7 @@ class ActionAnswerFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        library = content.load()
+        library = content.live()
         entry = library.by_intent((tracker.latest_message.get("intent") or {}).get("name"))
         if entry is None:
             dispatcher.utter_message(response="utter_default")

@@ -6,6 +6,7 @@ from the file at run time, so editing an answer needs no retraining.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from bot import yamlfile
 from bot.paths import PROJECT_ROOT, content_dir
 from bot.yamlfile import ContentError, Problem
 
+logger = logging.getLogger(__name__)
 INTENT_PREFIX = "faq_"
 MIN_QUESTIONS = 10
 TITLE_MAX_CHARS = 40
@@ -248,10 +250,37 @@ def _load_cached(directory: Path, signature: tuple) -> Library:
     return Library({e.id: e for e in entries})
 
 
-def load(directory: Optional[Path] = None) -> Library:
-    """The FAQ library, re-read whenever a content file changes (answers go live without retraining)."""
+_last_good: dict[Path, Library] = {}
+
+
+def load(directory: Optional[Path] = None, keep_last_good: bool = False) -> Library:
+    """The FAQ library, re-read whenever a content file changes (answers go live without retraining).
+
+    With `keep_last_good` (the running assistant), a file saved with a mistake does not stop every
+    answer: the last library that loaded keeps answering and the problems are logged, once per
+    version of the files. Checks and tools always see the error.
+    """
     directory = directory or faq_dir()
-    return _load_cached(directory, _signature(directory))
+    try:
+        library = _load_cached(directory, _signature(directory))
+    except ContentError as error:
+        if not keep_last_good or directory not in _last_good:
+            raise
+        signature = _signature(directory)
+        if _logged_errors.get(directory) != signature:
+            _logged_errors[directory] = signature
+            logger.error("content/faq has errors; still answering from the last good version:\n%s", error)
+        return _last_good[directory]
+    _last_good[directory] = library
+    return library
+
+
+_logged_errors: dict[Path, tuple] = {}
+
+
+def live() -> Library:
+    """The library the running assistant answers from: `load` that keeps the last good version."""
+    return load(keep_last_good=True)
 
 
 # Generated training files ------------------------------------------------------------------------

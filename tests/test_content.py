@@ -163,3 +163,15 @@ def test_answer_edits_are_read_without_restarting(tmp_path):
     path.write_text(path.read_text().replace("Before most appeals you must", "EDITED. Before most appeals you must"))
     after = content.load(folder).entries["mediation"].answer
     assert not before.startswith("EDITED") and after.startswith("EDITED")
+
+
+def test_a_mistake_saved_in_a_live_file_keeps_the_last_good_answers(tmp_path, monkeypatch):
+    folder = tmp_path / "faq"
+    shutil.copytree(ROOT / "content" / "faq", folder)
+    monkeypatch.setattr(content, "faq_dir", lambda: folder)
+    good = content.live()
+    broken = folder / "ehcp_requests.yml"
+    broken.write_text(broken.read_text().replace("  - id: ehcp_overview", "  - id: ehcp overview!"))
+    with pytest.raises(content.ContentError):
+        content.load(folder)
+    assert content.live() is good
