@@ -218,3 +218,87 @@ def test_directory_results_render_as_accessible_cards_on_a_phone(browser, demo_s
     page.wait_for_selector(".msc-card")
     assert page.locator(".msc-cards").count() == 2, "cards come back after a reload"
     context.close()
+
+
+# ---- issue 17, item 5: replies open at their first line, tap-to-call, "not helpful", one "Start again",
+# ---- room for the conversation on a phone ---------------------------------------------------------
+
+PHONE = {"width": 375, "height": 812}
+RISK = "my son has taken an overdose"
+CRISIS_NUMBERS = {"999": "999", "111": "111", "01634334466": "01634 334 466", "03000419191": "03000 419 191",
+                  "116123": "116 123", "08001111": "0800 1111", "08088005000": "0808 800 5000"}
+
+
+def new_page(browser, demo_site, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(demo_site + "/")
+    return context, page
+
+
+def ask_turn(page, text):
+    """Ask, wait for the whole reply (the typing notice gone), and return the index of its first message."""
+    before = bot_messages(page).count()
+    ask(page, text)
+    page.wait_for_function("!document.querySelector('.msc-status').textContent")
+    return before
+
+
+def offset_in_log(page, index):
+    """How far below the top of the conversation area the bot message's first line is, in CSS pixels."""
+    return page.evaluate("""i => { const log = document.querySelector('.msc-log');
+        const m = document.querySelectorAll('.msc-bot')[i];
+        return m.getBoundingClientRect().top - log.getBoundingClientRect().top; }""", index)
+
+
+def visible_in_log(page, selector):
+    return page.evaluate("""s => { const log = document.querySelector('.msc-log').getBoundingClientRect();
+        const r = document.querySelector(s).getBoundingClientRect();
+        return r.top >= log.top && r.bottom <= log.bottom; }""", selector)
+
+
+def sender(page):
+    return page.evaluate("JSON.parse(sessionStorage.getItem('medway-send-chat')).sender")
+
+
+def tracker(assistant, page):
+    answer = requests.get(f"{assistant.url}/conversations/{sender(page)}/tracker", params={"token": assistant.token},
+                          timeout=30)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def test_phone_numbers_in_the_crisis_reply_are_tap_to_call_links(page):
+    open_with_keyboard(page)
+    ask_turn(page, RISK)
+    for digits, written in CRISIS_NUMBERS.items():
+        link = page.locator(f".msc-bot a[href='tel:{digits}']")
+        assert link.count() >= 1, f"{written} is a tel: link"
+        assert link.first.inner_text() == written, "the link text stays as written"
+    for i in range(page.locator(".msc-bot a[href^='tel:']").count()):
+        href = page.locator(".msc-bot a[href^='tel:']").nth(i).get_attribute("href")
+        assert href[4:].isdigit(), f"{href}: a tel: link is built from digits only"
+
+
+FAKE_REPLY = ("Call 999 now, or 111. Ages 0 to 25; 2,000 characters; 20 weeks; 15 days; in 2026; £999; "
+              "ref A01634334466; 1,111 families; v0.999; 01234 56; 3.111; 0808 800 5000 (free).\n"
+              "<img src=x onerror=\"document.title='hacked'\"> 01632 960 000")
+
+
+def test_only_phone_numbers_become_tel_links_and_text_stays_text(page):
+    """A made-up reply (the webhook answered by the test): numbers that are not phone numbers stay text."""
+    import json
+    open_with_keyboard(page)
+    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
+        status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"},
+        body=json.dumps([{"recipient_id": "x", "text": FAKE_REPLY}])))
+    ask(page, "numbers please")
+    links = page.locator(".msc-bot").last.locator("a")
+    assert [(links.nth(i).get_attribute("href"), links.nth(i).inner_text()) for i in range(links.count())] == [
+        ("tel:999", "999"), ("tel:111", "111"), ("tel:08088005000", "0808 800 5000"),
+        ("tel:01632960000", "01632 960 000")]
+    assert page.locator(".msc-log img").count() == 0 and page.title() != "hacked"
+    assert "£999" in page.locator(".msc-bot").last.inner_text()
+    page.unroute("**/webhooks/rest/webhook")
+
+

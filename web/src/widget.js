@@ -50,20 +50,46 @@
 
   // Links: only http(s), tel: and mailto:, shown as text and opened safely.
   var LINK = /(https?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]|tel:[+\d ]+\d|mailto:[^\s<>"']+)/g;
-  function renderText(text) {
+  // UK phone numbers written in a reply (999, 111, 116 123, 0808 800 5000, 01634 334 466, 0800 1111):
+  // digits in groups split by single spaces. phoneHref decides, and builds the link from the digits only.
+  var PHONE = /\b(?:999|111|112|116 ?\d{3}|0\d{2,4}(?: ?\d{2,4}){1,3})\b/g;
+  var SHORT_NUMBER = /^(?:999|111|112|116\d{3})$/;
+  var LONG_NUMBER = /^(?:0[1-9]\d{8,9}|080[08]\d{4,6})$/;
+  function phoneHref(written, before, after) {
+    // Not part of a bigger number, a price, a version or a reference: "£999", "1,111", "3.111", "A0163...".
+    if (/[\w£$€.,\/+#:-]$/.test(before) || /^(?:[.,]\d|[\w%\/-])/.test(after)) return null;
+    var digits = written.replace(/ /g, "");
+    if (!/^\d+$/.test(digits)) return null;
+    return SHORT_NUMBER.test(digits) || LONG_NUMBER.test(digits) ? "tel:" + digits : null;
+  }
+  function appendText(fragment, text, phones) {
+    var last = 0;
+    if (phones) {
+      text.replace(PHONE, function (match, offset) {
+        var href = phoneHref(match, text.slice(0, offset), text.slice(offset + match.length));
+        if (!href) return match;
+        if (offset > last) fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+        fragment.appendChild(el("a", { href: href, className: "msc-tel", text: match }));
+        last = offset + match.length;
+        return match;
+      });
+    }
+    if (last < text.length) fragment.appendChild(document.createTextNode(text.slice(last)));
+  }
+  function renderText(text, phones) {
     var fragment = document.createDocumentFragment();
     String(text).split(/\n/).forEach(function (line, index) {
       if (index > 0) fragment.appendChild(document.createElement("br"));
       var last = 0;
       line.replace(LINK, function (match, _group, offset) {
-        if (offset > last) fragment.appendChild(document.createTextNode(line.slice(last, offset)));
+        if (offset > last) appendText(fragment, line.slice(last, offset), phones);
         var a = el("a", { href: match, text: match.replace(/^(tel:|mailto:)/, "") });
         if (/^https?:/.test(match)) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
         fragment.appendChild(a);
         last = offset + match.length;
         return match;
       });
-      if (last < line.length) fragment.appendChild(document.createTextNode(line.slice(last)));
+      if (last < line.length) appendText(fragment, line.slice(last), phones);
     });
     return fragment;
   }
@@ -105,7 +131,7 @@
   function addMessage(message, persist) {
     var item = el("div", { className: "msc-msg msc-" + message.from });
     item.appendChild(el("span", { className: "msc-visually-hidden", text: message.from === "user" ? "You said: " : "Assistant: " }));
-    if (message.text) item.appendChild(renderText(message.text));
+    if (message.text) item.appendChild(renderText(message.text, message.from === "bot"));
     if (message.cards) item.appendChild(renderCards(message.cards, message.firstNumber || 1));
     if (message.buttons && message.buttons.length) {
       var group = el("div", { className: "msc-quick", role: "group", "aria-label": "Suggested replies" });
