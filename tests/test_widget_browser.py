@@ -302,3 +302,116 @@ def test_only_phone_numbers_become_tel_links_and_text_stays_text(page):
     page.unroute("**/webhooks/rest/webhook")
 
 
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["phone", "desktop"])
+def test_a_long_reply_opens_at_its_first_line_with_999_in_view(browser, demo_site, viewport):
+    context, page = new_page(browser, demo_site, viewport)
+    open_with_keyboard(page)
+    ask_turn(page, "what is an EHC plan")
+    first = ask_turn(page, RISK)
+    assert "someone may be at risk" in bot_messages(page).nth(first).inner_text()
+    assert page.evaluate("(() => { const l = document.querySelector('.msc-log'); return l.scrollHeight > l.clientHeight; })()"), \
+        "the conversation is longer than its area, so where it scrolls to matters"
+    offset = offset_in_log(page, first)
+    assert 0 <= offset <= 24, f"the reply's first line is {offset:.0f}px from the top of the conversation area"
+    assert visible_in_log(page, ".msc-bot a[href='tel:999']"), "the 999 line is on screen without scrolling"
+    if viewport is PHONE:
+        page.screenshot(path=str(SCREENSHOTS / "widget-crisis-375px.png"))
+    context.close()
+
+
+def test_a_reply_in_several_messages_opens_at_the_first_of_them(browser, demo_site):
+    """A service search answers with an introduction, the cards and "what next": the introduction goes to the top."""
+    context, page = new_page(browser, demo_site, PHONE)
+    open_with_keyboard(page)
+    first = ask_turn(page, "is there speech therapy for my 4 year old near Gillingham?")
+    page.wait_for_selector(".msc-card")
+    assert bot_messages(page).count() - first >= 3
+    assert "Here are services" in bot_messages(page).nth(first).inner_text()
+    offset = offset_in_log(page, first)
+    assert 0 <= offset <= 24, f"the first message of the reply is {offset:.0f}px from the top of the conversation area"
+    page.reload()
+    page.wait_for_selector(".msc-card")
+    offset = offset_in_log(page, first)
+    assert 0 <= offset <= 24, f"after a reload the last reply opens at its first message too ({offset:.0f}px)"
+    context.close()
+
+
+def test_a_short_answer_also_opens_at_its_first_line(page):
+    open_with_keyboard(page)
+    for question in ("what is an EHC plan", "what is SEN support"):
+        ask_turn(page, question)
+    first = ask_turn(page, "how long have I got to comment on the draft EHC plan?")
+    assert 0 <= offset_in_log(page, first) <= 24 or \
+        page.evaluate("(() => { const l = document.querySelector('.msc-log'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 1; })()"), \
+        "the answer starts at the top, or the whole of it is in view at the end"
+    assert offset_in_log(page, first) >= 0, "the first line of the answer is not above the conversation area"
+
+
+def test_not_helpful_offers_other_words_a_person_or_a_volunteer(page, assistant):
+    open_with_keyboard(page)
+    ask_turn(page, "how long have I got to comment on the draft EHC plan?")
+    before = bot_messages(page).count()
+    page.locator(".msc-feedback button", has_text="No").last.click()
+    page.wait_for_function(f"document.querySelectorAll('.msc-bot').length > {before}")
+    offer = bot_messages(page).last
+    assert "Sorry that did not help" in offer.inner_text()
+    choices = offer.locator(".msc-reply").all_inner_texts()
+    assert choices == ["Ask in other words", "Talk to a person", "Leave a question for a volunteer"]
+    assert page.locator(".msc-feedback").last.inner_text().strip() == "Thank you for your feedback."
+    intents = [e["parse_data"]["intent"]["name"] for e in tracker(assistant, page)["events"] if e["event"] == "user"]
+    assert "feedback_not_helpful" in intents, "the feedback is kept in the tracker store as before"
+
+    count = bot_messages(page).count()
+    offer.locator(".msc-reply", has_text="Ask in other words").click()
+    assert page.evaluate("document.activeElement.id") == "msc-input", "the cursor goes back to the question box"
+    hint = page.locator("#msc-rephrase")
+    assert hint.is_visible() and "other words" in hint.inner_text()
+    assert "msc-rephrase" in page.get_attribute("#msc-input", "aria-describedby").split()
+    assert bot_messages(page).count() == count, "nothing is sent: the parent types the question again"
+    answer = ask(page, "when do I have to send my views on the draft plan by?")
+    assert "15 days" in answer
+    assert hint.is_hidden(), "the hint goes once the question is sent"
+
+    page.locator(".msc-feedback button", has_text="No").last.click()
+    page.wait_for_function("document.querySelectorAll('.msc-bot .msc-reply').length && "
+                           "[...document.querySelectorAll('.msc-bot')].pop().innerText.includes('Sorry that did not help')")
+    before = bot_messages(page).count()
+    bot_messages(page).last.locator(".msc-reply", has_text="Leave a question for a volunteer").click()
+    page.wait_for_function(f"document.querySelectorAll('.msc-bot').length > {before}")
+    assert "question" in bot_messages(page).last.inner_text().lower()
+    before = bot_messages(page).count()
+    page.locator(".msc-secondary", has_text="Start again").click()
+    page.wait_for_function("[...document.querySelectorAll('.msc-bot')].some(m => m.innerText.includes('started again'))")
+
+
+def start_again_outcome(page, assistant, click):
+    """Search for a service (which fills slots), click a "Start again", and say what it left behind."""
+    ask_turn(page, "is there speech therapy for my 4 year old near Gillingham?")
+    page.wait_for_selector(".msc-card")
+    assert any(v for k, v in tracker(assistant, page)["slots"].items() if k in ("service_need", "child_age"))
+    before_sender = sender(page)
+    click()
+    page.wait_for_function("[...document.querySelectorAll('.msc-bot')].some(m => m.innerText.includes('started again'))")
+    page.wait_for_function("!document.querySelector('.msc-status').textContent")
+    state = tracker(assistant, page)
+    return {
+        "same conversation id": sender(page) == before_sender,
+        "bot messages": bot_messages(page).all_inner_texts(),
+        "user messages": page.locator(".msc-user").count(),
+        "cards left": page.locator(".msc-card").count(),
+        "focus": page.evaluate("document.activeElement.id"),
+        "slots filled": sorted(k for k, v in state["slots"].items() if v not in (None, [], False)
+                               and k not in ("session_started_metadata",)),
+        "stored": len(page.evaluate("JSON.parse(sessionStorage.getItem('medway-send-chat')).messages")),
+    }
+
+
+def test_both_start_again_buttons_do_the_same(page, assistant):
+    open_with_keyboard(page)
+    from_bot = start_again_outcome(page, assistant, lambda: bot_messages(page).last.locator(
+        ".msc-reply", has_text="Start again").click())
+    from_form = start_again_outcome(page, assistant, lambda: page.locator(".msc-secondary", has_text="Start again").click())
+    assert from_bot == from_form
+    assert from_bot["user messages"] == 0 and from_bot["cards left"] == 0 and len(from_bot["bot messages"]) == 1
+    assert from_bot["focus"] == "msc-input" and from_bot["same conversation id"] and from_bot["stored"] == 1
+    assert not [s for s in from_bot["slots filled"] if s in ("service_need", "child_age", "service_area")]
