@@ -415,3 +415,46 @@ def test_both_start_again_buttons_do_the_same(page, assistant):
     assert from_bot["user messages"] == 0 and from_bot["cards left"] == 0 and len(from_bot["bot messages"]) == 1
     assert from_bot["focus"] == "msc-input" and from_bot["same conversation id"] and from_bot["stored"] == 1
     assert not [s for s in from_bot["slots filled"] if s in ("service_need", "child_age", "service_area")]
+
+
+def test_the_conversation_gets_most_of_a_phone_screen(browser, demo_site):
+    context, page = new_page(browser, demo_site, PHONE)
+    open_with_keyboard(page)
+    ask_turn(page, "what is SEN support")
+    height = page.evaluate("document.querySelector('.msc-log').getBoundingClientRect().height")
+    assert height >= 600, f"the conversation area is {height:.0f}px tall at 375 x 812"
+    assert "personal details" in page.locator(".msc-privacy").inner_text(), "the privacy reminder stays, shorter"
+    assert page.locator(".msc-privacy a").is_visible()
+    assert page.locator(".msc-label").is_visible() and page.locator(".msc-label").inner_text() == "Your question"
+    for control in page.locator(".msc-panel button:visible").all():
+        box = control.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, (control.inner_text(), box)
+    page.screenshot(path=str(SCREENSHOTS / "widget-375px.png"))
+    context.close()
+
+
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 320, "height": 256}],
+                         ids=["320px-text-spacing", "400pc-zoom"])
+def test_a_started_conversation_reflows_on_a_small_screen(browser, demo_site, viewport):
+    """320 CSS px wide with WCAG's text spacing, and 1280 x 1024 at 400% zoom (320 x 256): no sideways
+    scrolling, and the question box, Send and both buttons can be reached."""
+    context, page = new_page(browser, demo_site, viewport)
+    page.add_style_tag(content=TEXT_SPACING)
+    open_with_keyboard(page)
+    ask_turn(page, "what is SEN support")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("(() => { const p = document.querySelector('.msc-panel'); return p.scrollWidth <= p.clientWidth; })()")
+    assert page.evaluate("""(() => { const p = document.querySelector('.msc-panel');
+        return p.scrollHeight <= p.clientHeight || ['auto', 'scroll'].includes(getComputedStyle(p).overflowY); })()"""), \
+        "a panel taller than the screen scrolls, so its header and question box can be reached"
+    for selector in ("#msc-input", ".msc-send", ".msc-secondary >> text=Talk to a person", ".msc-secondary >> text=Start again"):
+        control = page.locator(selector)
+        control.scroll_into_view_if_needed()
+        assert control.is_visible(), selector
+        box = control.bounding_box()
+        assert 0 <= box["y"] and box["y"] + min(box["height"], 44) <= viewport["height"], (selector, box)
+    context.close()
