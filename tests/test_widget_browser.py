@@ -414,6 +414,8 @@ def test_both_start_again_buttons_do_the_same(page, assistant):
         ".msc-reply", has_text="Start again").click())
     from_form = start_again_outcome(page, assistant, lambda: page.locator(".msc-secondary", has_text="Start again").click())
     assert from_bot == from_form
+    typed = start_again_outcome(page, assistant, lambda: (page.fill("#msc-input", "start again"), page.keyboard.press("Enter")))
+    assert typed == from_form, "typing 'start again' clears the view too"
     assert from_bot["user messages"] == 0 and from_bot["cards left"] == 0 and len(from_bot["bot messages"]) == 1
     assert from_bot["focus"] == "msc-input" and from_bot["same conversation id"] and from_bot["stored"] == 1
     assert not [s for s in from_bot["slots filled"] if s in ("service_need", "child_age", "service_area")]

@@ -275,6 +275,13 @@
     // Cards arrive with a plain-text copy for other channels; the widget shows the cards instead.
     var cardTexts = replies.filter(function (r) { return r.custom && r.custom.service_cards; })
                            .map(function (r) { return r.custom.service_cards.text; });
+    // The assistant started again (a typed "start again" too): the view starts again with it.
+    if (replies.some(function (r) { return r.custom && r.custom.restarted; })) {
+      state.messages = []; save(); updateStarted();
+      log.replaceChildren();
+      rephraseDone();
+      firstIndex = 0;
+    }
     replies.forEach(function (reply) {
       if (reply.custom && reply.custom.service_cards) {
         var found = reply.custom.service_cards;
