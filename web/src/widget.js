@@ -8,7 +8,8 @@
  *
  * It talks to Rasa's REST channel, keeps the conversation for this tab (sessionStorage),
  * renders every message as text (never HTML), and keeps an unsent message when the
- * connection drops, retrying politely. No third-party code, no tracking.
+ * connection drops, retrying politely. A new reply opens at its first line; phone numbers
+ * in replies can be tapped to call. No third-party code, no tracking.
  */
 (function () {
   "use strict";
@@ -50,20 +51,46 @@
 
   // Links: only http(s), tel: and mailto:, shown as text and opened safely.
   var LINK = /(https?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]|tel:[+\d ]+\d|mailto:[^\s<>"']+)/g;
-  function renderText(text) {
+  // UK phone numbers written in a reply (999, 111, 116 123, 0808 800 5000, 01634 334 466, 0800 1111):
+  // digits in groups split by single spaces. phoneHref decides, and builds the link from the digits only.
+  var PHONE = /\b(?:999|111|112|116 ?\d{3}|0\d{2,4}(?: ?\d{2,4}){1,3})\b/g;
+  var SHORT_NUMBER = /^(?:999|111|112|116\d{3})$/;
+  var LONG_NUMBER = /^(?:0[1-9]\d{8,9}|080[08]\d{4,6})$/;
+  function phoneHref(written, before, after) {
+    // Not part of a bigger number, a price, a version or a reference: "£999", "1,111", "3.111", "A0163...".
+    if (/[\w£$€.,\/+#:-]$/.test(before) || /^(?:[.,]\d|[\w%\/-])/.test(after)) return null;
+    var digits = written.replace(/ /g, "");
+    if (!/^\d+$/.test(digits)) return null;
+    return SHORT_NUMBER.test(digits) || LONG_NUMBER.test(digits) ? "tel:" + digits : null;
+  }
+  function appendText(fragment, text, phones) {
+    var last = 0;
+    if (phones) {
+      text.replace(PHONE, function (match, offset) {
+        var href = phoneHref(match, text.slice(0, offset), text.slice(offset + match.length));
+        if (!href) return match;
+        if (offset > last) fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+        fragment.appendChild(el("a", { href: href, className: "msc-tel", text: match }));
+        last = offset + match.length;
+        return match;
+      });
+    }
+    if (last < text.length) fragment.appendChild(document.createTextNode(text.slice(last)));
+  }
+  function renderText(text, phones) {
     var fragment = document.createDocumentFragment();
     String(text).split(/\n/).forEach(function (line, index) {
       if (index > 0) fragment.appendChild(document.createElement("br"));
       var last = 0;
       line.replace(LINK, function (match, _group, offset) {
-        if (offset > last) fragment.appendChild(document.createTextNode(line.slice(last, offset)));
+        if (offset > last) appendText(fragment, line.slice(last, offset), phones);
         var a = el("a", { href: match, text: match.replace(/^(tel:|mailto:)/, "") });
         if (/^https?:/.test(match)) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
         fragment.appendChild(a);
         last = offset + match.length;
         return match;
       });
-      if (last < line.length) fragment.appendChild(document.createTextNode(line.slice(last)));
+      if (last < line.length) appendText(fragment, line.slice(last), phones);
     });
     return fragment;
   }
@@ -75,13 +102,16 @@
   var heading = el("h2", { className: "msc-title", id: "msc-title", text: config.title, tabindex: "-1" });
   var closeButton = el("button", { type: "button", className: "msc-close", text: "Close", "aria-label": "Close chat" });
   var privacyText = document.createTextNode("");
-  var privacy = el("p", { className: "msc-privacy" }, [privacyText,
-    el("a", { href: config.privacyUrl, text: "How we use your information" })]);
-  function updatePrivacy() {
-    // The full notice until the first question; then a one-line reminder, leaving room on small screens.
+  var privacyLink = el("a", { href: config.privacyUrl });
+  var privacy = el("p", { className: "msc-privacy" }, [privacyText, privacyLink]);
+  function updateStarted() {
+    // The full notice until the first question; then a one-line reminder and a compact layout
+    // (the "msc-started" class), leaving the conversation most of a phone's screen.
     var asked = state.messages.some(function (m) { return m.from === "user"; });
-    privacyText.textContent = asked ? "Automated assistant: please don't share personal details. "
+    privacyText.textContent = asked ? "Don't share personal details. "
       : "This is an automated assistant. Please do not share personal details such as names, addresses or dates of birth. The conversation is stored to improve the service. ";
+    privacyLink.textContent = asked ? "Privacy notice" : "How we use your information";
+    panel.classList.toggle("msc-started", asked);
   }
   var log = el("div", { className: "msc-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
                        "aria-label": "Conversation" });
@@ -89,12 +119,15 @@
   var notice = el("p", { className: "msc-notice", hidden: "" });
   var label = el("label", { className: "msc-label", for: "msc-input", text: "Your question" });
   var hint = el("p", { className: "msc-hint", id: "msc-hint", text: "You can type up to 2,000 characters." });
+  // Shown after "Not helpful" then "Ask in other words", until the question is sent.
+  var rephraseHint = el("p", { className: "msc-rephrase", id: "msc-rephrase", hidden: "",
+    text: "Type your question again in other words. It helps to name what you are asking about (for example an EHC plan or school transport) and your child's age or school year." });
   var input = el("textarea", { id: "msc-input", className: "msc-input", rows: "3", "aria-describedby": "msc-hint msc-count" });
   var count = el("p", { className: "msc-count", id: "msc-count", "aria-live": "polite" });
   var send = el("button", { type: "submit", className: "msc-send", text: "Send" });
-  var restart = el("button", { type: "button", className: "msc-secondary", text: "Start again" });
-  var person = el("button", { type: "button", className: "msc-secondary", text: "Talk to a person" });
-  var form = el("form", { className: "msc-form", novalidate: "" }, [label, hint, input, count,
+  var restart = el("button", { type: "button", className: "msc-secondary msc-restart", text: "Start again" });
+  var person = el("button", { type: "button", className: "msc-secondary msc-person", text: "Talk to a person" });
+  var form = el("form", { className: "msc-form", novalidate: "" }, [label, hint, rephraseHint, input, count,
     el("div", { className: "msc-actions" }, [send, person, restart])]);
   var panel = el("section", { id: "msc-panel", className: "msc-panel", "aria-labelledby": "msc-title", hidden: "" }, [
     el("div", { className: "msc-header" }, [heading, closeButton]), privacy, log, status, notice, form]);
@@ -105,21 +138,40 @@
   function addMessage(message, persist) {
     var item = el("div", { className: "msc-msg msc-" + message.from });
     item.appendChild(el("span", { className: "msc-visually-hidden", text: message.from === "user" ? "You said: " : "Assistant: " }));
-    if (message.text) item.appendChild(renderText(message.text));
+    if (message.text) item.appendChild(renderText(message.text, message.from === "bot"));
     if (message.cards) item.appendChild(renderCards(message.cards, message.firstNumber || 1));
     if (message.buttons && message.buttons.length) {
       var group = el("div", { className: "msc-quick", role: "group", "aria-label": "Suggested replies" });
       message.buttons.forEach(function (button) {
         var b = el("button", { type: "button", className: "msc-reply", text: button.title });
-        b.addEventListener("click", function () { submit(button.payload, button.title); });
+        b.addEventListener("click", function () { choose(button); });
         group.appendChild(b);
       });
       item.appendChild(group);
     }
     if (message.feedback) item.appendChild(feedbackControl(message));
     log.appendChild(item);
-    scrollToEnd();
-    if (persist) { state.messages.push(message); save(); updatePrivacy(); }
+    if (persist) { state.messages.push(message); save(); updateStarted(); }
+    return item;
+  }
+
+  // A suggested reply. Two are the widget's own: "Start again" does what the form's button does,
+  // and "Ask in other words" (offered after "not helpful") puts the cursor back in the question box.
+  function choose(button) {
+    if (button.payload === "/restart") return startAgain();
+    if (button.payload === "/rephrase") return askAgain();
+    submit(button.payload, button.title);
+  }
+
+  function askAgain() {
+    rephraseHint.hidden = false;
+    input.setAttribute("aria-describedby", "msc-rephrase msc-hint msc-count");
+    input.focus();
+  }
+
+  function rephraseDone() {
+    rephraseHint.hidden = true;
+    input.setAttribute("aria-describedby", "msc-hint msc-count");
   }
 
   // Directory results: a numbered list of GOV.UK-style summary cards, every field as text.
@@ -158,6 +210,15 @@
 
   function scrollToEnd() { log.scrollTop = log.scrollHeight; }
 
+  // A reply opens at its first line (the first of its messages), not at its end: on a phone the
+  // start of a long answer, such as the emergency numbers, would otherwise be off-screen.
+  function scrollToTurn() {
+    var first = log.children[state.turnStart || 0];
+    if (!first || panel.hidden) return;
+    var gap = parseFloat(getComputedStyle(log).paddingTop) || 0;
+    log.scrollTop += first.getBoundingClientRect().top - log.getBoundingClientRect().top - gap;
+  }
+
   function feedbackControl(message) {
     var box = el("div", { className: "msc-feedback", role: "group", "aria-label": "Was this answer helpful?" });
     if (message.feedbackGiven) {
@@ -168,9 +229,14 @@
     [["Yes", "/feedback_helpful"], ["No", "/feedback_not_helpful"]].forEach(function (choice) {
       var b = el("button", { type: "button", className: "msc-reply", text: choice[0] });
       b.addEventListener("click", function () {
+        if (state.pending) { showNotice("Please wait: your last message has not been delivered yet."); return; }
         message.feedbackGiven = true; save();
-        box.replaceChildren(el("p", { text: "Thank you for your feedback." }));
-        post(choice[1]).catch(function () { /* feedback is best effort */ });
+        var thanks = el("p", { text: "Thank you for your feedback.", tabindex: "-1" });
+        box.replaceChildren(thanks);
+        thanks.focus();  // the button is gone: keep the keyboard's place here
+        // "Yes" is only counted; "No" brings the assistant's offer of other words, a person or a volunteer.
+        if (choice[1] === "/feedback_not_helpful") submit(choice[1], null);
+        else post(choice[1]).catch(function () { /* feedback is best effort */ });
       });
       box.appendChild(b);
     });
@@ -180,7 +246,8 @@
   function updateCount() {
     var left = MAX_CHARS - input.value.length;
     count.textContent = left >= 0 ? "You have " + left + " characters remaining" : "You have " + (-left) + " characters too many";
-    count.className = "msc-count" + (left < 0 ? " msc-error" : "");
+    // msc-near: on a phone, once the conversation has started, the count shows from 1,500 characters on.
+    count.className = "msc-count" + (left < 0 ? " msc-error" : "") + (left <= 500 ? " msc-near" : "");
   }
 
   // ---- talking to the server -----------------------------------------------------------
@@ -204,9 +271,17 @@
 
   function showReplies(replies) {
     var last = null;
+    var firstIndex = state.messages.length;
     // Cards arrive with a plain-text copy for other channels; the widget shows the cards instead.
     var cardTexts = replies.filter(function (r) { return r.custom && r.custom.service_cards; })
                            .map(function (r) { return r.custom.service_cards.text; });
+    // The assistant started again (a typed "start again" too): the view starts again with it.
+    if (replies.some(function (r) { return r.custom && r.custom.restarted; })) {
+      state.messages = []; save(); updateStarted();
+      log.replaceChildren();
+      rephraseDone();
+      firstIndex = 0;
+    }
     replies.forEach(function (reply) {
       if (reply.custom && reply.custom.service_cards) {
         var found = reply.custom.service_cards;
@@ -219,7 +294,6 @@
       if (reply.custom && reply.custom.feedback_for && last) {
         last.feedback = true;
         log.lastChild.appendChild(feedbackControl(last));
-        scrollToEnd();
         save();
         return;
       }
@@ -228,20 +302,28 @@
       addMessage(message, true);
       last = state.messages[state.messages.length - 1];
     });
+    if (state.messages.length > firstIndex) {
+      state.turnStart = firstIndex; save();
+      scrollToTurn();
+    }
   }
 
   var retryTimer = null;
+  var generation = 0;  // goes up with "Start again": a late reply to the old conversation is dropped
   function deliver(attempt) {
     var pending = state.pending;
     if (!pending) return;
+    var sentIn = generation;
     status.textContent = "The assistant is typing…";
     send.disabled = false;
     post(pending.payload).then(function (replies) {
+      if (sentIn !== generation) return;
       state.pending = null; save();
       notice.hidden = true;
       status.textContent = "";
       showReplies(replies);
     }).catch(function (error) {
+      if (sentIn !== generation) return;
       status.textContent = "";
       if (error.permanent) {
         state.pending = null; save();
@@ -265,7 +347,7 @@
       showNotice("Please wait: your last message has not been delivered yet.");
       return false;
     }
-    if (shown) addMessage({ from: "user", text: shown }, true);
+    if (shown) { addMessage({ from: "user", text: shown }, true); scrollToEnd(); }
     state.pending = { payload: payload };
     save();
     clearTimeout(retryTimer);
@@ -279,6 +361,7 @@
     launcher.setAttribute("aria-expanded", "true");
     state.open = true; save();
     if (!state.messages.length && !state.pending) submit("/greet", null);
+    scrollToTurn();
     input.focus();
   }
 
@@ -305,25 +388,32 @@
       input.focus();
       return;
     }
-    if (submit(text, text)) { input.value = ""; updateCount(); }
+    if (submit(text, text)) { input.value = ""; updateCount(); rephraseDone(); }
     input.focus();
   });
-  restart.addEventListener("click", function () {
+
+  // One "Start again", from the form's button or from a reply's: clear the view and send /restart
+  // in the same conversation (same sender id), so the tracker store keeps one conversation per tab
+  // with Rasa's restart event in it, and the assistant forgets the slots it had filled.
+  function startAgain() {
     clearTimeout(retryTimer);
-    state.messages = []; state.pending = null; save(); updatePrivacy();
+    generation += 1;
+    state.messages = []; state.pending = null; state.turnStart = 0; save(); updateStarted();
     log.replaceChildren();
     notice.hidden = true;
+    rephraseDone();
     submit("/restart", null);
     input.focus();
-  });
+  }
+  restart.addEventListener("click", startAgain);
   person.addEventListener("click", function () { submit("/human_handoff", "Talk to a person"); });
 
   function mount() {
     document.body.appendChild(root);
     state.messages.forEach(function (message) { addMessage(message, false); });
     updateCount();
-    updatePrivacy();
-    if (state.open) { panel.hidden = false; launcher.setAttribute("aria-expanded", "true"); }
+    updateStarted();
+    if (state.open) { panel.hidden = false; launcher.setAttribute("aria-expanded", "true"); scrollToTurn(); }
     if (state.pending) deliver(0);
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
