@@ -42,6 +42,9 @@ MARGIN = 0.12
 """... and this much more than the next candidate."""
 STRONG_PHRASE = 0.6
 """An `ask:` phrase this close to the message wins over a confident model guess."""
+LONG_MODEL_SHARE = 0.5
+"""For a message that is not short, a candidate chosen by the model alone (no close ask phrase)
+needs at least this share of the model's top probability."""
 MODEL_PRIOR = 0.05
 """Added to the candidates' total probability when sharing it out, so that candidates the model
 barely considered do not get a large share of nothing."""
@@ -69,6 +72,8 @@ class Reading:
     model: float
     phrase: float
     fact: str = ""
+    raw: float = 0.0
+    """The model's own probability for the target, before restricting to the candidates."""
     """For a follow-up answered by the entry just given: the part of its answer that holds the fact."""
 
 
@@ -76,15 +81,28 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
 
 
+TOPIC_MAX_ENTRIES = 3
+"""A word in the example questions of at most this many entries names a topic ("tribunal", "ehcp"
+does not: it is everywhere, but it is in the titles)."""
+
+
 @lru_cache(maxsize=4)
-def _topic_words_cached(library_key: int, titles: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(w for title in titles for w in words(title) if len(w) >= 4 and w not in _COMMON)
+def _topic_words_cached(titles: tuple[str, ...], questions: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    found = {w for title in titles for w in words(title) if len(w) >= 3}
+    spread: dict[str, set[int]] = {}
+    for index, entry_questions in enumerate(questions):
+        for question in entry_questions:
+            for word in words(question):
+                spread.setdefault(word, set()).add(index)
+    found |= {w for w, where in spread.items() if len(where) <= TOPIC_MAX_ENTRIES and len(w) >= 3}
+    return frozenset(found - _COMMON - _POINTING - _FILLERS)
 
 
 def topic_words(library: Library) -> frozenset[str]:
-    """Words that name a topic of their own: those of the entries' titles, less common ones."""
-    titles = tuple(sorted(e.title for e in library.entries.values()))
-    return _topic_words_cached(hash(titles), titles)
+    """Words that name a topic of their own: those of the entries' titles, and words of the example
+    questions that only a few entries use; common words and pronouns are not topics."""
+    entries = sorted(library.entries.values(), key=lambda e: e.id)
+    return _topic_words_cached(tuple(e.title for e in entries), tuple(e.questions for e in entries))
 
 
 def is_short(text: str) -> bool:
@@ -98,8 +116,13 @@ def points_back(text: str, library: Library) -> bool:
 
 
 def looks_like_follow_up(text: str, confidence: float, library: Library) -> bool:
-    """A short message, one the model is unsure of, or one that points back without a topic."""
-    return is_short(text) or confidence < UNSURE or points_back(text, library)
+    """A short message; one that points back ("it", "that", "they") and names no topic of its own;
+    or one the model is unsure of that points back or names no topic. A longer message with a
+    topic of its own ("school not following the ehcp") is a new question, however unsure the model."""
+    found = words(text)
+    pointing = any(w in _POINTING for w in found)
+    topical = any(w in topic_words(library) for w in found)
+    return is_short(text) or (pointing and not topical) or (confidence < UNSURE and (pointing or not topical))
 
 
 # Similarity of a message to the `ask:` phrases ----------------------------------------------------
@@ -166,7 +189,7 @@ def score(text: str, ranking: Iterable[Any], entry: Entry, library: Library) -> 
     for (target, _), value in zip(asks, closeness):
         if target in phrase:
             phrase[target] = max(phrase[target], value)
-    readings = [Reading(i, max(model[i] / total, phrase[i]), model[i] / total, phrase[i]) for i in ids]
+    readings = [Reading(i, max(model[i] / total, phrase[i]), model[i] / total, phrase[i], raw=model[i]) for i in ids]
     return sorted(readings, key=lambda r: r.score, reverse=True)
 
 
@@ -188,11 +211,17 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     runner_up = readings[1].score if len(readings) > 1 else 0.0
     if best.score < MIN_SCORE or best.score - runner_up < MARGIN:
         return None
+    top = max(_ranking_map(ranking).values(), default=0.0)
+    if best.phrase < STRONG_PHRASE and not is_short(text) and best.raw < LONG_MODEL_SHARE * top:
+        return None  # a longer message the model reads as something else, and no ask phrase close to it
     guess = library.by_intent(predicted)
-    if guess and confidence >= SURE and best.phrase < STRONG_PHRASE and (guess.id != best.target or guess.id == entry.id):
-        return None  # the model's own reading stands: another question, or the same one asked again
+    asked = {w for f in entry.follow_ups for ask in f.asks for w in words(ask)}
+    names_a_topic = any(w in topic_words(library) and w not in asked for w in words(text))
+    if guess and confidence >= SURE and (best.phrase < STRONG_PHRASE or names_a_topic) \
+            and (guess.id != best.target or guess.id == entry.id):
+        return None  # the model's own reading stands: another question ("does DLA stop at 16?"), or the same again
     if best.target == entry.id:
-        return Reading(best.target, best.score, best.model, best.phrase, _fact(text, entry, library))
+        return Reading(best.target, best.score, best.model, best.phrase, _fact(text, entry, library), best.raw)
     return best
 
 
@@ -201,7 +230,7 @@ def plainly_out_of_scope(text: str, confidence: float, last_entry: Optional[str]
     only for a confident guess at a message that does not point back to the answer."""
     if not last_entry or last_entry not in library.entries:
         return True
-    return confidence >= OUT_OF_SCOPE_SURE and not points_back(text, library)
+    return confidence >= OUT_OF_SCOPE_SURE and not any(w in _POINTING for w in words(text))
 
 
 # The reply ---------------------------------------------------------------------------------------
