@@ -125,6 +125,7 @@ def out_of_scope(parse: Parse, last_entry: Optional[str], library: Library, scop
     if followups.plainly_out_of_scope(parse.text, parse.confidence, last_entry, library):
         times = repeats.times_in_a_row(events, text=scope_text)
         if times:
-            return Outcome([Message(repeats.same_reply_text(times), fallback.reply("", []).buttons)])
+            return Outcome([Message(repeats.same_reply_text(times, repeats.ONLY_SEND_GIST),
+                                    fallback.reply("", []).buttons)])
         return Outcome([], response="utter_out_of_scope")
     return not_understood(parse, last_entry, library, None, events)

@@ -65,7 +65,9 @@ def times_in_a_row(events: Iterable[dict[str, Any]], entry: Optional[str] = None
     for turn in reversed(previous_turns(events)):
         if entry is not None and entry not in entries_in(turn):
             break
-        if text is not None and _normal(text) not in texts_in(turn) and not _is_notice(turn):
+        # a notice stands in for the reply it replaced: an entry's notice only for that entry
+        notice = _is_notice(turn) and (entry is not None or not entries_in(turn))
+        if text is not None and _normal(text) not in texts_in(turn) and not notice:
             break
         if entry is None and text is None:
             break
@@ -87,10 +89,16 @@ def same_answer_text(title: str, times: int) -> str:
             "with your situation: Medway SENDIASS gives free, impartial advice.")
 
 
-def same_reply_text(times: int) -> str:
-    """Instead of any other reply sent word for word in the previous turn (a fallback, say)."""
+NOT_SURE_GIST = "I'm still not sure how to help with that"
+ONLY_SEND_GIST = ("I can only help with questions about SEND; for other council services, please visit "
+                  "https://www.medway.gov.uk")
+
+
+def same_reply_text(times: int, gist: str = NOT_SURE_GIST) -> str:
+    """Instead of any other reply sent word for word in the previous turn (a fallback, say), with
+    the gist of that reply in a few words."""
     if times % 2:
-        return ("That's the same answer as before: I'm still not sure how to help with that. You could "
-                "try other words, choose a topic, or talk to a person.")
+        return (f"That's the same answer as before: {gist}. You could try other words, choose a topic, "
+                "or talk to a person.")
     return ("I'm sorry, I still can't help with that. A person can: Medway SENDIASS gives free, "
             "impartial advice, or you can leave a question for a volunteer.")

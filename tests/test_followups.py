@@ -151,3 +151,20 @@ def test_an_edited_answer_is_not_a_repeat_and_a_notice_is_never_sent_twice_in_a_
         events += [bot(outcome.messages[0].text), bot(entry="mediation")]
     assert sent[0] == full and all(a != b for a, b in zip(sent, sent[1:]))
     assert sent[1].startswith("That's the same answer as before") and "SENDIASS" in sent[2]
+
+
+def test_a_not_sure_after_an_answers_notice_is_not_taken_for_a_repeat(library):
+    notice = repeats.same_answer_text("Mediation", 2)
+    events = [user("what is mediation"), bot(notice), bot(entry="mediation"), user("the thing with the stuff")]
+    outcome = answers.not_understood(answers.Parse("the thing with the stuff", "nlu_fallback", 0.13), None, library,
+                                     None, events)
+    assert "not sure I understood" in outcome.messages[0].text
+
+
+def test_the_only_send_reply_twice_says_what_it_was(library):
+    scope = "Sorry, I can only help with questions about special educational needs and disabilities (SEND) in Medway."
+    events = [user("when are my bins collected"), bot(scope), user("when are my bins collected")]
+    outcome = answers.out_of_scope(answers.Parse("when are my bins collected", "out_of_scope", 0.9), None, library,
+                                   scope, events)
+    assert outcome.response is None
+    assert outcome.messages[0].text.startswith("That's the same answer as before: I can only help with questions about SEND")
