@@ -59,20 +59,24 @@ def _is_notice(turn: list[dict[str, Any]]) -> bool:
 
 def times_in_a_row(events: Iterable[dict[str, Any]], entry: Optional[str] = None, text: Optional[str] = None) -> int:
     """How many turns in a row, just before this one, sent this reply: this entry's answer (when
-    `entry` is given) with this same text (when `text` is given), or the notice that stood in for it.
-    An answer edited in between is not the same reply."""
-    count = 0
+    `entry` is given) with this same text (when `text` is given), or the notice that stood in for
+    it. A run of notices counts only if it began with the reply itself, and an answer edited in
+    between is not the same reply."""
+    if entry is None and text is None:
+        return 0
+    count = counted = 0
     for turn in reversed(previous_turns(events)):
         if entry is not None and entry not in entries_in(turn):
             break
+        same = text is None or _normal(text) in texts_in(turn)
         # a notice stands in for the reply it replaced: an entry's notice only for that entry
         notice = _is_notice(turn) and (entry is not None or not entries_in(turn))
-        if text is not None and _normal(text) not in texts_in(turn) and not notice:
-            break
-        if entry is None and text is None:
+        if not same and not notice:
             break
         count += 1
-    return count
+        if same:
+            counted = count
+    return counted
 
 
 _NOTICES = ("that's the same answer as before", "i'm sorry, i don't have more than", "i'm sorry, i still can't help")

@@ -168,3 +168,12 @@ def test_the_only_send_reply_twice_says_what_it_was(library):
                                    scope, events)
     assert outcome.response is None
     assert outcome.messages[0].text.startswith("That's the same answer as before: I can only help with questions about SEND")
+
+
+def test_a_not_sure_after_the_only_send_notice_is_not_a_repeat(library):
+    notice = repeats.same_reply_text(1, repeats.ONLY_SEND_GIST)
+    events = [user("bins"), bot("Sorry, I can only help with SEND."), user("bins"), bot(notice),
+              user("the thing with the stuff")]
+    outcome = answers.not_understood(answers.Parse("the thing with the stuff", "nlu_fallback", 0.13), None, library,
+                                     None, events)
+    assert "not sure I understood" in outcome.messages[0].text
