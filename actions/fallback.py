@@ -3,11 +3,13 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import fallback
+from actions.faq import LAST_ENTRY, send
+from bot import answers, content
 
 
 class ActionFallback(Action):
-    """Says plainly that the assistant is not sure, offers its best guess if fair, and the menu."""
+    """A follow-up read against the last answer if it fits; otherwise says plainly that the
+    assistant is not sure, offers its best guess if fair, and the menu."""
 
     def name(self) -> Text:
         return "action_fallback"
@@ -16,6 +18,21 @@ class ActionFallback(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
         issue = (message.get("safety_guard") or {}).get("input_issue")
-        reply = fallback.reply(issue, message.get("intent_ranking") or [])
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
-        return []
+        outcome = answers.not_understood(answers.Parse.of(message), tracker.get_slot(LAST_ENTRY), content.live(),
+                                         issue, tracker.events)
+        return send(outcome, dispatcher)
+
+
+class ActionOutOfScope(Action):
+    """"Only SEND" for a message plainly about something else; in a SEND conversation a message
+    that may be a follow-up ("whose job is it?") is read against the last answer instead."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        responses = (domain.get("responses") or {}).get("utter_out_of_scope") or [{}]
+        outcome = answers.out_of_scope(answers.Parse.of(tracker.latest_message or {}), tracker.get_slot(LAST_ENTRY),
+                                       content.live(), str(responses[0].get("text") or ""), tracker.events)
+        return send(outcome, dispatcher)

@@ -46,8 +46,35 @@ def cmd_people(args: argparse.Namespace) -> int:
     return 0
 
 
+def _try_follow_up(library: "content.Library", entry_id: str, message: str) -> int:
+    """What a follow-up reaches after an entry's answer, read as the assistant reads it."""
+    from bot import answers, followups
+    from bot.triage.classify import MODEL, load_model
+    if entry_id not in library.entries or not message:
+        print("Usage: python -m bot content follow-up ENTRY_ID what the parent types", file=sys.stderr)
+        return 2
+    ranking: list = []
+    if MODEL.exists():
+        ranking = [{"name": n, "confidence": c} for n, c in load_model().read_many([message], 10)[0]]
+    else:
+        print(f"(no trained model at {MODEL}: the ask phrases alone decide)")
+    top = ranking[0] if ranking else {"name": None, "confidence": 0.0}
+    print(f"The model alone: {top['name']} ({top['confidence']:.2f})")
+    for reading in followups.score(message, ranking, library.entries[entry_id], library)[:3]:
+        print(f"  candidate {reading.target}: score {reading.score:.2f} (model {reading.model:.2f}, "
+              f"ask phrases {reading.phrase:.2f})")
+    reading = followups.reread(message, ranking, entry_id, library, top["name"], float(top["confidence"]))
+    if reading is None:
+        print("Not read as a follow-up: the assistant replies as it would to the message on its own.")
+        return 0
+    outcome = answers.follow_up(reading, entry_id, library)
+    print(f"Read as a follow-up: {reading.target}\n")
+    print(outcome.messages[0].text)
+    return 0
+
+
 def cmd_content(args: argparse.Namespace) -> int:
-    if args.action in ("show", "list"):
+    if args.action in ("show", "list", "follow-up"):
         try:
             library = content.load()
         except ContentError as exc:
@@ -58,12 +85,18 @@ def cmd_content(args: argparse.Namespace) -> int:
                 for entry in entries:
                     print(f"  {entry.id:32} {entry.title}")
             return 0
+        if args.action == "follow-up":
+            return _try_follow_up(library, args.id or "", " ".join(args.message))
         entry = library.entries.get(args.id or "")
         if entry is None:
             print(f"No entry '{args.id}'. `python -m bot content list` shows the ids.", file=sys.stderr)
             return 2
         print(content.reply_text(entry))
         print("\nButtons: " + " | ".join(b["title"] for b in content.follow_up_buttons(entry, library)))
+        for follow_up in entry.follow_ups:  # what a short follow-up after this answer reaches
+            target = "this answer" if follow_up.target == entry.id else f"'{follow_up.target}'"
+            quoted = f", quoting \"{follow_up.fact}\"" if follow_up.fact else ""
+            print(f"Follow-up: {' / '.join(follow_up.asks)} -> {target}{quoted}")
         return 0
     if args.action == "build":
         try:
@@ -119,10 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_safety)
 
     p = commands.add_parser("content", help="check the FAQ content, or build the training files from it")
-    p.add_argument("action", choices=["check", "build", "list", "show"],
+    p.add_argument("action", choices=["check", "build", "list", "show", "follow-up"],
                    help="check: validate content/faq; build: write the generated training files; "
-                        "list: entries by topic; show ID: preview an answer as parents see it")
-    p.add_argument("id", nargs="?", help="the entry id, with show")
+                        "list: entries by topic; show ID: preview an answer as parents see it; "
+                        "follow-up ID MESSAGE: what MESSAGE reaches when typed straight after ID's answer")
+    p.add_argument("id", nargs="?", help="the entry id, with show and follow-up")
+    p.add_argument("message", nargs="*", help="with follow-up: the message a parent types next")
     p.set_defaults(func=cmd_content)
 
     p = commands.add_parser("web", help="build the chat widget, or serve the demo Local Offer page")

@@ -41,6 +41,18 @@ class Link:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """Short things a parent may type after an entry's answer, and the entry that answers them.
+
+    `target` is an entry id (the entry itself when the file leaves `answer_with` out); `fact`, if
+    given, is a few words of the target's answer: the reply quotes the sentence that holds them."""
+    asks: tuple[str, ...]
+    target: str
+    fact: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     title: str
@@ -53,6 +65,7 @@ class Entry:
     related: tuple[str, ...]
     path: Path
     line: int
+    follow_ups: tuple[FollowUp, ...] = ()
 
     @property
     def intent(self) -> str:
@@ -153,10 +166,58 @@ def _parse_entry(node: Any, topic: str, path: Path, problems: list[Problem]) -> 
         problems.append(Problem(path, yamlfile.line_of(node, "related"), f"{where}: related must be a list of ids",
                                 "write related: [other_id, another_id]"))
         related = []
+    follow_ups = _parse_follow_ups(node, entry_id, where, path, problems)
     if any(node.get(key) in (None, "", []) for key in _REQUIRED) or not isinstance(reviewed, date):
         return None
     return Entry(entry_id, _text(node, "title"), topic, tuple(q.strip() for q in questions), _answer(node),
-                 tuple(links), _text(node, "source"), reviewed, tuple(str(r) for r in related), path, line)
+                 tuple(links), _text(node, "source"), reviewed, tuple(str(r) for r in related), path, line,
+                 follow_ups)
+
+
+FOLLOW_UP_MAX_WORDS = 15
+
+
+def _parse_follow_ups(node: Any, entry_id: str, where: str, path: Path, problems: list[Problem]) -> tuple[FollowUp, ...]:
+    """`follow_ups:` of an entry: a list of {ask: text or list of texts, answer_with: id, fact: words}."""
+    items = node.get("follow_ups")
+    if items in (None, "", []):
+        return ()
+    if not isinstance(items, list):
+        problems.append(Problem(path, yamlfile.line_of(node, "follow_ups"), f"{where}: follow_ups must be a list",
+                                "write each follow-up as '- ask: ...' with 'answer_with: <entry id>' under it"))
+        return ()
+    parsed = []
+    for index, item in enumerate(items):
+        line = yamlfile.line_of(items, index)
+        if not hasattr(item, "get"):
+            problems.append(Problem(path, line, f"{where}: follow-up {index + 1} must be a mapping",
+                                    "write '- ask: what a parent might type' and 'answer_with: <entry id>'"))
+            continue
+        unknown = sorted(str(k) for k in item.keys() if k not in ("ask", "answer_with", "fact"))
+        if unknown:
+            problems.append(Problem(path, line, f"{where}: follow-up {index + 1} has unknown field '{unknown[0]}'",
+                                    "use only ask, answer_with and fact"))
+        asks = item.get("ask")
+        asks = [asks] if isinstance(asks, str) else asks
+        if not isinstance(asks, list) or not asks or not all(isinstance(a, str) and a.strip() for a in asks):
+            problems.append(Problem(path, line, f"{where}: follow-up {index + 1} has no 'ask'",
+                                    "write 'ask:' with a phrase a parent might type next, or a list of them"))
+            continue
+        for ask in asks:
+            if len(ask.split()) > FOLLOW_UP_MAX_WORDS:
+                problems.append(Problem(path, line, f"{where}: follow-up '{ask}' has {len(ask.split())} words",
+                                        f"a follow-up is short (at most {FOLLOW_UP_MAX_WORDS} words): a whole "
+                                        "question belongs under 'questions:' of the entry that answers it"))
+        target = item.get("answer_with")
+        target = entry_id if target in (None, "") else target
+        fact = item.get("fact")
+        if fact is not None and not (isinstance(fact, str) and fact.strip()):
+            problems.append(Problem(path, line, f"{where}: follow-up {index + 1}: fact must be a few words of text",
+                                    "copy a few words from the answer that holds the fact, or leave 'fact' out"))
+            fact = None
+        parsed.append(FollowUp(tuple(" ".join(a.split()) for a in asks), str(target),
+                               " ".join(str(fact or "").split()), line))
+    return tuple(parsed)
 
 
 def _parse_file(path: Path, problems: list[Problem]) -> list[Entry]:
@@ -199,6 +260,16 @@ def _cross_checks(entries: list[Entry], problems: list[Problem], all_files_read:
             if target == entry.id or target not in seen:
                 problems.append(Problem(entry.path, entry.line, f"entry '{entry.id}' lists unknown related entry '{target}'",
                                         f"use one of the ids in content/faq, for example '{next(iter(seen))}'"))
+        for follow_up in entry.follow_ups:
+            target = seen.get(follow_up.target)
+            if target is None:
+                problems.append(Problem(entry.path, follow_up.line,
+                                        f"entry '{entry.id}': follow-up answer_with '{follow_up.target}' is not an entry",
+                                        f"use one of the ids in content/faq, for example '{next(iter(seen))}'"))
+            elif follow_up.fact and follow_up.fact.lower() not in " ".join(target.answer.split()).lower():
+                problems.append(Problem(entry.path, follow_up.line,
+                                        f"entry '{entry.id}': fact '{follow_up.fact}' is not in the answer of '{target.id}'",
+                                        "copy the words exactly from that answer (any case), or leave 'fact' out"))
 
 
 def _files(directory: Path) -> list[Path]:

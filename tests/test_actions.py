@@ -4,19 +4,20 @@ import asyncio
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import ActionFallback
+from actions.fallback import ActionFallback, ActionOutOfScope
+from actions.faq import ActionAnswerFaq
 from actions.people import ActionTalkToPerson
 from actions.safeguarding import ActionSafeguarding
 
 
-def tracker_for(text, intent, extra=None):
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": [], **(extra or {})}
-    return Tracker("test-user", {}, latest, [], False, None, {}, "action_listen")
+def tracker_for(text, intent, extra=None, slots=None, events=(), confidence=1.0):
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": [], **(extra or {})}
+    return Tracker("test-user", dict(slots or {}), latest, list(events), False, None, {}, "action_listen")
 
 
-def run(action, tracker):
+def run(action, tracker, domain=None):
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    events = asyncio.run(action.run(dispatcher, tracker, domain or {}))
     return dispatcher.messages, events
 
 
@@ -46,3 +47,32 @@ def test_fallback_offers_the_models_guess():
     messages, _ = run(ActionFallback(), tracker)
     assert "Did you mean: What an EHC plan is?" in messages[0]["text"]
     assert messages[0]["buttons"][0]["payload"] == "/faq_ehcp_overview"
+
+
+def test_an_faq_answer_sets_last_entry_and_says_which_entry_for_feedback():
+    messages, events = run(ActionAnswerFaq(), tracker_for("what is mediation", "faq_mediation"))
+    assert messages[0]["text"].startswith("Before most appeals")
+    assert messages[1]["custom"] == {"feedback_for": "mediation"}
+    assert events == [{"event": "slot", "timestamp": None, "name": "last_entry", "value": "mediation"}]
+
+
+def test_a_follow_up_the_model_could_not_read_is_answered_from_the_last_entry():
+    tracker = tracker_for("what if they say no?", "nlu_fallback", slots={"last_entry": "ehcp_who_can_request"},
+                          extra={"intent_ranking": [{"name": "nlu_fallback", "confidence": 0.2},
+                                                    {"name": "faq_ehcp_no_plan", "confidence": 0.13},
+                                                    {"name": "faq_ehcp_refused_assessment", "confidence": 0.09}]})
+    messages, events = run(ActionFallback(), tracker)
+    assert messages[0]["text"].startswith("A refusal to assess can be appealed")
+    assert events[0]["name"] == "last_entry" and events[0]["value"] == "ehcp_refused_assessment"
+
+
+def test_out_of_scope_in_a_send_conversation_is_read_as_a_follow_up():
+    domain = {"responses": {"utter_out_of_scope": [{"text": "Sorry, I can only help with SEND."}]}}
+    tracker = tracker_for("whose job is it to organise it, school or council?", "out_of_scope", confidence=0.25,
+                          slots={"last_entry": "annual_review"})
+    messages, _ = run(ActionOutOfScope(), tracker, domain)
+    assert "council must tell you within 4 weeks" in messages[0]["text"]
+    plain = tracker_for("when are my bins collected", "out_of_scope", confidence=0.85, slots={"last_entry": "annual_review"})
+    messages, events = run(ActionOutOfScope(), plain, domain)
+    assert messages == [{"text": None, "buttons": [], "elements": [], "custom": {}, "template": "utter_out_of_scope",
+                         "response": "utter_out_of_scope", "image": None, "attachment": None}] and events == []

@@ -44,3 +44,12 @@ def test_invalid_yaml_names_the_line(tmp_path):
     result = run("people", "--check", content_dir=content)
     assert result.returncode == 1
     assert "people.yml:4" in result.stderr and "not valid YAML" in result.stderr
+
+
+def test_staff_can_preview_follow_ups_and_try_one():
+    shown = run("content", "show", "ehcp_draft_plan").stdout
+    assert 'Follow-up: is that working days / ' in shown and 'quoting "calendar days, not working days"' in shown
+    tried = run("content", "follow-up", "ehcp_draft_plan", "is", "that", "working", "days?")
+    assert tried.returncode == 0, tried.stderr
+    assert "Read as a follow-up: ehcp_draft_plan" in tried.stdout and "calendar days, not working days" in tried.stdout
+    assert run("content", "follow-up", "no_such_entry", "how", "long").returncode == 2

@@ -1,0 +1,131 @@
+"""What the assistant sends for an FAQ answer, a follow-up, a fallback or an out-of-scope message.
+
+The actions (actions/faq.py, actions/fallback.py) pass in what the tracker holds: the message,
+the model's ranking, the `last_entry` slot and the events; they get back the messages to send
+and the entry now being talked about. Context (bot/followups.py) and repeats (bot/repeats.py)
+are decided here, once, for every caller.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+from bot import content, fallback, followups, repeats
+from bot.content import Entry, Library
+from bot.repeats import FEEDBACK_KEY
+
+
+@dataclass
+class Message:
+    text: str = ""
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    custom: Optional[dict[str, Any]] = None
+
+
+@dataclass
+class Outcome:
+    messages: list[Message]
+    entry: Optional[str] = None
+    """The FAQ entry this reply was about: the conversation's topic from now on (None: unchanged)."""
+    response: Optional[str] = None
+    """A fixed reply from the domain to send instead of `messages` (utter_out_of_scope)."""
+
+
+@dataclass(frozen=True)
+class Parse:
+    """The parts of Rasa's parse data a reply depends on."""
+    text: str
+    intent: Optional[str]
+    confidence: float
+    ranking: tuple[dict[str, Any], ...] = ()
+    model_intent: Optional[str] = None
+    """The model's own top intent, before the FallbackClassifier or the safety guard replaced it."""
+
+    @classmethod
+    def of(cls, message: dict[str, Any]) -> "Parse":
+        intent = message.get("intent") or {}
+        ranking = tuple(r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback")
+        top = ranking[0] if ranking else {}
+        return cls(str(message.get("text") or ""), intent.get("name"), float(intent.get("confidence") or 0.0),
+                   ranking, top.get("name") or intent.get("name"))
+
+    @property
+    def model_confidence(self) -> float:
+        return float(self.ranking[0].get("confidence") or 0.0) if self.ranking else self.confidence
+
+
+def _entry_messages(entry: Entry, library: Library, text: str, also: Optional[Entry] = None) -> list[Message]:
+    buttons = content.follow_up_buttons(entry, library, also=also)
+    return [Message(text, buttons), Message(custom={FEEDBACK_KEY: entry.id})]
+
+
+def answer(entry: Entry, library: Library, events: Iterable[dict[str, Any]] = (),
+           also: Optional[Entry] = None) -> Outcome:
+    """An entry's answer; if the previous turn gave the same entry, a short notice instead."""
+    text = content.reply_text(entry)
+    if also and also.id != entry.id:
+        text += "\n\n" + content.also_asked_text(also)
+    times = repeats.times_in_a_row(list(events), entry=entry.id, text=text)
+    if times:
+        return Outcome(_entry_messages(entry, library, repeats.same_answer_text(entry.title, times)), entry.id)
+    return Outcome(_entry_messages(entry, library, text, also), entry.id)
+
+
+def follow_up(reading: followups.Reading, last_entry: str, library: Library,
+              events: Iterable[dict[str, Any]] = ()) -> Outcome:
+    """A follow-up read in context: another entry's answer, or the part of this one it asks about."""
+    events = list(events)
+    target = library.entries[reading.target]
+    if reading.target != last_entry:
+        return answer(target, library, events)
+    text = followups.fact_text(target, reading.fact) if reading.fact else followups.no_more_text(target)
+    times = repeats.times_in_a_row(events, text=text)
+    if times:
+        text = repeats.same_answer_text(target.title, times)
+    return Outcome([Message(text, content.follow_up_buttons(target, library))], target.id)
+
+
+def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Iterable[dict[str, Any]] = (),
+        other_question: Optional[str] = None) -> Outcome:
+    """The reply to an FAQ intent: read in context when it looks like a follow-up the model is weak on."""
+    events = list(events)
+    entry = library.by_intent(parse.intent)
+    reading = followups.reread(parse.text, parse.ranking, last_entry, library, parse.intent, parse.confidence)
+    if reading and (entry is None or reading.target != entry.id or reading.target == last_entry):
+        return follow_up(reading, str(last_entry), library, events)
+    if entry is None:
+        return Outcome([], response="utter_default")
+    return answer(entry, library, events, also=library.by_intent(other_question))
+
+
+def not_understood(parse: Parse, last_entry: Optional[str], library: Library, issue: Optional[str],
+                   events: Iterable[dict[str, Any]] = ()) -> Outcome:
+    """The fallback: first a follow-up read in context, then "not sure" with guesses and the menu;
+    the same "not sure" twice in a row becomes a plainer offer of a person."""
+    events = list(events)
+    if not issue:
+        reading = followups.reread(parse.text, parse.ranking, last_entry, library,
+                                   parse.model_intent, parse.model_confidence)
+        if reading:
+            return follow_up(reading, str(last_entry), library, events)
+    reply = fallback.reply(issue, parse.ranking)
+    times = repeats.times_in_a_row(events, text=reply.text)
+    text = repeats.same_reply_text(times) if times else reply.text
+    buttons = reply.buttons
+    if times:  # a person first, then the rest of the menu
+        buttons = sorted(buttons, key=lambda b: b["payload"] not in ("/human_handoff", "/leave_question"))
+    return Outcome([Message(text, buttons)])
+
+
+def out_of_scope(parse: Parse, last_entry: Optional[str], library: Library, scope_text: str,
+                 events: Iterable[dict[str, Any]] = ()) -> Outcome:
+    """"Only SEND" for a message plainly about something else; in a SEND conversation, anything
+    less plain is read as a follow-up, or gets the ordinary "not sure" reply."""
+    events = list(events)
+    if followups.plainly_out_of_scope(parse.text, parse.confidence, last_entry, library):
+        times = repeats.times_in_a_row(events, text=scope_text)
+        if times:
+            return Outcome([Message(repeats.same_reply_text(times, repeats.ONLY_SEND_GIST),
+                                    fallback.reply("", []).buttons)])
+        return Outcome([], response="utter_out_of_scope")
+    return not_understood(parse, last_entry, library, None, events)

@@ -1,0 +1,280 @@
+"""Follow-ups read in context: "how long?", "what if they say no?", "is that working days?".
+
+Parents follow an answer with a few words that only make sense after it. Such a message is
+re-read against the entry just answered (`last_entry`): the candidates are that entry, its
+`related:` entries and the targets of its `follow_ups:` (content/faq). Each candidate is scored
+two ways, and the better one counts:
+
+- the trained intent model's probabilities, restricted to the candidates (the model alone
+  spreads a short message over the whole library; among three or four candidates it is clear);
+- how close the message is to the `ask:` phrases staff wrote for the entry (TF-IDF over words
+  and character n-grams, so "how long does that take?" matches "how long does it take").
+
+The best candidate is answered only if it clears a floor and a margin over the next one;
+otherwise the caller gives its normal reply. A follow-up that means the same entry gets the
+sentence of its answer that holds the fact ("calendar days, not working days"), not the whole
+answer again. No Rasa here: the actions pass in the message, the ranking and the slot.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Optional
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import make_union
+from sklearn.preprocessing import normalize
+
+from bot import content
+from bot.content import Entry, Library
+
+SHORT_WORDS = 5
+"""A message of at most this many words (after "ok", "and", "but"...) is read as a follow-up."""
+UNSURE = 0.5
+"""Below this model confidence a message is re-read against the conversation's topic."""
+SURE = 0.5
+"""At or above this confidence the model's own FAQ answer stands, unless an `ask:` phrase matches
+closely (STRONG_PHRASE): "how long" after mediation means mediation, whatever the model says."""
+MIN_SCORE = 0.35
+"""The best candidate must score at least this much ..."""
+MARGIN = 0.12
+"""... and this much more than the next candidate."""
+STRONG_PHRASE = 0.6
+"""An `ask:` phrase this close to the message wins over a confident model guess."""
+LONG_MODEL_SHARE = 0.5
+"""For a message that is not short, a candidate chosen by the model alone (no close ask phrase)
+needs at least this share of the model's top probability."""
+MODEL_PRIOR = 0.05
+"""Added to the candidates' total probability when sharing it out, so that candidates the model
+barely considered do not get a large share of nothing."""
+FACT_MIN_SIMILARITY = 0.12
+"""A sentence of an answer is quoted for a same-entry follow-up only if it is at least this close."""
+OUT_OF_SCOPE_SURE = 0.8
+"""In a SEND conversation, "only SEND" needs this confidence and a message that does not point
+back ("it", "that", "they"): "whose job is it?" after the annual review answer is not about bins."""
+
+_FILLERS = {"ok", "okay", "oh", "and", "but", "so", "right", "thanks", "thank", "you", "um", "hmm", "well", "then",
+            "also", "sorry", "please", "alright", "cool", "great", "yes", "no"}
+_POINTING = {"that", "it", "this", "they", "them", "those", "these", "its", "thats", "theyre"}
+_COMMON = {"what", "when", "where", "which", "who", "whose", "why", "how", "your", "with", "from", "about", "that",
+           "they", "have", "this", "does", "help", "free", "council", "school", "child", "children", "after",
+           "before", "their", "them", "will", "should", "there", "need", "needs", "getting", "more", "being",
+           "some", "into", "than", "only", "other", "things", "work", "what's", "young", "people", "person",
+           "parent", "parents", "family", "families", "local", "support", "someone", "time", "long", "days"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a follow-up was read as: the entry that answers it, and why."""
+    target: str
+    score: float
+    model: float
+    phrase: float
+    fact: str = ""
+    raw: float = 0.0
+    """The model's own probability for the target, before restricting to the candidates."""
+    """For a follow-up answered by the entry just given: the part of its answer that holds the fact."""
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
+
+
+TOPIC_MAX_ENTRIES = 3
+"""A word in the example questions of at most this many entries names a topic ("tribunal", "ehcp"
+does not: it is everywhere, but it is in the titles)."""
+
+
+@lru_cache(maxsize=4)
+def _topic_words_cached(titles: tuple[str, ...], questions: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    found = {w for title in titles for w in words(title) if len(w) >= 3}
+    spread: dict[str, set[int]] = {}
+    for index, entry_questions in enumerate(questions):
+        for question in entry_questions:
+            for word in words(question):
+                spread.setdefault(word, set()).add(index)
+    found |= {w for w, where in spread.items() if len(where) <= TOPIC_MAX_ENTRIES and len(w) >= 3}
+    return frozenset(found - _COMMON - _POINTING - _FILLERS)
+
+
+def topic_words(library: Library) -> frozenset[str]:
+    """Words that name a topic of their own: those of the entries' titles, and words of the example
+    questions that only a few entries use; common words and pronouns are not topics."""
+    entries = sorted(library.entries.values(), key=lambda e: e.id)
+    return _topic_words_cached(tuple(e.title for e in entries), tuple(e.questions for e in entries))
+
+
+def is_short(text: str) -> bool:
+    return len([w for w in words(text) if w not in _FILLERS]) <= SHORT_WORDS
+
+
+def points_back(text: str, library: Library) -> bool:
+    """It says "that", "it" or "they" and names no topic of its own: it refers to what came before."""
+    found = words(text)
+    return any(w in _POINTING for w in found) and not any(w in topic_words(library) for w in found)
+
+
+def looks_like_follow_up(text: str, confidence: float, library: Library) -> bool:
+    """A short message; one that points back ("it", "that", "they") and names no topic of its own;
+    or one the model is unsure of that points back or names no topic. A longer message with a
+    topic of its own ("school not following the ehcp") is a new question, however unsure the model."""
+    found = words(text)
+    pointing = any(w in _POINTING for w in found)
+    topical = any(w in topic_words(library) for w in found)
+    return is_short(text) or (pointing and not topical) or (confidence < UNSURE and (pointing or not topical))
+
+
+# Similarity of a message to the `ask:` phrases ----------------------------------------------------
+
+def _all_asks(library: Library) -> list[str]:
+    return [ask for e in library.entries.values() for f in e.follow_ups for ask in f.asks]
+
+
+@lru_cache(maxsize=4)
+def _vectoriser_cached(corpus: tuple[str, ...]):
+    features = make_union(
+        TfidfVectorizer(lowercase=True, ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
+        TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
+    )
+    return features.fit(list(corpus))
+
+
+def _vectoriser(library: Library):
+    corpus = _all_asks(library) + [q for e in library.entries.values() for q in e.questions]
+    return _vectoriser_cached(tuple(corpus))
+
+
+def similarity(library: Library, text: str, others: list[str]) -> list[float]:
+    """Cosine similarity of `text` to each of `others` (word and character TF-IDF; each part is
+    normalised, so the union's vectors are scaled to unit length before comparing)."""
+    if not others:
+        return []
+    matrix = normalize(_vectoriser(library).transform([text] + others))
+    return [float(v) for v in (matrix[1:] @ matrix[0].T).toarray().ravel()]
+
+
+# Candidates and their scores ---------------------------------------------------------------------
+
+def candidates(entry: Entry, library: Library) -> list[str]:
+    """The entry itself, its related entries, then its follow-ups' targets, each once."""
+    found: list[str] = []
+    for entry_id in (entry.id, *entry.related, *(f.target for f in entry.follow_ups)):
+        if entry_id in library.entries and entry_id not in found:
+            found.append(entry_id)
+    return found
+
+
+def _ranking_map(ranking: Iterable[Any]) -> dict[str, float]:
+    probabilities: dict[str, float] = {}
+    for item in ranking:
+        if isinstance(item, dict):
+            name, confidence = item.get("name"), item.get("confidence")
+        else:
+            name, confidence = item
+        if name:
+            probabilities[str(name)] = float(confidence or 0)
+    return probabilities
+
+
+def score(text: str, ranking: Iterable[Any], entry: Entry, library: Library) -> list[Reading]:
+    """Every candidate with its score, best first."""
+    probabilities = _ranking_map(ranking)
+    ids = candidates(entry, library)
+    model = {i: probabilities.get(content.INTENT_PREFIX + i, 0.0) for i in ids}
+    total = sum(model.values()) + MODEL_PRIOR
+    asks = [(f.target, ask) for f in entry.follow_ups for ask in f.asks]
+    closeness = similarity(library, text, [ask for _, ask in asks])
+    phrase = {i: 0.0 for i in ids}
+    for (target, _), value in zip(asks, closeness):
+        if target in phrase:
+            phrase[target] = max(phrase[target], value)
+    readings = [Reading(i, max(model[i] / total, phrase[i]), model[i] / total, phrase[i], raw=model[i]) for i in ids]
+    return sorted(readings, key=lambda r: r.score, reverse=True)
+
+
+def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library: Library,
+           predicted: Optional[str] = None, confidence: float = 0.0) -> Optional[Reading]:
+    """What a message means after the answer about `last_entry`, or None to reply as usual.
+
+    `predicted` and `confidence` are the model's own reading (an intent name); a confident FAQ
+    guess outside the candidates stands unless an `ask:` phrase matches the message closely."""
+    entry = library.entries.get(last_entry or "")
+    if entry is None or not text.strip() or text.startswith("/"):  # "/faq_..." is a button: it means itself
+        return None
+    if not looks_like_follow_up(text, confidence, library):
+        return None
+    readings = score(text, ranking, entry, library)
+    if not readings:
+        return None
+    best = readings[0]
+    runner_up = readings[1].score if len(readings) > 1 else 0.0
+    if best.score < MIN_SCORE or best.score - runner_up < MARGIN:
+        return None
+    top = max(_ranking_map(ranking).values(), default=0.0)
+    if best.phrase < STRONG_PHRASE and not is_short(text) and best.raw < LONG_MODEL_SHARE * top:
+        return None  # a longer message the model reads as something else, and no ask phrase close to it
+    guess = library.by_intent(predicted)
+    asked = {w for f in entry.follow_ups for ask in f.asks for w in words(ask)}
+    names_a_topic = any(w in topic_words(library) and w not in asked for w in words(text))
+    if guess and confidence >= SURE and (best.phrase < STRONG_PHRASE or names_a_topic) \
+            and (guess.id != best.target or guess.id == entry.id):
+        return None  # the model's own reading stands: another question ("does DLA stop at 16?"), or the same again
+    if best.target == entry.id:
+        return Reading(best.target, best.score, best.model, best.phrase, _fact(text, entry, library), best.raw)
+    return best
+
+
+def plainly_out_of_scope(text: str, confidence: float, last_entry: Optional[str], library: Library) -> bool:
+    """Whether "I can only help with SEND" fits: always outside a SEND conversation; inside one,
+    only for a confident guess at a message that does not point back to the answer."""
+    if not last_entry or last_entry not in library.entries:
+        return True
+    return confidence >= OUT_OF_SCOPE_SURE and not any(w in _POINTING for w in words(text))
+
+
+# The reply ---------------------------------------------------------------------------------------
+
+def answer_parts(answer: str) -> list[str]:
+    """An answer cut into the pieces a reply can quote: sentences, and a list with its lead-in."""
+    parts: list[str] = []
+    for paragraph in answer.split("\n\n"):
+        if "\n" in paragraph:  # a lead-in line with list items: quoted whole
+            parts.append(paragraph)
+            continue
+        parts.extend(s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"])", paragraph) if s.strip())
+    return parts
+
+
+def _fact(text: str, entry: Entry, library: Library) -> str:
+    """The part of the entry's answer that a same-entry follow-up asks about ("" if none fits)."""
+    parts = answer_parts(entry.answer)
+    matched = [f for f in entry.follow_ups if f.target == entry.id]
+    if matched:
+        closeness = similarity(library, text, [ask for f in matched for ask in f.asks])
+        pairs = [(f, ask) for f in matched for ask in f.asks]
+        follow_up, _ = max(zip(pairs, closeness), key=lambda p: p[1])[0]
+        if follow_up.fact:
+            for part in parts:
+                if follow_up.fact.lower() in " ".join(part.split()).lower():
+                    return part
+        asks = " ".join(follow_up.asks)
+    else:
+        asks = ""
+    closeness = similarity(library, f"{text} {asks}", parts)
+    if not closeness:
+        return ""
+    value, part = max(zip(closeness, parts))
+    return part if value >= FACT_MIN_SIMILARITY else ""
+
+
+def fact_text(entry: Entry, fact: str) -> str:
+    """The reply to a follow-up about the answer just given: the part that holds the fact."""
+    return (f"On that point, from the answer about \"{entry.title}\":\n\n{fact}\n\n"
+            f"Source: {entry.source}.")
+
+
+def no_more_text(entry: Entry) -> str:
+    """The reply when a follow-up is about the answer just given but no part of it fits."""
+    return (f"The answer about \"{entry.title}\" above is all I have on that. A person can help with the "
+            "details of your situation, or choose a related question.")
