@@ -151,9 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SERVERS = {("web", "serve"), ("insight", "serve")}
+"""Commands that serve HTTP: a client hanging up must raise an error they handle, not end the process."""
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
     args = build_parser().parse_args(argv)
+    if (args.command, getattr(args, "action", None)) not in SERVERS:
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # a printing command piped to `head` ends quietly
     handler: Callable[[argparse.Namespace], int] = args.func
     return handler(args)
 

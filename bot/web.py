@@ -7,6 +7,7 @@ Rasa server, as on the real site.
 from __future__ import annotations
 
 import json
+import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -57,9 +58,17 @@ class _DemoHandler(SimpleHTTPRequestHandler):
         """Quiet: page requests carry nothing worth logging."""
 
 
+class _DemoServer(ThreadingHTTPServer):
+    """A visitor who hangs up mid-reply is normal on the web: nothing to report, the next one is served."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(port: int = 8000, rasa_url: str = "http://localhost:5005", host: str = "127.0.0.1") -> ThreadingHTTPServer:
     handler = type("DemoHandler", (_DemoHandler,), {"rasa_url": rasa_url})
-    return ThreadingHTTPServer((host, port), partial(handler, directory=str(DEMO)))
+    return _DemoServer((host, port), partial(handler, directory=str(DEMO)))
 
 
 def serve(port: int = 8000, rasa_url: str = "http://localhost:5005") -> None:
