@@ -43,12 +43,14 @@ def _wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path]
 
 @dataclass
 class Assistant:
-    """A running action server and Rasa server, with the HTTP API on behind a random token."""
+    """A running action server and Rasa server, started as scripts/run starts them (the action server on
+    127.0.0.1 behind a random token), with Rasa's HTTP API on behind another random token."""
 
     workdir: Path
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
+    actions_token: str = field(default_factory=lambda: secrets.token_hex(16))
     cors_origins: tuple[str, ...] = ("http://localhost:8000",)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
@@ -72,6 +74,7 @@ class Assistant:
         self._endpoints = self.workdir / "endpoints.yml"
         self._endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+            '  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n'
             f'tracker_store:\n  type: bot.tracker_store.RedactingSQLTrackerStore\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
             "lock_store:\n  type: in_memory\n"
         )
@@ -81,10 +84,11 @@ class Assistant:
         self.tracker_url = f"sqlite:///{self.workdir / 'tracker.db'}"
         self._env = dict(os.environ, SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2",
                          RASA_TELEMETRY_ENABLED="false", MEDWAY_CONTENT_DIR=str(self.content_dir),
-                         MEDWAY_DIRECTORY_URL=self.directory_url, MEDWAY_QUEUE_URL=self.queue_url)
+                         MEDWAY_DIRECTORY_URL=self.directory_url, MEDWAY_QUEUE_URL=self.queue_url,
+                         ACTION_SERVER_TOKEN=self.actions_token)
         subprocess.run([sys.executable, "-m", "bot", "directory", "load-sample"], cwd=ROOT, env=self._env,
                        check=True, stdout=subprocess.DEVNULL)
-        self._actions = self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+        self._actions = self._spawn("actions", [sys.executable, "-m", "actions.server", "--interface", "127.0.0.1",
                                                 "--port", str(self.actions_port)])
         _wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", [self._actions],
                        [self.workdir / "actions.log"], timeout)
