@@ -7,6 +7,7 @@ Rasa server, as on the real site.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,18 @@ from bot.paths import PROJECT_ROOT
 SOURCE = PROJECT_ROOT / "web" / "src"
 DEMO = PROJECT_ROOT / "web" / "demo"
 BUNDLE = PROJECT_ROOT / "web" / "dist" / "medway-chat.js"
+ORIGINS = PROJECT_ROOT / "web" / "allowed-origins"
+ORIGINS_VARIABLE = "MEDWAY_ALLOWED_ORIGINS"
+
+
+def allowed_origins() -> list[str]:
+    """Web pages allowed to call the Rasa server from a browser, by REST and socket.io alike:
+    $MEDWAY_ALLOWED_ORIGINS (separated by spaces) if set, else web/allowed-origins (one a line)."""
+    listed = os.environ.get(ORIGINS_VARIABLE)
+    if listed is None:
+        listed = "\n".join(line for line in ORIGINS.read_text(encoding="utf-8").splitlines()
+                           if not line.strip().startswith("#"))
+    return listed.split()
 
 
 def build(out: Path = BUNDLE) -> Path:
