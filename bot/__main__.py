@@ -95,8 +95,8 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 def cmd_conversations(args: argparse.Namespace) -> int:
     url = args.database or conversations.database_url()
-    days = args.days if args.days is not None else conversations.retention_days()
     try:
+        days = args.days if args.days is not None else conversations.retention_days()
         result = conversations.forget(conversations.connect(url), days, dry_run=args.dry_run)
     except ValueError as exc:
         print(exc, file=sys.stderr)
