@@ -84,9 +84,12 @@ class CheckedSocketIOInput(SocketIOInput):
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid)
 
         def join(sid: Text, session_id: Text) -> None:
-            sessions[sid] = session_id
+            """One session per socket: a second session_request leaves the first session's room."""
             if self.session_persistence:
+                if sid in sessions:
+                    sio.leave_room(sid, conversation_id(sessions[sid]))
                 sio.enter_room(sid, conversation_id(session_id))
+            sessions[sid] = session_id
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict]) -> bool:

@@ -178,14 +178,27 @@ class SocketChat:
         import socketio  # python-socketio, installed with Rasa
 
         self._replies: "queue.Queue[Any]" = queue.Queue()
-        confirmed: "queue.Queue[str]" = queue.Queue()
+        self._confirmed: "queue.Queue[str]" = queue.Queue()
         self.client = socketio.Client(reconnection=False)
         self.client.on("bot_uttered", self._replies.put)
-        self.client.on("session_confirm", confirmed.put)
+        self.client.on("session_confirm", self._confirmed.put)
         self.client.connect(url, headers={"Origin": origin} if origin else {}, socketio_path="/socket.io",
                             transports=["polling"], wait_timeout=10)
+        self.request_session(session_id)
+
+    def request_session(self, session_id: Any = None) -> str:
+        """Join a session (a new one by default), as a widget does on loading; its id as confirmed."""
         self.client.emit("session_request", {} if session_id is None else {"session_id": session_id})
-        self.session_id: str = confirmed.get(timeout=15)
+        self.session_id: str = self._confirmed.get(timeout=15)
+        return self.session_id
+
+    def unprompted(self, wait: float = 3) -> list[Any]:
+        """Bot messages that arrived without this client sending anything."""
+        time.sleep(wait)
+        found = []
+        while not self._replies.empty():
+            found.append(self._replies.get())
+        return found
 
     def emit(self, data: Any) -> list[Any]:
         """Send a user_uttered event as it is; return every bot message until the bot falls quiet."""

@@ -106,6 +106,17 @@ def test_a_socket_only_writes_to_the_session_it_joined(assistant, socket_chat):
     assert user_texts(assistant.tracker(PREFIX + other.session_id)) == ["hello"]
 
 
+def test_a_socket_that_moves_to_another_session_hears_no_more_of_the_first(assistant, socket_chat):
+    first = socket_chat.session_id
+    socket_chat.request_session()
+    same_session = SocketChat(assistant.url, session_id=first)
+    try:
+        assert "Medway SEND assistant" in same_session.say("hello")
+    finally:
+        same_session.close()
+    assert socket_chat.unprompted() == []
+
+
 def test_browsers_connect_only_from_the_allowed_origins(assistant):
     with pytest.raises(socketio.exceptions.ConnectionError):
         SocketChat(assistant.url, origin="https://evil.example")
