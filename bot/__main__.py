@@ -128,8 +128,8 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 def cmd_conversations(args: argparse.Namespace) -> int:
     url = args.database or conversations.database_url()
-    days = args.days if args.days is not None else conversations.retention_days()
     try:
+        days = args.days if args.days is not None else conversations.retention_days()
         result = conversations.forget(conversations.connect(url), days, dry_run=args.dry_run)
     except ValueError as exc:
         print(exc, file=sys.stderr)
@@ -186,9 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SERVERS = {("web", "serve"), ("insight", "serve")}
+"""Commands that serve HTTP: a client hanging up must raise an error they handle, not end the process."""
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
     args = build_parser().parse_args(argv)
+    if (args.command, getattr(args, "action", None)) not in SERVERS:
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # a printing command piped to `head` ends quietly
     handler: Callable[[argparse.Namespace], int] = args.func
     return handler(args)
 

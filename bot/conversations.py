@@ -60,9 +60,18 @@ def connect(url: Optional[str] = None) -> Engine:
 
 
 def retention_days() -> int:
-    """How long conversations are kept: $MEDWAY_RETENTION_DAYS, default 90."""
-    value = os.environ.get(RETENTION_VARIABLE, "")
-    return int(value) if value.strip().isdigit() else DEFAULT_RETENTION_DAYS
+    """How long conversations are kept: $MEDWAY_RETENTION_DAYS, default 90.
+
+    Raises ValueError when the variable is set to anything but a whole number of days ("30d",
+    "thirty"), rather than quietly keeping conversations for the default period instead.
+    """
+    value = os.environ.get(RETENTION_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_RETENTION_DAYS
+    if not value.isdecimal() or not value.isascii():
+        raise ValueError(f"${RETENTION_VARIABLE} is {value!r}: it must be a whole number of days, "
+                         f"such as 30 (unset, it is {DEFAULT_RETENTION_DAYS}).")
+    return int(value)
 
 
 def _has_events(engine: Engine) -> bool:

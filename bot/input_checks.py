@@ -34,6 +34,58 @@ NO_CONTENT = "no_content"
 _FUNCTION_WORDS = frozenset("the a an and or of to in on at is are was it this that these those for with be by as from so but if then".split())
 
 
+BUTTON_INTENTS = frozenset({
+    "greet", "restart", "help", "find_service", "human_handoff", "leave_question", "bot_challenge",
+    "feedback_helpful", "feedback_not_helpful", "directory_more", "directory_change"})
+"""Intents a person may send as a payload ("/help"): those the widget's and the replies' buttons send,
+plus every `faq_...` answer. Any other "/..." is read as words, so nobody can type "/safeguarding",
+set slots with "/intent{...}" or invent intents to skew the insight figures."""
+
+_PAYLOAD = re.compile(r"^/([a-z0-9_]+)$")
+
+
+class Refused(ValueError):
+    """Input a channel must not pass on: `reason` is for the person, `status` the HTTP status to answer with."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+def button_payload(text: str) -> bool:
+    """True for "/intent" when a button could have sent it."""
+    match = _PAYLOAD.match(text)
+    return bool(match) and (match.group(1) in BUTTON_INTENTS or match.group(1).startswith("faq_"))
+
+
+def checked_sender(sender: object) -> str:
+    """The conversation id a client sent, or Refused saying what a valid one looks like."""
+    if not valid_sender(sender):
+        raise Refused(f"'sender' must be a conversation id of 1 to {MAX_SENDER_CHARS} "
+                      "letters, digits or the characters - _ . : @")
+    return sender  # type: ignore[return-value]
+
+
+def checked_message(message: object) -> str:
+    """What a person sent, ready for the model: cleaned, at most MAX_MESSAGE_CHARS, payloads only from buttons.
+
+    No message at all is an empty one (the assistant answers that it received no words). Every
+    channel calls this, so they all accept and store exactly the same things.
+    """
+    if message is None:
+        return ""
+    if not isinstance(message, str):
+        raise Refused("'message' must be text.")
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise Refused(f"Messages can be up to {MAX_MESSAGE_CHARS:,} characters. "
+                      "Please send a shorter message, or split it into parts.", status=413)
+    text = clean(message)
+    if text.startswith("/") and not button_payload(text):
+        text = text.lstrip("/").strip()
+    return text
+
+
 def clean(text: str) -> str:
     """Text safe to store: Unicode-normalised, control characters (NUL and friends) removed, trimmed."""
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()

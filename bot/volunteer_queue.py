@@ -87,8 +87,14 @@ def add(engine: Engine, question: str, contact_email: Optional[str] = None,
 
 
 def listed(engine: Engine, include_done: bool = False, limit: int = 200) -> list[Entry]:
-    """Open questions, oldest first (then the most recently done, when asked)."""
-    query = select(questions).order_by(questions.c.done_at.is_not(None), questions.c.created_at).limit(limit)
+    """Open questions, newest first (then the most recently done, when asked).
+
+    Newest first so that a flood of junk cannot push a new real question out of the first `limit`.
+    """
+    query = (select(questions)
+             .order_by(questions.c.done_at.is_not(None), questions.c.done_at.desc(),
+                       questions.c.created_at.desc(), questions.c.id.desc())
+             .limit(limit))
     if not include_done:
         query = query.where(questions.c.done_at.is_(None))
     with engine.connect() as connection:

@@ -7,6 +7,8 @@ Rasa server, as on the real site.
 from __future__ import annotations
 
 import json
+import os
+import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,6 +18,18 @@ from bot.paths import PROJECT_ROOT
 SOURCE = PROJECT_ROOT / "web" / "src"
 DEMO = PROJECT_ROOT / "web" / "demo"
 BUNDLE = PROJECT_ROOT / "web" / "dist" / "medway-chat.js"
+ORIGINS = PROJECT_ROOT / "web" / "allowed-origins"
+ORIGINS_VARIABLE = "MEDWAY_ALLOWED_ORIGINS"
+
+
+def allowed_origins() -> list[str]:
+    """Web pages allowed to call the Rasa server from a browser, by REST and socket.io alike:
+    $MEDWAY_ALLOWED_ORIGINS (separated by spaces) if set, else web/allowed-origins (one a line)."""
+    listed = os.environ.get(ORIGINS_VARIABLE)
+    if listed is None:
+        listed = "\n".join(line for line in ORIGINS.read_text(encoding="utf-8").splitlines()
+                           if not line.strip().startswith("#"))
+    return listed.split()
 
 
 def build(out: Path = BUNDLE) -> Path:
@@ -57,9 +71,17 @@ class _DemoHandler(SimpleHTTPRequestHandler):
         """Quiet: page requests carry nothing worth logging."""
 
 
+class _DemoServer(ThreadingHTTPServer):
+    """A visitor who hangs up mid-reply is normal on the web: nothing to report, the next one is served."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(port: int = 8000, rasa_url: str = "http://localhost:5005", host: str = "127.0.0.1") -> ThreadingHTTPServer:
     handler = type("DemoHandler", (_DemoHandler,), {"rasa_url": rasa_url})
-    return ThreadingHTTPServer((host, port), partial(handler, directory=str(DEMO)))
+    return _DemoServer((host, port), partial(handler, directory=str(DEMO)))
 
 
 def serve(port: int = 8000, rasa_url: str = "http://localhost:5005") -> None:

@@ -2,21 +2,23 @@
 
 Rasa's own channel answers a JSON body that is not an object with a 500, files every client that
 sends no `sender` under one shared conversation, and passes control characters to the tracker
-store. Here those get a clear 400 or 413 instead, and the text is cleaned before Rasa sees it.
+store. Here those get a clear 400 or 413 instead, the text is cleaned before Rasa sees it, and
+"/intent" payloads are accepted only when a button could have sent them.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, Text
 
 from rasa.core.channels.rest import RestInput
-from sanic.exceptions import InvalidUsage, PayloadTooLarge
+from sanic.exceptions import InvalidUsage, PayloadTooLarge, SanicException
 from sanic.request import Request
 
 from bot import input_checks
 
 
 class CheckedRestInput(RestInput):
-    """Validates the body, the sender and the message; otherwise Rasa's REST channel unchanged."""
+    """Validates the body, the sender and the message (`bot.input_checks`, shared with the socket.io
+    channel); otherwise Rasa's REST channel unchanged."""
 
     @classmethod
     def name(cls) -> Text:
@@ -30,19 +32,20 @@ class CheckedRestInput(RestInput):
         return body
 
     async def _extract_sender(self, req: Request) -> Text:
-        sender = self._body(req).get("sender")
-        if not input_checks.valid_sender(sender):
-            raise InvalidUsage(f"'sender' must be a conversation id of 1 to {input_checks.MAX_SENDER_CHARS} "
-                               "letters, digits or the characters - _ . : @")
-        return sender
+        try:
+            return input_checks.checked_sender(self._body(req).get("sender"))
+        except input_checks.Refused as refused:
+            raise _http_error(refused) from None
 
     def _extract_message(self, req: Request) -> Text:
-        message = self._body(req).get("message")
-        if message is None:
-            return ""
-        if not isinstance(message, str):
-            raise InvalidUsage("'message' must be text.")
-        if len(message) > input_checks.MAX_MESSAGE_CHARS:
-            raise PayloadTooLarge(f"Messages can be up to {input_checks.MAX_MESSAGE_CHARS:,} characters. "
-                                  "Please send a shorter message, or split it into parts.")
-        return input_checks.clean(message)
+        try:
+            return input_checks.checked_message(self._body(req).get("message"))
+        except input_checks.Refused as refused:
+            raise _http_error(refused) from None
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()  # never a name the client chose
+
+
+def _http_error(refused: input_checks.Refused) -> SanicException:
+    return PayloadTooLarge(refused.reason) if refused.status == 413 else InvalidUsage(refused.reason)

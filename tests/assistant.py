@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import secrets
 import shutil
 import socket
@@ -12,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import quote
 
 import requests
 
@@ -43,12 +45,14 @@ def _wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path]
 
 @dataclass
 class Assistant:
-    """A running action server and Rasa server, with the HTTP API on behind a random token."""
+    """A running action server and Rasa server, started as scripts/run starts them (the action server on
+    127.0.0.1 behind a random token), with Rasa's HTTP API on behind another random token."""
 
     workdir: Path
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
+    actions_token: str = field(default_factory=lambda: secrets.token_hex(16))
     cors_origins: tuple[str, ...] = ("http://localhost:8000",)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
@@ -72,6 +76,7 @@ class Assistant:
         self._endpoints = self.workdir / "endpoints.yml"
         self._endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+            '  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n'
             f'tracker_store:\n  type: bot.tracker_store.RedactingSQLTrackerStore\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
             "lock_store:\n  type: in_memory\n"
         )
@@ -81,10 +86,11 @@ class Assistant:
         self.tracker_url = f"sqlite:///{self.workdir / 'tracker.db'}"
         self._env = dict(os.environ, SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2",
                          RASA_TELEMETRY_ENABLED="false", MEDWAY_CONTENT_DIR=str(self.content_dir),
-                         MEDWAY_DIRECTORY_URL=self.directory_url, MEDWAY_QUEUE_URL=self.queue_url)
+                         MEDWAY_DIRECTORY_URL=self.directory_url, MEDWAY_QUEUE_URL=self.queue_url,
+                         ACTION_SERVER_TOKEN=self.actions_token, MEDWAY_ALLOWED_ORIGINS=" ".join(self.cors_origins))
         subprocess.run([sys.executable, "-m", "bot", "directory", "load-sample"], cwd=ROOT, env=self._env,
                        check=True, stdout=subprocess.DEVNULL)
-        self._actions = self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+        self._actions = self._spawn("actions", [sys.executable, "-m", "actions.server", "--interface", "127.0.0.1",
                                                 "--port", str(self.actions_port)])
         _wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", [self._actions],
                        [self.workdir / "actions.log"], timeout)
@@ -134,6 +140,13 @@ class Assistant:
     def chat(self, sender: Optional[str] = None) -> "Chat":
         return Chat(self.webhook, sender or f"test-{uuid.uuid4().hex[:12]}")
 
+    def tracker(self, sender: str) -> dict[str, Any]:
+        """A stored conversation, through the server's HTTP API (tests only)."""
+        answer = requests.get(f"{self.url}/conversations/{quote(sender, safe='')}/tracker",
+                              params={"token": self.token}, timeout=30)
+        answer.raise_for_status()
+        return answer.json()
+
 
 @dataclass
 class Chat:
@@ -156,3 +169,52 @@ class Chat:
     def say(self, text: str) -> str:
         """Send a message; return all the reply text joined, for simple assertions."""
         return "\n".join(m.get("text", "") for m in self.send(text))
+
+
+class SocketChat:
+    """One conversation over the socket.io channel, as a third-party widget (rasa-webchat) holds it."""
+
+    def __init__(self, url: str, origin: Optional[str] = None, session_id: Any = None):
+        import socketio  # python-socketio, installed with Rasa
+
+        self._replies: "queue.Queue[Any]" = queue.Queue()
+        self._confirmed: "queue.Queue[str]" = queue.Queue()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("bot_uttered", self._replies.put)
+        self.client.on("session_confirm", self._confirmed.put)
+        self.client.connect(url, headers={"Origin": origin} if origin else {}, socketio_path="/socket.io",
+                            transports=["polling"], wait_timeout=10)
+        self.request_session(session_id)
+
+    def request_session(self, session_id: Any = None) -> str:
+        """Join a session (a new one by default), as a widget does on loading; its id as confirmed."""
+        self.client.emit("session_request", {} if session_id is None else {"session_id": session_id})
+        self.session_id: str = self._confirmed.get(timeout=15)
+        return self.session_id
+
+    def unprompted(self, wait: float = 3) -> list[Any]:
+        """Bot messages that arrived without this client sending anything."""
+        time.sleep(wait)
+        found = []
+        while not self._replies.empty():
+            found.append(self._replies.get())
+        return found
+
+    def emit(self, data: Any) -> list[Any]:
+        """Send a user_uttered event as it is; return every bot message until the bot falls quiet."""
+        self.client.emit("user_uttered", data)
+        replies = [self._replies.get(timeout=60)]
+        while True:
+            try:
+                replies.append(self._replies.get(timeout=2))
+            except queue.Empty:
+                return replies
+
+    def send(self, text: str) -> list[Any]:
+        return self.emit({"message": text, "session_id": self.session_id})
+
+    def say(self, text: str) -> str:
+        return "\n".join(m.get("text", "") for m in self.send(text) if isinstance(m, dict))
+
+    def close(self) -> None:
+        self.client.disconnect()

@@ -100,5 +100,28 @@ def test_malformed_bodies_get_a_400_that_says_why(chat, body, needle):
     assert needle in response.text
 
 
+PAYLOADS_NO_BUTTON_SENDS = [("/safeguarding", "safeguarding"), ("/goodbye", "goodbye"),
+                            ('/leave_question{"consent": "yes"}', 'leave_question{"consent": "yes"}')]
+
+
+def read_by_the_model(tracker, text):
+    """Whether the stored user message was classified by the model, not taken as an intent payload."""
+    event = next(e for e in tracker["events"] if e["event"] == "user" and e["text"] == text)
+    return len(event["parse_data"].get("intent_ranking") or []) > 1
+
+
+@pytest.mark.parametrize("typed, stored", PAYLOADS_NO_BUTTON_SENDS)
+def test_payloads_no_button_sends_are_read_as_words(chat, assistant, typed, stored):
+    chat.send(typed)
+    tracker = assistant.tracker(chat.sender)
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == [stored]
+    assert read_by_the_model(tracker, stored)
+
+
+def test_the_input_channel_is_the_channel_not_what_the_client_says(chat, assistant):
+    chat.post({"sender": chat.sender, "message": "hello", "input_channel": "x" * 3000})
+    assert [e["input_channel"] for e in assistant.tracker(chat.sender)["events"] if e["event"] == "user"] == ["rest"]
+
+
 def test_the_server_still_answers_after_all_that(chat):
     assert "Medway SEND assistant" in chat.say("hello")

@@ -169,3 +169,15 @@ def test_the_store_indexes_event_times_for_retention_and_insight(tracker_url):
     engine = conversations.connect(tracker_url)
     assert "ix_events_timestamp" in {i["name"] for i in inspect(engine).get_indexes("events")}
     engine.dispose()
+
+
+@pytest.mark.parametrize("period", ["30d", "thirty", "-5", "1.5", "３０"])
+def test_a_retention_period_that_is_not_a_number_of_days_stops_the_command(tmp_path, period):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    _save(url, _conversation("old", datetime.now(timezone.utc) - timedelta(days=40)))
+    run = subprocess.run([sys.executable, "-m", "bot", "conversations", "forget", "--database", url,
+                          "--queue-database", f"sqlite:///{tmp_path / 'queue.db'}"],
+                         cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, MEDWAY_RETENTION_DAYS=period))
+    assert run.returncode == 2
+    assert "MEDWAY_RETENTION_DAYS" in run.stderr and "whole number of days" in run.stderr
+    assert "Traceback" not in run.stderr and "deleted" not in run.stdout

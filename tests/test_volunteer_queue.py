@@ -23,15 +23,15 @@ def queue(request, tmp_path):
     engine.dispose()
 
 
-def test_questions_are_stored_redacted_listed_oldest_first_and_marked_done(queue):
+def test_questions_are_stored_redacted_listed_newest_first_and_marked_done(queue):
     first = volunteer_queue.add(queue, "My son is called Sam, can I email jo@example.com the report?",
                                 now=NOW - timedelta(days=2))
     second = volunteer_queue.add(queue, "Is there a SEND panel in August?", "parent@example.org", now=NOW)
     listed = volunteer_queue.listed(queue)
-    assert [e.id for e in listed] == [first, second]
-    assert listed[0].question == "My son is called [name], can I email [email] the report?"
-    assert listed[0].contact_email is None and listed[1].contact_email == "parent@example.org"
-    assert listed[0].created_at == NOW - timedelta(days=2)
+    assert [e.id for e in listed] == [second, first]
+    assert listed[1].question == "My son is called [name], can I email [email] the report?"
+    assert listed[1].contact_email is None and listed[0].contact_email == "parent@example.org"
+    assert listed[1].created_at == NOW - timedelta(days=2)
 
     assert volunteer_queue.mark_done(queue, first, now=NOW)
     assert not volunteer_queue.mark_done(queue, first)  # already done
@@ -75,3 +75,32 @@ def test_no_email_answers():
     assert not any(wants_no_email(t) for t in ("jo@example.com", "nobody@example.com", "my email is"))
     assert volunteer_queue.valid_email("jo.parent+send@example.co.uk")
     assert not volunteer_queue.valid_email("jo.parent@example")
+
+
+def test_a_flood_of_junk_does_not_hide_a_new_question_on_the_insight_page(tmp_path):
+    """250 junk questions, then a real one: volunteers see the real one on the page they use."""
+    import re
+    import threading
+
+    import requests
+
+    from bot.insight import server
+    from tests.assistant import free_port
+    from tests.insight_seed import seed_stores
+
+    tracker_url, queue_url = seed_stores(tmp_path, [(f"junk {n}", None) for n in range(250)])
+    queue = volunteer_queue.connect(queue_url)
+    volunteer_queue.add(queue, "Can the SEN panel meet before Christmas?", "parent@example.org")
+    queue.dispose()
+    token = "a-token-for-this-test-only"
+    httpd = server.make_server(free_port(), token, tracker_url, queue_url)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        page = requests.get(base + "/", headers={"Authorization": f"Bearer {token}"}, timeout=30).text
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    table = re.search(r'<table id="queue">.*?</table>', page, re.S).group(0)
+    assert "Can the SEN panel meet before Christmas?" in table
+    assert table.index("Can the SEN panel meet before Christmas?") < table.index("junk 249") < table.index("junk 248")
