@@ -13,7 +13,8 @@ def test_one_sentence_fills_the_whole_search(chat):
     found = cards_in(replies)
     assert found, [r.get("text") for r in replies]
     names = [c["name"] for c in found[0]["cards"]]
-    assert 3 <= len(names) <= 5 and names[0].endswith("Children's Speech and Language Therapy")
+    assert 3 <= len(names) <= 5 and names[0].startswith("Gillingham"), "services in the town come first"
+    assert any(name.endswith("Children's Speech and Language Therapy") for name in names)
     assert all("Speech" in name for name in names)
     text = "\n".join(r.get("text", "") for r in replies)
     assert "Speech, language and communication, age 4, near Gillingham" in text
@@ -65,3 +66,13 @@ def test_nothing_found_says_so_and_relaxes_one_filter(chat):
     replies = chat.send("free vision support for my 24 year old in Strood")
     text = "\n".join(r.get("text", "") for r in replies)
     assert "couldn't find anything for" in text and cards_in(replies)
+
+
+def test_a_search_near_a_town_lists_that_towns_services_first(chat):
+    chat.say("find a service")
+    chat.say("skip")
+    chat.say("skip")
+    found = cards_in(chat.send("near Gillingham"))
+    assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]
+    found = cards_in(chat.send("/restart") and chat.send("speech therapy for my 4 year old near Gillingham"))
+    assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]
