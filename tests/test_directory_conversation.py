@@ -76,3 +76,18 @@ def test_a_search_near_a_town_lists_that_towns_services_first(chat):
     assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]
     found = cards_in(chat.send("/restart") and chat.send("speech therapy for my 4 year old near Gillingham"))
     assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]
+
+
+NOT_AN_ANSWER = ("didn't catch an age", "didn't recognise that kind of help", "don't know that place")
+FORM_QUESTIONS = ("What kind of help", "How old", "Which part of Medway")
+
+
+def asks_nothing(text):
+    return not any(q in text for q in FORM_QUESTIONS + NOT_AN_ANSWER)
+
+
+def test_what_the_first_message_says_is_not_asked_again(chat):
+    replies = chat.send("speech therapy for my son hes 6 near Chatham")
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert cards_in(replies) and asks_nothing(text), text
+    assert "age 6, near Chatham" in text

@@ -18,6 +18,9 @@ from bot.yamlfile import ContentError
     ("portage for my 18 month old on the Hoo peninsula", ("early_years",), 1, "Hoo Peninsula", False),
     ("OT near Lordswood", ("physical",), None, "Lordswood", False),
     ("respite, no cost, Walderslade ME5 9XX", ("short_breaks",), None, "Walderslade", True),
+    ("speech therapy for my son hes 6 near Chatham", ("speech_language",), 6, "Chatham", False),
+    ("she\u2019s 9 and we live in Rochester", (), 9, "Rochester", False),
+    ("it is 2 weeks since I asked the school", (), None, None, False),
 ])
 def test_one_sentence_gives_every_part(text, needs, age, place, free):
     u = understand(text)

@@ -18,9 +18,12 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
 _NUM = r"(\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+# A number followed by a unit of time or money is not an age: "it is 2 weeks since", "is 5 pounds".
+_NOT_AN_AGE = r"(?!\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|times?|pounds?|quid|percent|%|am|pm|o'?clock|th|st|nd|rd)\b)"
 _AGE_PATTERNS = [
     re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:years?|yrs?|yo|y/o)(?:\s*-?\s*old)?\b"),
-    re.compile(r"\b(?:aged?|age of|is|he's|she's|they're|turned|turning)\s+" + _NUM + r"\b"),
+    # "is 6", "he's 6", "hes 6" (no apostrophe, as typed on a phone), "shes 6", "they're 6"
+    re.compile(r"\b(?:aged?|age of|is|he's|she's|hes|shes|they're|theyre|turned|turning)\s+" + _NUM + r"\b" + _NOT_AN_AGE),
     re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:months?|mths?)(?:\s*-?\s*old)?\b"),
 ]
 _BARE_NUMBER = re.compile(r"^\s*" + _NUM + r"\s*\.?\s*$")
@@ -39,7 +42,7 @@ something support services service that the their them there they this to us wan
 who with would you your child children son daughter kid kids boy girl year years old yo help find
 around area local locally close closest medway available offer offers thing things someone anyone
 disabled disability disabilities sen send additional special grandson granddaughter grandchild teenager
-teen young person people parent parents carer carers kind type sort
+teen young person people parent parents carer carers kind type sort hes shes theyre
 """.split())
 
 
@@ -65,7 +68,7 @@ def _number(token: str) -> int:
 
 def parse_age(text: str, bare_number: bool = False) -> tuple[Optional[int], Optional[str], Optional[tuple[int, int]]]:
     """(age in whole years, problem, span) from a message; a bare number counts only when we asked for an age."""
-    lowered = text.lower()
+    lowered = text.lower().replace("\u2019", "'")  # phones type a curly apostrophe: "he\u2019s 6"
     for index, pattern in enumerate(_AGE_PATTERNS):
         match = pattern.search(lowered)
         if match:
