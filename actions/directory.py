@@ -9,13 +9,26 @@ from rasa_sdk.types import DomainDict
 
 from bot.directory import conversation, db
 
-# Messages the search must not swallow as an answer: the form steps aside and their rules run.
+# Messages the volunteer question form must not swallow as an answer (actions/volunteer.py). The
+# service search decides with conversation.answers_question, from the text and the intent together.
 INTERRUPTIONS = {"safeguarding", "restart", "human_handoff", "bot_challenge", "goodbye", "directory_change"}
+_SKIPPED = {"action_listen", "action_extract_slots", "service_search_form"}
 
 
 def _latest(tracker: Tracker) -> tuple[str, Optional[str]]:
     message = tracker.latest_message or {}
     return message.get("text") or "", (message.get("intent") or {}).get("name")
+
+
+def _typed_just_now(tracker: Tracker) -> bool:
+    """Whether the form runs straight after the parent's message (not on its way back to the search
+    after another action, such as action_reset_search, answered something)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in _SKIPPED:
+            return False
+    return True
 
 
 def end_search(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -30,12 +43,11 @@ class ValidateServiceSearchForm(FormValidationAction):
         return "validate_service_search_form"
 
     def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
+        """The slot's value from the parent's latest message; nothing when it is not an answer, so
+        the form steps aside and the rules answer it as itself."""
         text, intent = _latest(tracker)
         requested = tracker.get_slot("requested_slot")
-        if requested == slot and conversation.is_skip(text):
-            # A bare "don't mind" is an answer, whatever the classifier made of two short words.
-            return {slot: conversation.ANY}
-        if not text or text.startswith("/") or intent in INTERRUPTIONS:
+        if not _typed_just_now(tracker) or not conversation.answers_question(text, intent, requested):
             return {}
         values = conversation.read_message(text, requested)
         return {k: v for k, v in values.items() if k == slot or k not in conversation.SLOTS}

@@ -68,15 +68,7 @@ def test_nothing_found_says_so_and_relaxes_one_filter(chat):
     assert "couldn't find anything for" in text and cards_in(replies)
 
 
-def test_a_search_near_a_town_lists_that_towns_services_first(chat):
-    chat.say("find a service")
-    chat.say("skip")
-    chat.say("skip")
-    found = cards_in(chat.send("near Gillingham"))
-    assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]
-    found = cards_in(chat.send("/restart") and chat.send("speech therapy for my 4 year old near Gillingham"))
-    assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]
-
+# Leaving the search: a message that is not an answer to the form's question is answered as itself.
 
 NOT_AN_ANSWER = ("didn't catch an age", "didn't recognise that kind of help", "don't know that place")
 FORM_QUESTIONS = ("What kind of help", "How old", "Which part of Medway")
@@ -86,8 +78,71 @@ def asks_nothing(text):
     return not any(q in text for q in FORM_QUESTIONS + NOT_AN_ANSWER)
 
 
+def test_a_question_while_asked_for_an_age_is_answered_and_the_search_lets_go(chat):
+    assert "How old" in chat.say("find speech therapy")
+    reply = chat.say("how long does an EHC assessment take?")
+    assert "20 weeks" in reply, "the FAQ answer about timescales"
+    assert asks_nothing(reply), reply
+    assert "Hello" in chat.say("hello") and asks_nothing(chat.say("what is an ehcp")), "the search is over"
+
+
+def test_a_question_while_asked_for_the_kind_of_help_is_answered(chat):
+    assert "What kind of help" in chat.say("find a service")
+    reply = chat.say("what is an ehcp")
+    assert "Education, Health and Care" in reply and asks_nothing(reply), reply
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("thanks", "You're welcome"),
+    ("goodbye", "Goodbye"),
+    ("start again", "We have started again"),
+    ("can I talk to a person", "SENDIASS"),
+    ("when are my bins collected", "I can only help with questions about special educational needs"),
+    ("are you a bot", "automated assistant"),
+])
+def test_thanks_goodbye_start_again_a_person_or_out_of_scope_leave_the_search(chat, text, expected):
+    assert "How old" in chat.say("find speech therapy")
+    reply = chat.say(text)
+    assert expected in reply and asks_nothing(reply), reply
+    assert "Hello" in chat.say("hello"), "the search does not carry on afterwards"
+
+
+def test_safeguarding_while_asked_for_an_age_comes_first_and_ends_the_search(chat):
+    chat.say("find speech therapy")
+    replies = chat.send("I'm scared he is going to hurt himself tonight")
+    assert "999" in replies[0]["text"]
+    assert asks_nothing("\n".join(r.get("text", "") for r in replies))
+
+
+@pytest.mark.parametrize("text", ["he's 6", "hes 6", "she is 6", "6", "thanks, he's 6"])
+def test_an_age_is_an_answer_whatever_the_model_guesses(chat, text):
+    assert "How old" in chat.say("find speech therapy")
+    reply = chat.say(text)
+    assert "Which part of Medway" in reply and asks_nothing(reply.replace("Which part of Medway", "")), reply
+    assert "age 6" in chat.say("anywhere")
+
+
+def test_a_town_or_a_kind_of_help_is_an_answer_whatever_the_model_guesses(chat):
+    # The model reads a bare town as out of scope and "she is 6" as safeguarding: the text decides.
+    chat.say("find a service")
+    assert "How old" in chat.say("autism")
+    assert "Which part of Medway" in chat.say("skip")
+    replies = chat.send("Chatham")
+    assert cards_in(replies), [r.get("text") for r in replies]
+
+
 def test_what_the_first_message_says_is_not_asked_again(chat):
     replies = chat.send("speech therapy for my son hes 6 near Chatham")
     text = "\n".join(r.get("text", "") for r in replies)
     assert cards_in(replies) and asks_nothing(text), text
     assert "age 6, near Chatham" in text
+
+
+def test_a_search_near_a_town_lists_that_towns_services_first(chat):
+    chat.say("find a service")
+    chat.say("skip")
+    chat.say("skip")
+    found = cards_in(chat.send("near Gillingham"))
+    assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]
+    found = cards_in(chat.send("/restart") and chat.send("speech therapy for my 4 year old near Gillingham"))
+    assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]

@@ -49,6 +49,43 @@ def test_answers_to_the_question_asked():
     assert conversation.problem_message("?age_out_of_range").startswith("That age doesn't look right")
 
 
+@pytest.mark.parametrize("text,intent,slot", [
+    ("he's 6", "safeguarding", "child_age"),  # the model's guesses for these, with the trained model
+    ("she is 9", "safeguarding", "child_age"),
+    ("6", "out_of_scope", "child_age"),
+    ("thanks, she's 9", "thanks", "child_age"),
+    ("300", "out_of_scope", "child_age"),  # an answer that is explained, then asked again
+    ("Chatham", "out_of_scope", "service_area"),
+    ("what about Rochester?", "faq_moving_area", "service_area"),
+    ("CT1 2AB", "out_of_scope", "service_area"),
+    ("Maidstone", "out_of_scope", "service_area"),
+    ("autism", "faq_autism_adhd_assessment", "service_need"),
+    ("swimming lessons", "out_of_scope", "service_need"),
+    ("skip", "out_of_scope", "service_need"),
+    ("don't mind", "goodbye", "service_area"),
+])
+def test_an_answer_is_read_from_the_text_not_from_the_intent_alone(text, intent, slot):
+    assert conversation.answers_question(text, intent, slot)
+
+
+@pytest.mark.parametrize("text,intent,slot", [
+    ("how long does an EHC assessment take?", "faq_ehcp_timescales", "child_age"),
+    ("how long does an EHC assessment take for my 6 year old?", "faq_ehcp_timescales", "child_age"),
+    ("what is an ehcp", "faq_ehcp_overview", "service_need"),
+    ("how do I get an autism assessment?", "faq_autism_adhd_assessment", "service_need"),
+    ("thanks", "thanks", "child_age"),
+    ("goodbye", "goodbye", "service_area"),
+    ("start again", "restart", "service_need"),
+    ("can I talk to someone in Chatham", "human_handoff", "service_area"),
+    ("when are my bins collected", "out_of_scope", "service_area"),
+    ("my son is 14 and says he wants to kill himself", "find_service", "child_age"),  # a pattern: always
+    ("I'm scared he will hurt himself, he is 6", "safeguarding", "child_age"),
+    ("/human_handoff", "human_handoff", "child_age"),
+])
+def test_anything_else_lets_the_search_go(text, intent, slot):
+    assert not conversation.answers_question(text, intent, slot)
+
+
 def test_vocabulary_errors_name_the_file_and_line(tmp_path):
     path = tmp_path / "vocabulary.yml"
     path.write_text("needs:\n  - code: Bad Code\n    label: x\n    synonyms: [a]\n  - code: ok\n    label: y\n"

@@ -6,15 +6,18 @@ naming why an answer could not be used (shown to the parent, then the question i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from sqlalchemy.engine import Engine
 
+from bot import safety
 from bot.directory import cards, clean, search
 from bot.directory.query import Understood, is_skip, understand
 
-__all__ = ["is_skip", "read_message", "results", "problem_message", "query_from", "ANY", "SLOTS"]
+__all__ = ["is_skip", "read_message", "answers_question", "results", "problem_message", "query_from", "ANY",
+           "SLOTS"]
 from bot.directory.vocabulary import cached
 
 ANY = "any"
@@ -70,6 +73,68 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
     if understood.free_only:
         values["service_free"] = True
     return values
+
+
+# Leaving the search ---------------------------------------------------------------------------------
+# While the search waits for an answer, a parent may ask something else, thank, say goodbye, ask for
+# a person or start again. Such a message is not an answer: the form's validation fills nothing, the
+# form steps aside, and the rules in data/rules/directory.yml (and the generated FAQ rules) answer it
+# and end the search. What decides is what the text gives (an age, a town, a kind of help, "skip")
+# together with the model's intent, never the intent alone: the model reads "she is 9" as
+# safeguarding and "Chatham" as out of scope, and both are plain answers.
+
+# Intents that are something other than an answer to the search's question (faq_* and deadline_*
+# too). Any other intent (find_service, greet, acknowledge, nlu_fallback ...) is taken as an attempt
+# at an answer, explained and asked again when it gives nothing usable.
+LEAVING_INTENTS = frozenset({
+    "thanks", "goodbye", "restart", "human_handoff", "safeguarding", "out_of_scope", "bot_challenge", "help",
+    "ask_send_general", "leave_question", "directory_change", "feedback_helpful", "feedback_not_helpful",
+})
+LEAVING_PREFIXES = ("faq_", "deadline_")
+# Words an answer may carry besides the answer itself ("thanks, she's 9", "in Chatham please").
+MAX_EXTRA_WORDS = 2
+_QUESTION = re.compile(r"\?|^\W*(how|what|whats|what's|when|where|why|who|whose|which|can|could|is|are|do|does|did|"
+                       r"will|would|should|shall|may|am|have|has|tell me)\b")
+
+
+def is_leaving_intent(intent: Optional[str]) -> bool:
+    return bool(intent) and (intent in LEAVING_INTENTS or intent.startswith(LEAVING_PREFIXES))
+
+
+def _gives(slot: str, understood: Understood) -> bool:
+    """Whether the message says something about `slot`, usable or not ("300" is an age, out of range)."""
+    if slot == "service_need":
+        return bool(understood.needs)
+    if slot == "child_age":
+        return understood.age is not None or "age_out_of_range" in understood.problems
+    return understood.place is not None or "outside_medway" in understood.problems
+
+
+def answers_question(text: str, intent: Optional[str], requested_slot: Optional[str]) -> bool:
+    """Whether a message typed while the search asks for `requested_slot` is an answer to it.
+
+    False means the parent said something else (a question, thanks, goodbye, a worry): the search
+    lets go and the message is answered as itself. A safeguarding pattern always lets go.
+    """
+    if requested_slot is None:
+        return True
+    text = clean.text(text) or ""
+    if not text.strip() or text.lstrip().startswith("/") or safety.match(text):
+        return False  # a button for something else, or a risk: never an answer
+    if is_skip(text):
+        return True
+    if not is_leaving_intent(intent):
+        return True
+    understood = understand(text, bare_number_is_age=requested_slot == "child_age")
+    extra = len(understood.keywords)
+    question = bool(_QUESTION.search(text.lower()))
+    if _gives(requested_slot, understood):
+        if intent == "safeguarding":
+            return extra == 0  # only a bare answer ("she is 9") overrides the model's worry
+        return extra == 0 or (extra <= MAX_EXTRA_WORDS and not question)
+    # The model puts words it does not know under out_of_scope: a word or two that is not a question
+    # ("swimming", "Maidstone") is a try at an answer, explained and asked again.
+    return intent == "out_of_scope" and not question and 0 < extra <= MAX_EXTRA_WORDS + 1
 
 
 def query_from(slots: dict[str, Any]) -> search.Query:
