@@ -12,6 +12,8 @@ from bot.directory import conversation, db
 # Messages the volunteer question form must not swallow as an answer (actions/volunteer.py). The
 # service search decides with conversation.answers_question, from the text and the intent together.
 INTERRUPTIONS = {"safeguarding", "restart", "human_handoff", "bot_challenge", "goodbye", "directory_change"}
+# Events after which the search starts afresh: what was said before them is not used.
+_FRESH_START = {"restart", "session_started"}
 _SKIPPED = {"action_listen", "action_extract_slots", "service_search_form"}
 
 
@@ -29,6 +31,18 @@ def _typed_just_now(tracker: Tracker) -> bool:
         if event.get("event") == "action" and event.get("name") not in _SKIPPED:
             return False
     return True
+
+
+def _earlier_messages(tracker: Tracker) -> List[str]:
+    """What the parent typed before the latest message, since the conversation or the search last started afresh."""
+    texts: List[str] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind in _FRESH_START or (kind == "action" and event.get("name") == "action_reset_search"):
+            texts = []
+        elif kind == "user":
+            texts.append(event.get("text") or "")
+    return texts[:-1]
 
 
 def end_search(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -49,7 +63,11 @@ class ValidateServiceSearchForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         if not _typed_just_now(tracker) or not conversation.answers_question(text, intent, requested):
             return {}
-        values = conversation.read_message(text, requested)
+        if requested is None:  # the search starts: use everything already said
+            filled = [s for s in conversation.SLOTS if tracker.get_slot(s) is not None]
+            values = conversation.opening_values(text, _earlier_messages(tracker), filled)
+        else:
+            values = conversation.read_message(text, requested)
         return {k: v for k, v in values.items() if k == slot or k not in conversation.SLOTS}
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -138,6 +138,15 @@ def test_what_the_first_message_says_is_not_asked_again(chat):
     assert "age 6, near Chatham" in text
 
 
+def test_what_was_said_earlier_in_the_conversation_is_not_asked_again(chat):
+    reply = chat.say("my daughter is 9 and autistic, what is an EHCP?")
+    assert "Education, Health and Care" in reply
+    reply = chat.say("find a service")
+    assert "Which part of Medway" in reply and "How old" not in reply and "What kind of help" not in reply, reply
+    replies = chat.send("Rochester")
+    assert "Autism, age 9, near Rochester" in "\n".join(r.get("text", "") for r in replies)
+
+
 def test_a_search_near_a_town_lists_that_towns_services_first(chat):
     chat.say("find a service")
     chat.say("skip")

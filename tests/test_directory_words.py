@@ -86,6 +86,16 @@ def test_anything_else_lets_the_search_go(text, intent, slot):
     assert not conversation.answers_question(text, intent, slot)
 
 
+def test_a_search_starts_with_what_was_said_before():
+    earlier = ["my daughter is 9 and autistic, what is an EHCP?", "we live in Strood"]
+    values = conversation.opening_values("find a service", earlier, filled=[])
+    assert {k: values.get(k) for k in conversation.SLOTS} == {"service_need": "autism", "child_age": "9", "service_area": "Strood"}
+    values = conversation.opening_values("speech therapy near Chatham", earlier, filled=["child_age"])
+    assert {k: values.get(k) for k in conversation.SLOTS} == {"service_need": "speech_language", "child_age": None,
+                                                             "service_area": "Chatham"}, "this message first; filled slots kept"
+    assert conversation.opening_values("/find_service", ["he is 6"], filled=[])["child_age"] == "6"
+
+
 def test_vocabulary_errors_name_the_file_and_line(tmp_path):
     path = tmp_path / "vocabulary.yml"
     path.write_text("needs:\n  - code: Bad Code\n    label: x\n    synonyms: [a]\n  - code: ok\n    label: y\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from sqlalchemy.engine import Engine
 
@@ -16,8 +16,8 @@ from bot import safety
 from bot.directory import cards, clean, search
 from bot.directory.query import Understood, is_skip, understand
 
-__all__ = ["is_skip", "read_message", "answers_question", "results", "problem_message", "query_from", "ANY",
-           "SLOTS"]
+__all__ = ["is_skip", "read_message", "answers_question", "opening_values", "results", "problem_message",
+           "query_from", "ANY", "SLOTS"]
 from bot.directory.vocabulary import cached
 
 ANY = "any"
@@ -135,6 +135,34 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
     # The model puts words it does not know under out_of_scope: a word or two that is not a question
     # ("swimming", "Maidstone") is a try at an answer, explained and asked again.
     return intent == "out_of_scope" and not question and 0 < extra <= MAX_EXTRA_WORDS + 1
+
+
+def remembered_values(texts: Iterable[str]) -> dict[str, str]:
+    """The need, age and place the parent gave in earlier messages, the latest of each."""
+    values: dict[str, str] = {}
+    for text in texts:
+        text = clean.text(text) or ""
+        if not text.strip() or text.lstrip().startswith("/"):
+            continue
+        understood = understand(text)
+        if understood.needs:
+            values["service_need"] = ",".join(understood.needs)
+        if understood.age is not None:
+            values["child_age"] = str(understood.age)
+        if understood.place:
+            values["service_area"] = understood.place
+    return values
+
+
+def opening_values(text: str, earlier: Iterable[str], filled: Iterable[str]) -> dict[str, Any]:
+    """The slots a search starts with: what the message that started it says, and for slots still
+    empty, what the parent said earlier in the conversation (never asked again)."""
+    values = read_message("" if text.lstrip().startswith("/") else text, None)
+    remembered = remembered_values(earlier)
+    for slot in SLOTS:
+        if slot not in values and slot not in set(filled) and slot in remembered:
+            values[slot] = remembered[slot]
+    return values
 
 
 def query_from(slots: dict[str, Any]) -> search.Query:
