@@ -107,6 +107,15 @@ def test_thanks_goodbye_start_again_a_person_or_out_of_scope_leave_the_search(ch
     assert "Hello" in chat.say("hello"), "the search does not carry on afterwards"
 
 
+def test_i_dont_know_skips_the_question_and_a_greeting_is_returned_before_asking_again(chat):
+    assert "What kind of help" in chat.say("find a service")
+    assert "How old" in chat.say("I don't know")
+    messages = chat.send("hello")
+    assert "Hello" in messages[0]["text"] and "How old" in messages[-1]["text"]
+    assert not any(problem in m.get("text", "") for m in messages for problem in NOT_AN_ANSWER)
+    assert "Which part of Medway" in chat.say("he's 9")
+
+
 def test_safeguarding_while_asked_for_an_age_comes_first_and_ends_the_search(chat):
     chat.say("find speech therapy")
     replies = chat.send("I'm scared he is going to hurt himself tonight")

@@ -63,6 +63,8 @@ def test_answers_to_the_question_asked():
     ("swimming lessons", "out_of_scope", "service_need"),
     ("skip", "out_of_scope", "service_need"),
     ("don't mind", "goodbye", "service_area"),
+    ("I don't know", "help", "service_need"),
+    ("hi, he's 6", "greet", "child_age"),
 ])
 def test_an_answer_is_read_from_the_text_not_from_the_intent_alone(text, intent, slot):
     assert conversation.answers_question(text, intent, slot)
@@ -81,6 +83,7 @@ def test_an_answer_is_read_from_the_text_not_from_the_intent_alone(text, intent,
     ("my son is 14 and says he wants to kill himself", "find_service", "child_age"),  # a pattern: always
     ("I'm scared he will hurt himself, he is 6", "safeguarding", "child_age"),
     ("/human_handoff", "human_handoff", "child_age"),
+    ("hello", "greet", "child_age"),  # greeted, then the search asks again
 ])
 def test_anything_else_lets_the_search_go(text, intent, slot):
     assert not conversation.answers_question(text, intent, slot)

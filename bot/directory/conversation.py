@@ -91,6 +91,9 @@ LEAVING_INTENTS = frozenset({
     "ask_send_general", "leave_question", "directory_change", "feedback_helpful", "feedback_not_helpful",
 })
 LEAVING_PREFIXES = ("faq_", "deadline_")
+# A greeting is answered and the search carries on: the form steps aside, Rasa's general rule
+# greets, and the form asks its question again.
+ASIDE_INTENTS = frozenset({"greet"})
 # Words an answer may carry besides the answer itself ("thanks, she's 9", "in Chatham please").
 MAX_EXTRA_WORDS = 2
 _QUESTION = re.compile(r"\?|^\W*(how|what|whats|what's|when|where|why|who|whose|which|can|could|is|are|do|does|did|"
@@ -123,7 +126,7 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
         return False  # a button for something else, or a risk: never an answer
     if is_skip(text):
         return True
-    if not is_leaving_intent(intent):
+    if not is_leaving_intent(intent) and intent not in ASIDE_INTENTS:
         return True
     understood = understand(text, bare_number_is_age=requested_slot == "child_age")
     extra = len(understood.keywords)

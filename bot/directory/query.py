@@ -31,6 +31,8 @@ _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(?:\s*(\d[A-Z]{2}))?\b", re.IGN
 _FREE = re.compile(r"\b(free|no cost|no charge|doesn'?t cost|does not cost|without paying)\b")
 _SKIP = re.compile(
     r"^\s*(skip|pass|any|anything|anywhere|any ?age|all|all ages|none|no|nope|no preference|not sure|unsure|"
+    r"i'?m not sure|not really sure|no idea|dunno|i dunno|not bothered|i'?m not bothered|either|any of them|"
+    r"i don'?t know|i do not know|i don'?t really know|"
     r"don'?t know|dont know|i don'?t mind|don'?t mind|doesn'?t matter|it doesn'?t matter|whatever|"
     r"anywhere in medway|all of medway|the whole of medway|any area|any kind|any help|everything|"
     r"skip (this|that|it)|rather not say|prefer not to say|i'?d rather not say)\s*[.!]*\s*$")
@@ -126,7 +128,7 @@ def parse_needs(text: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], lis
 
 def is_skip(text: str) -> bool:
     """The parent chose not to answer the question ("skip", "any", "don't mind", ...)."""
-    return bool(_SKIP.match(text.lower()))
+    return bool(_SKIP.match(text.lower().replace("\u2019", "'")))
 
 
 def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_is_age: bool = False) -> Understood:
