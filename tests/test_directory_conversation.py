@@ -107,6 +107,13 @@ def test_thanks_goodbye_start_again_a_person_or_out_of_scope_leave_the_search(ch
     assert "Hello" in chat.say("hello"), "the search does not carry on afterwards"
 
 
+def test_an_answer_to_another_question_is_kept_and_the_question_asked_again(chat):
+    assert "How old" in chat.say("find speech therapy")
+    reply = chat.say("in Strood")
+    assert "How old" in reply and asks_nothing(reply.replace("How old", "")), reply
+    assert "age 7, near Strood" in chat.say("7")
+
+
 def test_i_dont_know_skips_the_question_and_a_greeting_is_returned_before_asking_again(chat):
     assert "What kind of help" in chat.say("find a service")
     assert "How old" in chat.say("I don't know")

@@ -65,6 +65,8 @@ def test_answers_to_the_question_asked():
     ("don't mind", "goodbye", "service_area"),
     ("I don't know", "help", "service_need"),
     ("hi, he's 6", "greet", "child_age"),
+    ("Rainham please", "out_of_scope", "child_age"),  # another of the search's questions, answered
+    ("in Strood", "out_of_scope", "child_age"),
 ])
 def test_an_answer_is_read_from_the_text_not_from_the_intent_alone(text, intent, slot):
     assert conversation.answers_question(text, intent, slot)
@@ -84,9 +86,18 @@ def test_an_answer_is_read_from_the_text_not_from_the_intent_alone(text, intent,
     ("I'm scared he will hurt himself, he is 6", "safeguarding", "child_age"),
     ("/human_handoff", "human_handoff", "child_age"),
     ("hello", "greet", "child_age"),  # greeted, then the search asks again
+    ("what are short breaks?", "faq_short_breaks", "child_age"),
+    ("he's 6 and he hits me every day", "safeguarding", "service_need"),
 ])
+
 def test_anything_else_lets_the_search_go(text, intent, slot):
     assert not conversation.answers_question(text, intent, slot)
+
+
+def test_an_answer_to_another_question_keeps_it_and_asks_again():
+    assert conversation.read_message("in Strood", "child_age") == {"service_area": "Strood"}
+    assert conversation.read_message("near ME8", "child_age")["service_area"] == "Rainham"
+    assert conversation.read_message("hello there", "child_age") == {"child_age": "?age"}
 
 
 def test_a_search_starts_with_what_was_said_before():

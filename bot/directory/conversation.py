@@ -72,7 +72,14 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
         values.update(slot_value(slot, understood, text, requested_slot == slot))
     if understood.free_only:
         values["service_free"] = True
+    others = [s for s in SLOTS if s != requested_slot and s in values and not str(values[s]).startswith("?")]
+    if others and values.get(requested_slot) in _NOTHING_GIVEN:
+        del values[requested_slot]  # "in Strood" when asked the age: the place is kept, the age asked again
     return values
+
+
+# An answer that gave nothing for the question asked ("?age_out_of_range" says something about it).
+_NOTHING_GIVEN = ("?age", "?place", "?need")
 
 
 # Leaving the search ---------------------------------------------------------------------------------
@@ -135,6 +142,10 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
         if intent == "safeguarding":
             return extra == 0  # only a bare answer ("she is 9") overrides the model's worry
         return extra == 0 or (extra <= MAX_EXTRA_WORDS and not question)
+    if any(_gives(slot, understood) for slot in SLOTS):
+        # An answer to another of the search's questions ("in Strood" when asked the age), not a
+        # question about it ("what are short breaks?").
+        return not question and extra <= (0 if intent == "safeguarding" else MAX_EXTRA_WORDS)
     # The model puts words it does not know under out_of_scope: a word or two that is not a question
     # ("swimming", "Maidstone") is a try at an answer, explained and asked again.
     return intent == "out_of_scope" and not question and 0 < extra <= MAX_EXTRA_WORDS + 1
