@@ -107,6 +107,14 @@ def test_thanks_goodbye_start_again_a_person_or_out_of_scope_leave_the_search(ch
     assert "Hello" in chat.say("hello"), "the search does not carry on afterwards"
 
 
+@pytest.mark.parametrize("text", ["cancel", "never mind", "no thanks", "forget it", "stop"])
+def test_calling_off_the_search_ends_it(chat, text):
+    assert "How old" in chat.say("find speech therapy")
+    reply = chat.say(text)
+    assert "stopped the search" in reply and asks_nothing(reply), reply
+    assert "Hello" in chat.say("hello")
+
+
 def test_an_answer_to_another_question_is_kept_and_the_question_asked_again(chat):
     assert "How old" in chat.say("find speech therapy")
     reply = chat.say("in Strood")

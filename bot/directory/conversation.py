@@ -95,7 +95,7 @@ _NOTHING_GIVEN = ("?age", "?place", "?need")
 # at an answer, explained and asked again when it gives nothing usable.
 LEAVING_INTENTS = frozenset({
     "thanks", "goodbye", "restart", "human_handoff", "safeguarding", "out_of_scope", "bot_challenge", "help",
-    "ask_send_general", "leave_question", "directory_change", "feedback_helpful", "feedback_not_helpful",
+    "ask_send_general", "leave_question", "directory_change", "feedback_helpful", "feedback_not_helpful", "stop",
 })
 LEAVING_PREFIXES = ("faq_", "deadline_")
 # A greeting is answered and the search carries on: the form steps aside, Rasa's general rule
