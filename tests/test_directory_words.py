@@ -21,10 +21,19 @@ from bot.yamlfile import ContentError
     ("speech therapy for my son hes 6 near Chatham", ("speech_language",), 6, "Chatham", False),
     ("she\u2019s 9 and we live in Rochester", (), 9, "Rochester", False),
     ("it is 2 weeks since I asked the school", (), None, None, False),
+    ("there is 1 thing I need to ask", (), None, None, False),
+    ("she's nearly 4, we're in ME7", (), 4, "Gillingham", False),
+    ("he'll be 6 in March and they are in Strood", (), 6, "Strood", False),
 ])
 def test_one_sentence_gives_every_part(text, needs, age, place, free):
     u = understand(text)
     assert (u.needs, u.age, u.place, u.free_only) == (needs, age, place, free)
+
+
+@pytest.mark.parametrize("text,age", [("about 10", 10), ("11 in June", 11), ("age: 6", 6), ("3 and a half", 3),
+                                      ("they are 8", 8), ("2 weeks ago", None)])
+def test_ages_as_parents_type_them_when_asked(text, age):
+    assert understand(text, bare_number_is_age=True).age == age
 
 
 def test_impossible_ages_and_places_outside_medway_are_explained_not_guessed():

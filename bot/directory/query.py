@@ -18,15 +18,19 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
 _NUM = r"(\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-# A number followed by a unit of time or money is not an age: "it is 2 weeks since", "is 5 pounds".
-_NOT_AN_AGE = r"(?!\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|times?|pounds?|quid|percent|%|am|pm|o'?clock|th|st|nd|rd)\b)"
+# A number followed by a unit of time or money, or a count of things, is not an age: "it is 2 weeks
+# since", "is 5 pounds", "there is 1 thing".
+_NOT_AN_AGE = (r"(?!\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|times?|pounds?|quid|percent|%|am|pm|o'?clock|"
+               r"things?|more|of them|people|services|reasons?|questions?|schools?)\b)")
 _AGE_PATTERNS = [
     re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:years?|yrs?|yo|y/o)(?:\s*-?\s*old)?\b"),
     # "is 6", "he's 6", "hes 6" (no apostrophe, as typed on a phone), "shes 6", "they're 6"
-    re.compile(r"\b(?:aged?|age of|is|he's|she's|hes|shes|they're|theyre|turned|turning)\s+" + _NUM + r"\b" + _NOT_AN_AGE),
+    re.compile(r"\b(?:aged?:?|age of|is|he's|she's|hes|shes|they're|theyre|they are|turned|turning|"
+               r"(?:he|she|they)'?ll be|will be)\s+(?:nearly |almost |just |only |about |around )?" + _NUM + r"\b" + _NOT_AN_AGE),
     re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:months?|mths?)(?:\s*-?\s*old)?\b"),
 ]
-_BARE_NUMBER = re.compile(r"^\s*" + _NUM + r"\s*\.?\s*$")
+# Asked for an age: a message that starts with a number ("6", "about 10", "11 in June", "3 and a half").
+_BARE_NUMBER = re.compile(r"^\s*(?:about |around |nearly |almost |just |only |roughly )?" + _NUM + r"\b" + _NOT_AN_AGE)
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(?:\s*(\d[A-Z]{2}))?\b", re.IGNORECASE)
 _FREE = re.compile(r"\b(free|no cost|no charge|doesn'?t cost|does not cost|without paying)\b")
 _SKIP = re.compile(
@@ -45,6 +49,7 @@ who with would you your child children son daughter kid kids boy girl year years
 around area local locally close closest medway available offer offers thing things someone anyone
 disabled disability disabilities sen send additional special grandson granddaughter grandchild teenager
 teen young person people parent parents carer carers kind type sort hes shes theyre
+nearly almost just only roughly ll half
 """.split())
 
 
