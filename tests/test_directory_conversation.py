@@ -179,3 +179,11 @@ def test_a_search_near_a_town_lists_that_towns_services_first(chat):
     assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]
     found = cards_in(chat.send("/restart") and chat.send("speech therapy for my 4 year old near Gillingham"))
     assert found and "Gillingham" in (found[0]["cards"][0]["where"] or ""), found[0]["cards"][0]
+
+
+def test_a_misspelt_town_is_understood_when_asked_which_part_of_medway(chat):
+    chat.say("find autism support")
+    chat.say("skip")
+    replies = chat.send("Gilingham")
+    found = cards_in(replies)
+    assert found and (found[0]["cards"][0]["where"] or "").startswith("Gillingham"), [r.get("text") for r in replies]

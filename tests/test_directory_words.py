@@ -36,6 +36,13 @@ def test_ages_as_parents_type_them_when_asked(text, age):
     assert understand(text, bare_number_is_age=True).age == age
 
 
+@pytest.mark.parametrize("text,place", [("Gilingham", "Gillingham"), ("chattam please", "Chatham"), ("Stroud", "Strood"),
+                                        ("rochster", "Rochester"), ("Maidstone", None), ("swimming", None)])
+def test_a_misspelt_town_is_read_when_we_asked_which_part_of_medway(text, place):
+    assert conversation.read_message(text, "service_area").get("service_area", "?place") == (place or "?place")
+    assert understand(text).place is None, "only when asked: elsewhere a word could look like a town"
+
+
 def test_impossible_ages_and_places_outside_medway_are_explained_not_guessed():
     assert understand("my son is 300").problems == ("age_out_of_range",)
     assert understand("we live in CT1 2AB").problems == ("outside_medway",)

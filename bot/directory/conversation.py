@@ -66,7 +66,8 @@ def slot_value(slot: str, understood: Understood, text: str, requested: bool) ->
 def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
     """Every search slot one message fills (a bare number counts as an age only when we asked for it)."""
     text = clean.text(text) or ""  # markup is never a search word
-    understood = understand(text, bare_number_is_age=requested_slot == "child_age")
+    understood = understand(text, bare_number_is_age=requested_slot == "child_age",
+                            misspelt_place=requested_slot == "service_area")
     values: dict[str, Any] = {}
     for slot in SLOTS:
         values.update(slot_value(slot, understood, text, requested_slot == slot))
@@ -135,7 +136,8 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
         return True
     if not is_leaving_intent(intent) and intent not in ASIDE_INTENTS:
         return True
-    understood = understand(text, bare_number_is_age=requested_slot == "child_age")
+    understood = understand(text, bare_number_is_age=requested_slot == "child_age",
+                            misspelt_place=requested_slot == "service_area")
     extra = len(understood.keywords)
     question = bool(_QUESTION.search(text.lower()))
     if _gives(requested_slot, understood):

@@ -6,6 +6,7 @@ explains itself and needs no retraining.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -93,8 +94,31 @@ def parse_age(text: str, bare_number: bool = False) -> tuple[Optional[int], Opti
     return value, None, match.span()
 
 
-def parse_place(text: str, vocabulary: Vocabulary) -> tuple[Optional[Place], Optional[str], list[tuple[int, int]]]:
-    """(place, problem, spans): a Medway town or postcode; a postcode elsewhere is a problem."""
+# A misspelt town ("Gilingham", "Chattam") is read only when we asked which part of Medway: elsewhere
+# an ordinary word could look like a short place name.
+_FUZZY_PLACE_RATIO = 0.8
+_FUZZY_PLACE_MIN_LENGTH = 5
+
+
+def _misspelt_place(lowered: str, vocabulary: Vocabulary) -> tuple[Optional[Place], list[tuple[int, int]]]:
+    best: tuple[float, Optional[Place], tuple[int, int]] = (0.0, None, (0, 0))
+    for match in _WORD.finditer(lowered):
+        word = match.group()
+        if len(word) < _FUZZY_PLACE_MIN_LENGTH or word in STOPWORDS:
+            continue
+        for place in vocabulary.places:
+            for alias in place.aliases:
+                if " " in alias or len(alias) < _FUZZY_PLACE_MIN_LENGTH:
+                    continue
+                ratio = difflib.SequenceMatcher(None, word, alias).ratio()
+                if ratio >= _FUZZY_PLACE_RATIO and ratio > best[0]:
+                    best = (ratio, place, match.span())
+    return (best[1], [best[2]]) if best[1] else (None, [])
+
+
+def parse_place(text: str, vocabulary: Vocabulary, misspelt: bool = False) -> tuple[Optional[Place], Optional[str], list[tuple[int, int]]]:
+    """(place, problem, spans): a Medway town or postcode; a postcode elsewhere is a problem. With
+    `misspelt`, a word close to a town's name counts too."""
     lowered = text.lower()
     for place in sorted(vocabulary.places, key=lambda p: -max(len(a) for a in p.aliases)):
         for alias in sorted(place.aliases, key=len, reverse=True):
@@ -112,6 +136,10 @@ def parse_place(text: str, vocabulary: Vocabulary) -> tuple[Optional[Place], Opt
             return None, "outside_medway", [match.span()]
         if match.group(2) or re.match(r"^(DA|CT|TN|BR|SE|RM|SS)\d", district):
             return None, "outside_medway", [match.span()]
+    if misspelt:
+        place, spans = _misspelt_place(lowered, vocabulary)
+        if place:
+            return place, None, spans
     return None, None, []
 
 
@@ -136,14 +164,15 @@ def is_skip(text: str) -> bool:
     return bool(_SKIP.match(text.lower().replace("\u2019", "'")))
 
 
-def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_is_age: bool = False) -> Understood:
+def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_is_age: bool = False,
+               misspelt_place: bool = False) -> Understood:
     vocabulary = vocabulary or cached()
     lowered = text.lower()
     problems: list[str] = []
     needs, _ = parse_needs(text, vocabulary)  # their words stay in keywords: "portage" ranks Portage first
     spans: list[tuple[int, int]] = []
     age, age_problem, age_span = parse_age(text, bare_number_is_age)
-    place, place_problem, place_spans = parse_place(text, vocabulary)
+    place, place_problem, place_spans = parse_place(text, vocabulary, misspelt_place)
     for problem in (age_problem, place_problem):
         if problem:
             problems.append(problem)
