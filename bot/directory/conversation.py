@@ -6,6 +6,7 @@ naming why an answer could not be used (shown to the parent, then the question i
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
@@ -153,10 +154,14 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
     return intent == "out_of_scope" and not question and 0 < extra <= MAX_EXTRA_WORDS + 1
 
 
+# Earlier messages read when a search starts: enough for a long conversation, bounded in time.
+MAX_EARLIER_MESSAGES = 30
+
+
 def remembered_values(texts: Iterable[str]) -> dict[str, str]:
     """The need, age and place the parent gave in earlier messages, the latest of each."""
     values: dict[str, str] = {}
-    for text in texts:
+    for text in list(texts)[-MAX_EARLIER_MESSAGES:]:
         text = clean.text(text) or ""
         if not text.strip() or text.lstrip().startswith("/"):
             continue
@@ -173,12 +178,17 @@ def remembered_values(texts: Iterable[str]) -> dict[str, str]:
 def opening_values(text: str, earlier: Iterable[str], filled: Iterable[str]) -> dict[str, Any]:
     """The slots a search starts with: what the message that started it says, and for slots still
     empty, what the parent said earlier in the conversation (never asked again)."""
+    return dict(_opening_values(text, tuple(earlier), frozenset(filled)))
+
+
+@functools.lru_cache(maxsize=64)  # the form's validation asks once for each of its three slots
+def _opening_values(text: str, earlier: tuple[str, ...], filled: frozenset[str]) -> tuple[tuple[str, Any], ...]:
     values = read_message("" if text.lstrip().startswith("/") else text, None)
     remembered = remembered_values(earlier)
     for slot in SLOTS:
-        if slot not in values and slot not in set(filled) and slot in remembered:
+        if slot not in values and slot not in filled and slot in remembered:
             values[slot] = remembered[slot]
-    return values
+    return tuple(values.items())
 
 
 def query_from(slots: dict[str, Any]) -> search.Query:

@@ -7,6 +7,7 @@ explains itself and needs no retraining.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -66,6 +67,7 @@ class Understood:
     problems: tuple[str, ...] = field(default=())
 
 
+@functools.lru_cache(maxsize=2048)  # the vocabulary's phrases, looked up for every message read
 def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
 
