@@ -90,10 +90,9 @@ class ValidateServiceSearchForm(FormValidationAction):
         return self._extract("service_area", tracker)
 
     def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
-        problem = conversation.problem_message(value)
+        value, problem = conversation.checked(value)
         if problem:
             dispatcher.utter_message(text=problem)
-            return {slot: None}
         return {slot: value}
 
     async def validate_service_need(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

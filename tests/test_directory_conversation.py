@@ -115,6 +115,13 @@ def test_calling_off_the_search_ends_it(chat, text):
     assert "Hello" in chat.say("hello")
 
 
+@pytest.mark.parametrize("text", ["find a service", "/find_service"])
+def test_asking_to_find_a_service_again_during_the_search_asks_the_question_again(chat, text):
+    assert "How old" in chat.say("find speech therapy")
+    reply = chat.say(text)
+    assert "How old" in reply and asks_nothing(reply.replace("How old", "")) and "not sure" not in reply, reply
+
+
 def test_an_answer_to_another_question_is_kept_and_the_question_asked_again(chat):
     assert "How old" in chat.say("find speech therapy")
     reply = chat.say("in Strood")

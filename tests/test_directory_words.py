@@ -81,6 +81,10 @@ def test_answers_to_the_question_asked():
     ("don't mind", "goodbye", "service_area"),
     ("I don't know", "help", "service_need"),
     ("hi, he's 6", "greet", "child_age"),
+    ("find a service", "find_service", "child_age"),  # the search asks its question again
+    ("/find_service", "find_service", "service_area"),
+    ("swimming lessons", "find_service", "service_need"),  # words to search for
+    ("autism groups near Chatham", "find_service", "child_age"),
     ("Rainham please", "out_of_scope", "child_age"),  # another of the search's questions, answered
     ("in Strood", "out_of_scope", "child_age"),
 ])
@@ -114,6 +118,8 @@ def test_an_answer_to_another_question_keeps_it_and_asks_again():
     assert conversation.read_message("in Strood", "child_age") == {"service_area": "Strood"}
     assert conversation.read_message("near ME8", "child_age")["service_area"] == "Rainham"
     assert conversation.read_message("hello there", "child_age") == {"child_age": "?age"}
+    assert conversation.read_message("find a service", "child_age") == {"child_age": conversation.ASK_AGAIN}
+    assert conversation.checked(conversation.ASK_AGAIN) == (None, None), "asked again, nothing to explain"
 
 
 def test_a_search_starts_with_what_was_said_before():

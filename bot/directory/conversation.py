@@ -15,10 +15,10 @@ from sqlalchemy.engine import Engine
 
 from bot import safety
 from bot.directory import cards, clean, search
-from bot.directory.query import Understood, is_skip, understand
+from bot.directory.query import STOPWORDS, Understood, is_skip, understand
 
 __all__ = ["is_skip", "read_message", "answers_question", "opening_values", "results", "problem_message",
-           "query_from", "ANY", "SLOTS"]
+           "checked", "query_from", "ANY", "SLOTS"]
 from bot.directory.vocabulary import cached
 
 ANY = "any"
@@ -77,11 +77,22 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
     others = [s for s in SLOTS if s != requested_slot and s in values and not str(values[s]).startswith("?")]
     if others and values.get(requested_slot) in _NOTHING_GIVEN:
         del values[requested_slot]  # "in Strood" when asked the age: the place is kept, the age asked again
+    elif values.get(requested_slot) in _NOTHING_GIVEN and _only_search_words(text):
+        values[requested_slot] = ASK_AGAIN  # "find a service": nothing wrong to explain
     return values
 
 
 # An answer that gave nothing for the question asked ("?age_out_of_range" says something about it).
 _NOTHING_GIVEN = ("?age", "?place", "?need")
+# A message with nothing in it for the search: the question is asked again without "Sorry, I didn't ...".
+ASK_AGAIN = "?again"
+_WORDS = re.compile(r"[a-z']+|\d+")
+
+
+def _only_search_words(text: str) -> bool:
+    """Words, all of them the everyday words of a search ("find a service for my child")."""
+    words = _WORDS.findall(text.lower())
+    return bool(words) and all(w in STOPWORDS for w in words)
 
 
 # Leaving the search ---------------------------------------------------------------------------------
@@ -131,8 +142,10 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
     if requested_slot is None:
         return True
     text = clean.text(text) or ""
-    if not text.strip() or text.lstrip().startswith("/") or safety.match(text):
-        return False  # a button for something else, or a risk: never an answer
+    if text.lstrip().startswith("/"):
+        return intent == "find_service"  # "Find a service" again: the question is asked again
+    if not text.strip() or safety.match(text):
+        return False  # a risk is never an answer
     if is_skip(text):
         return True
     if not is_leaving_intent(intent) and intent not in ASIDE_INTENTS:
@@ -250,3 +263,10 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
 def problem_message(value: Any) -> Optional[str]:
     """What to tell the parent about an answer that could not be used, or None when it was fine."""
     return PROBLEMS.get(str(value)) if isinstance(value, str) and value.startswith("?") else None
+
+
+def checked(value: Any) -> tuple[Any, Optional[str]]:
+    """A slot's value as the form keeps it (None: ask again) and what to tell the parent first, if anything."""
+    if isinstance(value, str) and value.startswith("?"):
+        return None, problem_message(value)
+    return value, None
