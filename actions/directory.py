@@ -45,6 +45,17 @@ def _earlier_messages(tracker: Tracker) -> List[str]:
     return texts[:-1]
 
 
+def _opening_values(tracker: Tracker, text: str) -> Dict[Text, Any]:
+    """conversation.opening_values, worked out once for the three slots' extractions of one run (kept
+    on that run's tracker, so no one's messages stay in memory after it)."""
+    values = getattr(tracker, "_medway_opening_values", None)
+    if values is None:
+        filled = [s for s in conversation.SLOTS if tracker.get_slot(s) is not None]
+        values = conversation.opening_values(text, _earlier_messages(tracker), filled)
+        setattr(tracker, "_medway_opening_values", values)
+    return values
+
+
 def end_search(tracker: Tracker) -> List[Dict[Text, Any]]:
     """Events that stop any form in progress (after safeguarding or a hand-off, a form must not carry on)."""
     if not tracker.active_loop_name:
@@ -64,8 +75,7 @@ class ValidateServiceSearchForm(FormValidationAction):
         if not _typed_just_now(tracker) or not conversation.answers_question(text, intent, requested):
             return {}
         if requested is None:  # the search starts: use everything already said
-            filled = [s for s in conversation.SLOTS if tracker.get_slot(s) is not None]
-            values = conversation.opening_values(text, _earlier_messages(tracker), filled)
+            values = _opening_values(tracker, text)
         else:
             values = conversation.read_message(text, requested)
         return {k: v for k, v in values.items() if k == slot or k not in conversation.SLOTS}

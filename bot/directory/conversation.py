@@ -6,7 +6,6 @@ naming why an answer could not be used (shown to the parent, then the question i
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
@@ -104,8 +103,8 @@ def _only_search_words(text: str) -> bool:
 # safeguarding and "Chatham" as out of scope, and both are plain answers.
 
 # Intents that are something other than an answer to the search's question (faq_* and deadline_*
-# too). Any other intent (find_service, greet, acknowledge, nlu_fallback ...) is taken as an attempt
-# at an answer, explained and asked again when it gives nothing usable.
+# too). Any other intent but a greeting (find_service, acknowledge, nlu_fallback ...) is taken as an
+# attempt at an answer, explained and asked again when it gives nothing usable.
 LEAVING_INTENTS = frozenset({
     "thanks", "goodbye", "restart", "human_handoff", "safeguarding", "out_of_scope", "bot_challenge", "help",
     "ask_send_general", "leave_question", "directory_change", "feedback_helpful", "feedback_not_helpful", "stop",
@@ -191,17 +190,13 @@ def remembered_values(texts: Iterable[str]) -> dict[str, str]:
 def opening_values(text: str, earlier: Iterable[str], filled: Iterable[str]) -> dict[str, Any]:
     """The slots a search starts with: what the message that started it says, and for slots still
     empty, what the parent said earlier in the conversation (never asked again)."""
-    return dict(_opening_values(text, tuple(earlier), frozenset(filled)))
-
-
-@functools.lru_cache(maxsize=64)  # the form's validation asks once for each of its three slots
-def _opening_values(text: str, earlier: tuple[str, ...], filled: frozenset[str]) -> tuple[tuple[str, Any], ...]:
     values = read_message("" if text.lstrip().startswith("/") else text, None)
     remembered = remembered_values(earlier)
+    filled = set(filled)
     for slot in SLOTS:
         if slot not in values and slot not in filled and slot in remembered:
             values[slot] = remembered[slot]
-    return tuple(values.items())
+    return values
 
 
 def query_from(slots: dict[str, Any]) -> search.Query:
