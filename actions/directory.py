@@ -9,13 +9,51 @@ from rasa_sdk.types import DomainDict
 
 from bot.directory import conversation, db
 
-# Messages the search must not swallow as an answer: the form steps aside and their rules run.
+# Messages the volunteer question form must not swallow as an answer (actions/volunteer.py). The
+# service search decides with conversation.answers_question, from the text and the intent together.
 INTERRUPTIONS = {"safeguarding", "restart", "human_handoff", "bot_challenge", "goodbye", "directory_change"}
+# Events after which the search starts afresh: what was said before them is not used.
+_FRESH_START = {"restart", "session_started"}
+_SKIPPED = {"action_listen", "action_extract_slots", "service_search_form"}
 
 
 def _latest(tracker: Tracker) -> tuple[str, Optional[str]]:
     message = tracker.latest_message or {}
     return message.get("text") or "", (message.get("intent") or {}).get("name")
+
+
+def _typed_just_now(tracker: Tracker) -> bool:
+    """Whether the form runs straight after the parent's message (not on its way back to the search
+    after another action, such as action_reset_search, answered something)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in _SKIPPED:
+            return False
+    return True
+
+
+def _earlier_messages(tracker: Tracker) -> List[str]:
+    """What the parent typed before the latest message, since the conversation or the search last started afresh."""
+    texts: List[str] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind in _FRESH_START or (kind == "action" and event.get("name") == "action_reset_search"):
+            texts = []
+        elif kind == "user":
+            texts.append(event.get("text") or "")
+    return texts[:-1]
+
+
+def _opening_values(tracker: Tracker, text: str) -> Dict[Text, Any]:
+    """conversation.opening_values, worked out once for the three slots' extractions of one run (kept
+    on that run's tracker, so no one's messages stay in memory after it)."""
+    values = getattr(tracker, "_medway_opening_values", None)
+    if values is None:
+        filled = [s for s in conversation.SLOTS if tracker.get_slot(s) is not None]
+        values = conversation.opening_values(text, _earlier_messages(tracker), filled)
+        setattr(tracker, "_medway_opening_values", values)
+    return values
 
 
 def end_search(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -30,14 +68,16 @@ class ValidateServiceSearchForm(FormValidationAction):
         return "validate_service_search_form"
 
     def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
+        """The slot's value from the parent's latest message; nothing when it is not an answer, so
+        the form steps aside and the rules answer it as itself."""
         text, intent = _latest(tracker)
         requested = tracker.get_slot("requested_slot")
-        if requested == slot and conversation.is_skip(text):
-            # A bare "don't mind" is an answer, whatever the classifier made of two short words.
-            return {slot: conversation.ANY}
-        if not text or text.startswith("/") or intent in INTERRUPTIONS:
+        if not _typed_just_now(tracker) or not conversation.answers_question(text, intent, requested):
             return {}
-        values = conversation.read_message(text, requested)
+        if requested is None:  # the search starts: use everything already said
+            values = _opening_values(tracker, text)
+        else:
+            values = conversation.read_message(text, requested)
         return {k: v for k, v in values.items() if k == slot or k not in conversation.SLOTS}
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -60,10 +100,9 @@ class ValidateServiceSearchForm(FormValidationAction):
         return self._extract("service_area", tracker)
 
     def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
-        problem = conversation.problem_message(value)
+        value, problem = conversation.checked(value)
         if problem:
             dispatcher.utter_message(text=problem)
-            return {slot: None}
         return {slot: value}
 
     async def validate_service_need(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

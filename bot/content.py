@@ -361,6 +361,11 @@ GENERATED_RULES = PROJECT_ROOT / "data" / "rules" / "faq.yml"
 GENERATED_DOMAIN = PROJECT_ROOT / "domain" / "faq.yml"
 
 
+# Forms that a question from the FAQ ends: it is answered as itself, not taken as the form's answer.
+# (The volunteer form is not one: there a question is the answer it asks for.)
+FORMS_A_QUESTION_ENDS = ("service_search_form",)
+
+
 def _quote(text: str) -> str:
     return text.replace("\n", " ")
 
@@ -375,6 +380,13 @@ def training_files(library: Library) -> dict[Path, str]:
     rules = [GENERATED_HEADER, 'version: "3.1"\nrules:\n']
     for entry in entries:
         rules.append(f"- rule: FAQ {entry.id}\n  steps:\n  - intent: {entry.intent}\n  - action: action_answer_faq\n")
+    for form in FORMS_A_QUESTION_ENDS:
+        for entry in entries:
+            # The form's validation fills nothing from a question, so the form steps aside; the
+            # question is answered and the form ends (Rasa's unhappy path, data/rules/directory.yml).
+            rules.append(f"- rule: FAQ {entry.id} during {form}\n  condition:\n  - active_loop: {form}\n"
+                         f"  steps:\n  - intent: {entry.intent}\n  - action: action_answer_faq\n"
+                         f"  - action: action_deactivate_loop\n  - active_loop: null\n")
     domain = [GENERATED_HEADER, 'version: "3.1"\nintents:\n']
     domain.extend(f"  - {entry.intent}\n" for entry in entries)
     return {GENERATED_NLU: "".join(nlu), GENERATED_RULES: "".join(rules), GENERATED_DOMAIN: "".join(domain)}

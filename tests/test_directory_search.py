@@ -88,6 +88,22 @@ def test_filters_are_respected(sample_directory):
     assert distances[0] == min(distances), "the nearest service comes first when relevance is equal"
 
 
+@pytest.mark.parametrize("text,town", [
+    ("speech therapy near Gillingham", "Gillingham"),
+    ("is there speech therapy for my 4 year old near Gillingham?", "Gillingham"),
+    ("parent group near Gillingham", "Gillingham"),
+    ("autism support near Chatham", "Chatham"),
+    ("short breaks in Strood", "Strood"),
+    ("anything near Rochester", "Rochester"),
+])
+def test_services_in_the_town_searched_for_come_first(sample_directory, text, town):
+    result, _ = top(sample_directory, text)
+    rows = search.details(sample_directory, [f.service_id for f in result.found])
+    in_town = [(row["where"] or "").startswith(town) for row in rows]
+    assert in_town[0], [row["name"] for row in rows[:5]]
+    assert in_town == sorted(in_town, reverse=True), "every service in the town before any other"
+
+
 def test_nothing_matches_relaxes_one_filter_and_says_which(sample_directory):
     # No sample vision service charges nothing AND runs in Strood for a 24 year old: something gives.
     query = search.Query(needs=("visual",), age=24, place="Strood", free_only=True)

@@ -18,10 +18,29 @@ from bot.yamlfile import ContentError
     ("portage for my 18 month old on the Hoo peninsula", ("early_years",), 1, "Hoo Peninsula", False),
     ("OT near Lordswood", ("physical",), None, "Lordswood", False),
     ("respite, no cost, Walderslade ME5 9XX", ("short_breaks",), None, "Walderslade", True),
+    ("speech therapy for my son hes 6 near Chatham", ("speech_language",), 6, "Chatham", False),
+    ("she\u2019s 9 and we live in Rochester", (), 9, "Rochester", False),
+    ("it is 2 weeks since I asked the school", (), None, None, False),
+    ("there is 1 thing I need to ask", (), None, None, False),
+    ("she's nearly 4, we're in ME7", (), 4, "Gillingham", False),
+    ("he'll be 6 in March and they are in Strood", (), 6, "Strood", False),
 ])
 def test_one_sentence_gives_every_part(text, needs, age, place, free):
     u = understand(text)
     assert (u.needs, u.age, u.place, u.free_only) == (needs, age, place, free)
+
+
+@pytest.mark.parametrize("text,age", [("about 10", 10), ("11 in June", 11), ("age: 6", 6), ("3 and a half", 3),
+                                      ("they are 8", 8), ("2 weeks ago", None)])
+def test_ages_as_parents_type_them_when_asked(text, age):
+    assert understand(text, bare_number_is_age=True).age == age
+
+
+@pytest.mark.parametrize("text,place", [("Gilingham", "Gillingham"), ("chattam please", "Chatham"), ("Stroud", "Strood"),
+                                        ("rochster", "Rochester"), ("Maidstone", None), ("swimming", None)])
+def test_a_misspelt_town_is_read_when_we_asked_which_part_of_medway(text, place):
+    assert conversation.read_message(text, "service_area").get("service_area", "?place") == (place or "?place")
+    assert understand(text).place is None, "only when asked: elsewhere a word could look like a town"
 
 
 def test_impossible_ages_and_places_outside_medway_are_explained_not_guessed():
@@ -44,6 +63,73 @@ def test_answers_to_the_question_asked():
                                                                            "service_keywords": "trampoline park"}
     assert conversation.read_message("<b></b>", "service_need") == {"service_need": "?need"}
     assert conversation.problem_message("?age_out_of_range").startswith("That age doesn't look right")
+
+
+@pytest.mark.parametrize("text,intent,slot", [
+    ("he's 6", "safeguarding", "child_age"),  # the model's guesses for these, with the trained model
+    ("she is 9", "safeguarding", "child_age"),
+    ("6", "out_of_scope", "child_age"),
+    ("thanks, she's 9", "thanks", "child_age"),
+    ("300", "out_of_scope", "child_age"),  # an answer that is explained, then asked again
+    ("Chatham", "out_of_scope", "service_area"),
+    ("what about Rochester?", "faq_moving_area", "service_area"),
+    ("CT1 2AB", "out_of_scope", "service_area"),
+    ("Maidstone", "out_of_scope", "service_area"),
+    ("autism", "faq_autism_adhd_assessment", "service_need"),
+    ("swimming lessons", "out_of_scope", "service_need"),
+    ("skip", "out_of_scope", "service_need"),
+    ("don't mind", "goodbye", "service_area"),
+    ("I don't know", "help", "service_need"),
+    ("hi, he's 6", "greet", "child_age"),
+    ("find a service", "find_service", "child_age"),  # the search asks its question again
+    ("/find_service", "find_service", "service_area"),
+    ("swimming lessons", "find_service", "service_need"),  # words to search for
+    ("autism groups near Chatham", "find_service", "child_age"),
+    ("Rainham please", "out_of_scope", "child_age"),  # another of the search's questions, answered
+    ("in Strood", "out_of_scope", "child_age"),
+])
+def test_an_answer_is_read_from_the_text_not_from_the_intent_alone(text, intent, slot):
+    assert conversation.answers_question(text, intent, slot)
+
+
+@pytest.mark.parametrize("text,intent,slot", [
+    ("how long does an EHC assessment take?", "faq_ehcp_timescales", "child_age"),
+    ("how long does an EHC assessment take for my 6 year old?", "faq_ehcp_timescales", "child_age"),
+    ("what is an ehcp", "faq_ehcp_overview", "service_need"),
+    ("how do I get an autism assessment?", "faq_autism_adhd_assessment", "service_need"),
+    ("thanks", "thanks", "child_age"),
+    ("goodbye", "goodbye", "service_area"),
+    ("start again", "restart", "service_need"),
+    ("can I talk to someone in Chatham", "human_handoff", "service_area"),
+    ("when are my bins collected", "out_of_scope", "service_area"),
+    ("my son is 14 and says he wants to kill himself", "find_service", "child_age"),  # a pattern: always
+    ("I'm scared he will hurt himself, he is 6", "safeguarding", "child_age"),
+    ("/human_handoff", "human_handoff", "child_age"),
+    ("hello", "greet", "child_age"),  # greeted, then the search asks again
+    ("what are short breaks?", "faq_short_breaks", "child_age"),
+    ("he's 6 and he hits me every day", "safeguarding", "service_need"),
+])
+
+def test_anything_else_lets_the_search_go(text, intent, slot):
+    assert not conversation.answers_question(text, intent, slot)
+
+
+def test_an_answer_to_another_question_keeps_it_and_asks_again():
+    assert conversation.read_message("in Strood", "child_age") == {"service_area": "Strood"}
+    assert conversation.read_message("near ME8", "child_age")["service_area"] == "Rainham"
+    assert conversation.read_message("hello there", "child_age") == {"child_age": "?age"}
+    assert conversation.read_message("find a service", "child_age") == {"child_age": conversation.ASK_AGAIN}
+    assert conversation.checked(conversation.ASK_AGAIN) == (None, None), "asked again, nothing to explain"
+
+
+def test_a_search_starts_with_what_was_said_before():
+    earlier = ["my daughter is 9 and autistic, what is an EHCP?", "we live in Strood"]
+    values = conversation.opening_values("find a service", earlier, filled=[])
+    assert {k: values.get(k) for k in conversation.SLOTS} == {"service_need": "autism", "child_age": "9", "service_area": "Strood"}
+    values = conversation.opening_values("speech therapy near Chatham", earlier, filled=["child_age"])
+    assert {k: values.get(k) for k in conversation.SLOTS} == {"service_need": "speech_language", "child_age": None,
+                                                             "service_area": "Chatham"}, "this message first; filled slots kept"
+    assert conversation.opening_values("/find_service", ["he is 6"], filled=[])["child_age"] == "6"
 
 
 def test_vocabulary_errors_name_the_file_and_line(tmp_path):

@@ -6,15 +6,18 @@ naming why an answer could not be used (shown to the parent, then the question i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from sqlalchemy.engine import Engine
 
+from bot import safety
 from bot.directory import cards, clean, search
-from bot.directory.query import Understood, is_skip, understand
+from bot.directory.query import STOPWORDS, Understood, is_skip, understand
 
-__all__ = ["is_skip", "read_message", "results", "problem_message", "query_from", "ANY", "SLOTS"]
+__all__ = ["is_skip", "read_message", "answers_question", "opening_values", "results", "problem_message",
+           "checked", "query_from", "ANY", "SLOTS"]
 from bot.directory.vocabulary import cached
 
 ANY = "any"
@@ -63,12 +66,136 @@ def slot_value(slot: str, understood: Understood, text: str, requested: bool) ->
 def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
     """Every search slot one message fills (a bare number counts as an age only when we asked for it)."""
     text = clean.text(text) or ""  # markup is never a search word
-    understood = understand(text, bare_number_is_age=requested_slot == "child_age")
+    understood = understand(text, bare_number_is_age=requested_slot == "child_age",
+                            misspelt_place=requested_slot == "service_area")
     values: dict[str, Any] = {}
     for slot in SLOTS:
         values.update(slot_value(slot, understood, text, requested_slot == slot))
     if understood.free_only:
         values["service_free"] = True
+    others = [s for s in SLOTS if s != requested_slot and s in values and not str(values[s]).startswith("?")]
+    if others and values.get(requested_slot) in _NOTHING_GIVEN:
+        del values[requested_slot]  # "in Strood" when asked the age: the place is kept, the age asked again
+    elif values.get(requested_slot) in _NOTHING_GIVEN and _only_search_words(text):
+        values[requested_slot] = ASK_AGAIN  # "find a service": nothing wrong to explain
+    return values
+
+
+# An answer that gave nothing for the question asked ("?age_out_of_range" says something about it).
+_NOTHING_GIVEN = ("?age", "?place", "?need")
+# A message with nothing in it for the search: the question is asked again without "Sorry, I didn't ...".
+ASK_AGAIN = "?again"
+_WORDS = re.compile(r"[a-z']+|\d+")
+
+
+def _only_search_words(text: str) -> bool:
+    """Words, all of them the everyday words of a search ("find a service for my child")."""
+    words = _WORDS.findall(text.lower())
+    return bool(words) and all(w in STOPWORDS for w in words)
+
+
+# Leaving the search ---------------------------------------------------------------------------------
+# While the search waits for an answer, a parent may ask something else, thank, say goodbye, ask for
+# a person or start again. Such a message is not an answer: the form's validation fills nothing, the
+# form steps aside, and the rules in data/rules/directory.yml (and the generated FAQ rules) answer it
+# and end the search. What decides is what the text gives (an age, a town, a kind of help, "skip")
+# together with the model's intent, never the intent alone: the model reads "she is 9" as
+# safeguarding and "Chatham" as out of scope, and both are plain answers.
+
+# Intents that are something other than an answer to the search's question (faq_* and deadline_*
+# too). Any other intent but a greeting (find_service, acknowledge, nlu_fallback ...) is taken as an
+# attempt at an answer, explained and asked again when it gives nothing usable.
+LEAVING_INTENTS = frozenset({
+    "thanks", "goodbye", "restart", "human_handoff", "safeguarding", "out_of_scope", "bot_challenge", "help",
+    "ask_send_general", "leave_question", "directory_change", "feedback_helpful", "feedback_not_helpful", "stop",
+})
+LEAVING_PREFIXES = ("faq_", "deadline_")
+# A greeting is answered and the search carries on: the form steps aside, Rasa's general rule
+# greets, and the form asks its question again.
+ASIDE_INTENTS = frozenset({"greet"})
+# Words an answer may carry besides the answer itself ("thanks, she's 9", "in Chatham please").
+MAX_EXTRA_WORDS = 2
+_QUESTION = re.compile(r"\?|^\W*(how|what|whats|what's|when|where|why|who|whose|which|can|could|is|are|do|does|did|"
+                       r"will|would|should|shall|may|am|have|has|tell me)\b")
+
+
+def is_leaving_intent(intent: Optional[str]) -> bool:
+    return bool(intent) and (intent in LEAVING_INTENTS or intent.startswith(LEAVING_PREFIXES))
+
+
+def _gives(slot: str, understood: Understood) -> bool:
+    """Whether the message says something about `slot`, usable or not ("300" is an age, out of range)."""
+    if slot == "service_need":
+        return bool(understood.needs)
+    if slot == "child_age":
+        return understood.age is not None or "age_out_of_range" in understood.problems
+    return understood.place is not None or "outside_medway" in understood.problems
+
+
+def answers_question(text: str, intent: Optional[str], requested_slot: Optional[str]) -> bool:
+    """Whether a message typed while the search asks for `requested_slot` is an answer to it.
+
+    False means the parent said something else (a question, thanks, goodbye, a worry): the search
+    lets go and the message is answered as itself. A safeguarding pattern always lets go.
+    """
+    if requested_slot is None:
+        return True
+    text = clean.text(text) or ""
+    if text.lstrip().startswith("/"):
+        return intent == "find_service"  # "Find a service" again: the question is asked again
+    if not text.strip() or safety.match(text):
+        return False  # a risk is never an answer
+    if is_skip(text):
+        return True
+    if not is_leaving_intent(intent) and intent not in ASIDE_INTENTS:
+        return True
+    understood = understand(text, bare_number_is_age=requested_slot == "child_age",
+                            misspelt_place=requested_slot == "service_area")
+    extra = len(understood.keywords)
+    question = bool(_QUESTION.search(text.lower()))
+    if _gives(requested_slot, understood):
+        if intent == "safeguarding":
+            return extra == 0  # only a bare answer ("she is 9") overrides the model's worry
+        return extra == 0 or (extra <= MAX_EXTRA_WORDS and not question)
+    if any(_gives(slot, understood) for slot in SLOTS):
+        # An answer to another of the search's questions ("in Strood" when asked the age), not a
+        # question about it ("what are short breaks?").
+        return not question and extra <= (0 if intent == "safeguarding" else MAX_EXTRA_WORDS)
+    # The model puts words it does not know under out_of_scope: a word or two that is not a question
+    # ("swimming", "Maidstone") is a try at an answer, explained and asked again.
+    return intent == "out_of_scope" and not question and 0 < extra <= MAX_EXTRA_WORDS + 1
+
+
+# Earlier messages read when a search starts: enough for a long conversation, bounded in time.
+MAX_EARLIER_MESSAGES = 30
+
+
+def remembered_values(texts: Iterable[str]) -> dict[str, str]:
+    """The need, age and place the parent gave in earlier messages, the latest of each."""
+    values: dict[str, str] = {}
+    for text in list(texts)[-MAX_EARLIER_MESSAGES:]:
+        text = clean.text(text) or ""
+        if not text.strip() or text.lstrip().startswith("/"):
+            continue
+        understood = understand(text)
+        if understood.needs:
+            values["service_need"] = ",".join(understood.needs)
+        if understood.age is not None:
+            values["child_age"] = str(understood.age)
+        if understood.place:
+            values["service_area"] = understood.place
+    return values
+
+
+def opening_values(text: str, earlier: Iterable[str], filled: Iterable[str]) -> dict[str, Any]:
+    """The slots a search starts with: what the message that started it says, and for slots still
+    empty, what the parent said earlier in the conversation (never asked again)."""
+    values = read_message("" if text.lstrip().startswith("/") else text, None)
+    remembered = remembered_values(earlier)
+    filled = set(filled)
+    for slot in SLOTS:
+        if slot not in values and slot not in filled and slot in remembered:
+            values[slot] = remembered[slot]
     return values
 
 
@@ -131,3 +258,10 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
 def problem_message(value: Any) -> Optional[str]:
     """What to tell the parent about an answer that could not be used, or None when it was fine."""
     return PROBLEMS.get(str(value)) if isinstance(value, str) and value.startswith("?") else None
+
+
+def checked(value: Any) -> tuple[Any, Optional[str]]:
+    """A slot's value as the form keeps it (None: ask again) and what to tell the parent first, if anything."""
+    if isinstance(value, str) and value.startswith("?"):
+        return None, problem_message(value)
+    return value, None

@@ -6,6 +6,8 @@ explains itself and needs no retraining.
 """
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -18,16 +20,25 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
 _NUM = r"(\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+# A number followed by a unit of time or money, or a count of things, is not an age: "it is 2 weeks
+# since", "is 5 pounds", "there is 1 thing".
+_NOT_AN_AGE = (r"(?!\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|times?|pounds?|quid|percent|%|am|pm|o'?clock|"
+               r"things?|more|of them|people|services|reasons?|questions?|schools?)\b)")
 _AGE_PATTERNS = [
     re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:years?|yrs?|yo|y/o)(?:\s*-?\s*old)?\b"),
-    re.compile(r"\b(?:aged?|age of|is|he's|she's|they're|turned|turning)\s+" + _NUM + r"\b"),
+    # "is 6", "he's 6", "hes 6" (no apostrophe, as typed on a phone), "shes 6", "they're 6"
+    re.compile(r"\b(?:aged?:?|age of|is|he's|she's|hes|shes|they're|theyre|they are|turned|turning|"
+               r"(?:he|she|they)'?ll be|will be)\s+(?:nearly |almost |just |only |about |around )?" + _NUM + r"\b" + _NOT_AN_AGE),
     re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:months?|mths?)(?:\s*-?\s*old)?\b"),
 ]
-_BARE_NUMBER = re.compile(r"^\s*" + _NUM + r"\s*\.?\s*$")
+# Asked for an age: a message that starts with a number ("6", "about 10", "11 in June", "3 and a half").
+_BARE_NUMBER = re.compile(r"^\s*(?:about |around |nearly |almost |just |only |roughly )?" + _NUM + r"\b" + _NOT_AN_AGE)
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(?:\s*(\d[A-Z]{2}))?\b", re.IGNORECASE)
 _FREE = re.compile(r"\b(free|no cost|no charge|doesn'?t cost|does not cost|without paying)\b")
 _SKIP = re.compile(
     r"^\s*(skip|pass|any|anything|anywhere|any ?age|all|all ages|none|no|nope|no preference|not sure|unsure|"
+    r"i'?m not sure|not really sure|no idea|dunno|i dunno|not bothered|i'?m not bothered|either|any of them|"
+    r"i don'?t know|i do not know|i don'?t really know|"
     r"don'?t know|dont know|i don'?t mind|don'?t mind|doesn'?t matter|it doesn'?t matter|whatever|"
     r"anywhere in medway|all of medway|the whole of medway|any area|any kind|any help|everything|"
     r"skip (this|that|it)|rather not say|prefer not to say|i'?d rather not say)\s*[.!]*\s*$")
@@ -39,7 +50,8 @@ something support services service that the their them there they this to us wan
 who with would you your child children son daughter kid kids boy girl year years old yo help find
 around area local locally close closest medway available offer offers thing things someone anyone
 disabled disability disabilities sen send additional special grandson granddaughter grandchild teenager
-teen young person people parent parents carer carers kind type sort
+teen young person people parent parents carer carers kind type sort hes shes theyre
+nearly almost just only roughly ll half
 """.split())
 
 
@@ -55,6 +67,7 @@ class Understood:
     problems: tuple[str, ...] = field(default=())
 
 
+@functools.lru_cache(maxsize=2048)  # the vocabulary's phrases, looked up for every message read
 def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
 
@@ -65,7 +78,7 @@ def _number(token: str) -> int:
 
 def parse_age(text: str, bare_number: bool = False) -> tuple[Optional[int], Optional[str], Optional[tuple[int, int]]]:
     """(age in whole years, problem, span) from a message; a bare number counts only when we asked for an age."""
-    lowered = text.lower()
+    lowered = text.lower().replace("\u2019", "'")  # phones type a curly apostrophe: "he\u2019s 6"
     for index, pattern in enumerate(_AGE_PATTERNS):
         match = pattern.search(lowered)
         if match:
@@ -83,8 +96,31 @@ def parse_age(text: str, bare_number: bool = False) -> tuple[Optional[int], Opti
     return value, None, match.span()
 
 
-def parse_place(text: str, vocabulary: Vocabulary) -> tuple[Optional[Place], Optional[str], list[tuple[int, int]]]:
-    """(place, problem, spans): a Medway town or postcode; a postcode elsewhere is a problem."""
+# A misspelt town ("Gilingham", "Chattam") is read only when we asked which part of Medway: elsewhere
+# an ordinary word could look like a short place name.
+_FUZZY_PLACE_RATIO = 0.8
+_FUZZY_PLACE_MIN_LENGTH = 5
+
+
+def _misspelt_place(lowered: str, vocabulary: Vocabulary) -> tuple[Optional[Place], list[tuple[int, int]]]:
+    best: tuple[float, Optional[Place], tuple[int, int]] = (0.0, None, (0, 0))
+    for match in _WORD.finditer(lowered):
+        word = match.group()
+        if len(word) < _FUZZY_PLACE_MIN_LENGTH or word in STOPWORDS:
+            continue
+        for place in vocabulary.places:
+            for alias in place.aliases:
+                if " " in alias or len(alias) < _FUZZY_PLACE_MIN_LENGTH:
+                    continue
+                ratio = difflib.SequenceMatcher(None, word, alias).ratio()
+                if ratio >= _FUZZY_PLACE_RATIO and ratio > best[0]:
+                    best = (ratio, place, match.span())
+    return (best[1], [best[2]]) if best[1] else (None, [])
+
+
+def parse_place(text: str, vocabulary: Vocabulary, misspelt: bool = False) -> tuple[Optional[Place], Optional[str], list[tuple[int, int]]]:
+    """(place, problem, spans): a Medway town or postcode; a postcode elsewhere is a problem. With
+    `misspelt`, a word close to a town's name counts too."""
     lowered = text.lower()
     for place in sorted(vocabulary.places, key=lambda p: -max(len(a) for a in p.aliases)):
         for alias in sorted(place.aliases, key=len, reverse=True):
@@ -102,6 +138,10 @@ def parse_place(text: str, vocabulary: Vocabulary) -> tuple[Optional[Place], Opt
             return None, "outside_medway", [match.span()]
         if match.group(2) or re.match(r"^(DA|CT|TN|BR|SE|RM|SS)\d", district):
             return None, "outside_medway", [match.span()]
+    if misspelt:
+        place, spans = _misspelt_place(lowered, vocabulary)
+        if place:
+            return place, None, spans
     return None, None, []
 
 
@@ -123,17 +163,18 @@ def parse_needs(text: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], lis
 
 def is_skip(text: str) -> bool:
     """The parent chose not to answer the question ("skip", "any", "don't mind", ...)."""
-    return bool(_SKIP.match(text.lower()))
+    return bool(_SKIP.match(text.lower().replace("\u2019", "'")))
 
 
-def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_is_age: bool = False) -> Understood:
+def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_is_age: bool = False,
+               misspelt_place: bool = False) -> Understood:
     vocabulary = vocabulary or cached()
     lowered = text.lower()
     problems: list[str] = []
     needs, _ = parse_needs(text, vocabulary)  # their words stay in keywords: "portage" ranks Portage first
     spans: list[tuple[int, int]] = []
     age, age_problem, age_span = parse_age(text, bare_number_is_age)
-    place, place_problem, place_spans = parse_place(text, vocabulary)
+    place, place_problem, place_spans = parse_place(text, vocabulary, misspelt_place)
     for problem in (age_problem, place_problem):
         if problem:
             problems.append(problem)

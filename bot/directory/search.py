@@ -4,7 +4,8 @@ Filters narrow (a service must have every need asked for, take the child's age, 
 asked, and be within reach of the place or have no fixed venue). The words a parent typed rank
 what is left in tiers: every word in the service's name, any word in its name, every word in its
 text, any word in its text, then (when a need was asked for) the rest with that need; nearest first
-within a tier. When nothing matches, one filter at a time is relaxed (place, then cost, then age,
+within a tier. Near a place, services in that town (the place they are nearest to) come before all
+others: a parent who asks near Gillingham sees Gillingham's services first. When nothing matches, one filter at a time is relaxed (place, then cost, then age,
 then the extra needs) and the result says which.
 """
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Found:
     service_id: str
     score: float
     km: Optional[float]
+    in_town: bool = False  # nearer the place searched for than to any other Medway place
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,8 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
         for row in rows:
             if row.service_id not in found:
                 km = place.km_to(row.latitude, row.longitude) if place and row.latitude is not None else None
-                found[row.service_id] = Found(row.service_id, score + _name_hits(row.name, terms), km)
+                in_town = km is not None and _nearest_place(vocabulary, row.latitude, row.longitude) == place.name
+                found[row.service_id] = Found(row.service_id, score + _name_hits(row.name, terms), km, in_town)
 
     for number, (column, mode) in enumerate(tiers):
         if mode == "any" and len(terms) == 1:
@@ -220,7 +223,13 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
                     break
         if len(found) >= CANDIDATES:
             break
-    return sorted(found.values(), key=lambda f: (-f.score, f.km if f.km is not None else 99, f.service_id))
+    return sorted(found.values(), key=lambda f: (not f.in_town, -f.score, f.km if f.km is not None else 99, f.service_id))
+
+
+def _nearest_place(vocabulary: Vocabulary, latitude: float, longitude: float) -> Optional[str]:
+    """The name of the Medway place a venue is nearest to: the town it is in."""
+    nearest = min(vocabulary.places, key=lambda p: p.km_to(latitude, longitude), default=None)
+    return nearest.name if nearest else None
 
 
 RELAXATIONS = (
