@@ -36,7 +36,8 @@ def test_a_bad_file_is_refused_with_its_file_and_line(tmp_path):
         "    - say: and again\n      must: [x]\n")
     with pytest.raises(conversations.BadConversation, match=r"broken.yml:4 \(one turn 1\).*must"):
         conversations.load(folder)
-    (folder / "broken.yml").write_text("- id: one\n  why: a check\n  turns:\n    - say: only one turn\n      must: [x]\n")
+    (folder / "broken.yml").write_text(
+        "- id: one\n  why: a check\n  turns:\n    - say: only one turn\n      must: [x]\n")
     with pytest.raises(conversations.BadConversation, match=r"broken.yml:1: .*2 to 6 turns"):
         conversations.load(folder)
 

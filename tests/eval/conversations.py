@@ -75,7 +75,8 @@ def _patterns(node: Any, key: str, where: str) -> tuple[re.Pattern, ...]:
 
 def _turn(node: Any, where: str) -> Turn:
     if not isinstance(node, dict) or not isinstance(node.get("say"), str) or not node["say"].strip():
-        raise BadConversation(f"{where}: a turn needs `say`, the words the parent types, as text (quote a number: say: \"7\")")
+        raise BadConversation(f"{where}: a turn needs `say`, the words the parent types, as text "
+                              f"(quote a number: say: \"7\")")
     unknown = set(node) - TURN_KEYS
     if unknown:
         raise BadConversation(f"{where}: unknown keys {sorted(unknown)}; a turn has {sorted(TURN_KEYS)}")
@@ -93,7 +94,8 @@ def _conversation(node: Any, path: Path, theme: str) -> Conversation:
         raise BadConversation(f"{where}: each conversation is a mapping with id, why and turns")
     unknown = set(node) - CONVERSATION_KEYS
     if unknown:
-        raise BadConversation(f"{where}: unknown keys {sorted(unknown)}; a conversation has {sorted(CONVERSATION_KEYS)}")
+        raise BadConversation(f"{where}: unknown keys {sorted(unknown)}; "
+                              f"a conversation has {sorted(CONVERSATION_KEYS)}")
     if not re.fullmatch(r"[a-z0-9_]+", str(node.get("id", ""))):
         raise BadConversation(f"{where}: id must be lower-case letters, digits and _")
     if not str(node.get("why", "")).strip():
@@ -120,7 +122,8 @@ def load(folder: Path = FOLDER) -> list[Conversation]:
     seen: dict[str, str] = {}
     for conversation in found:
         if conversation.id in seen:
-            raise BadConversation(f"{conversation.where}: id {conversation.id!r} is also used at {seen[conversation.id]}")
+            raise BadConversation(f"{conversation.where}: id {conversation.id!r} "
+                                  f"is also used at {seen[conversation.id]}")
         seen[conversation.id] = conversation.where
     return found
 
@@ -184,7 +187,8 @@ def report(results: Results) -> str:
              "| --- | ---: | ---: | ---: |"]
     for theme in sorted(results.scores, key=lambda t: (t == "ALL", t)):
         value = results.scores[theme]
-        lines.append(f"| {'**overall**' if theme == 'ALL' else theme} | {value.total} | {value.held} | {value.share:.0%} |")
+        name = "**overall**" if theme == "ALL" else theme
+        lines.append(f"| {name} | {value.total} | {value.held} | {value.share:.0%} |")
     lines += ["", "Turns that did not hold:", ""]
     for failure in results.failures:
         said = " / ".join(line.strip() for line in failure.said.splitlines() if line.strip())
