@@ -304,3 +304,16 @@ def test_the_queue_heading_counts_every_open_question(stores, tmp_path):
     with _serving(stores[0], queue_url, secure_cookie=False) as (base, _):
         page = _signed_in(base).get(f"{base}/", timeout=10).text
     assert re.search(r'id="queue-count">205<', page) and "the newest 200 are listed" in page
+
+
+def test_a_client_that_stops_half_way_through_a_form_is_dropped(site, monkeypatch, capfd):
+    base, _ = site
+    assert 0 < (server._Handler.timeout or 0) <= 60  # by default, a slow client is dropped within a minute
+    monkeypatch.setattr(server._Handler, "timeout", 1)
+    host, port = base.rsplit("/", 1)[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\ntoken=")
+        assert connection.recv(100) == b""  # closed by the server, not left waiting for the rest
+    assert requests.get(f"{base}/health", timeout=10).text == "ok"
+    logged = capfd.readouterr()
+    assert "Traceback" not in logged.err and "127.0.0.1" not in logged.err

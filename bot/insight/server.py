@@ -139,6 +139,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: InsightServer
     server_version = "MedwayInsight"
     sys_version = ""
+    timeout = 30  # seconds a client may take to send its request before the connection is dropped
 
     # Plumbing --------------------------------------------------------------------------------
 
