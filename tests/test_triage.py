@@ -176,6 +176,8 @@ def test_an_unclosed_quote_is_reported_and_the_rows_after_it_are_kept(tmp_path):
     questions, unreadable = reader.read(path)
     assert questions == [Question(3, "who is the SENCO?")]
     assert [u.row for u in unreadable] == [2] and "never closed" in unreadable[0].reason
+    path.write_text('question\n"Help" said my son, is that ok?\nwho is the SENCO?\n', encoding="utf-8")
+    assert reader.read(path) == ([Question(2, "Help said my son"), Question(3, "who is the SENCO?")], [])
 
 
 def test_rows_are_numbered_as_a_spreadsheet_shows_them_after_a_cell_of_several_lines(tmp_path):

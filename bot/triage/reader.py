@@ -116,8 +116,9 @@ def _broken(exc: csv.Error) -> str:
 def _records(text: str) -> list[tuple[int, Union[list[str], Unreadable]]]:
     """Each record with its row number, or an Unreadable for a record whose quoting is broken.
 
-    After broken quoting, reading starts again on the line after the one the record began on,
-    so one stray quote costs one row, not the rest of the file.
+    A stray quote within one line ('"Help" said my son') is read as the csv module always read it;
+    broken quoting across lines is reported, and reading starts again on the line after the one
+    the record began on, so one stray quote costs one row, not the rest of the file.
     """
     lines = list(io.StringIO(text.replace("\x00", "\ufffd"), newline=""))
     records: list[tuple[int, Union[list[str], Unreadable]]] = []
@@ -133,7 +134,8 @@ def _records(text: str) -> list[tuple[int, Union[list[str], Unreadable]]]:
                 break
             except csv.Error as exc:
                 row = len(records) + 1
-                records.append((row, Unreadable(row, _broken(exc))))
+                one_line = start + reader.line_num == begun + 1 and "expected after" in str(exc)
+                records.append((row, next(csv.reader(lines[begun:begun + 1])) if one_line else Unreadable(row, _broken(exc))))
                 start = begun + 1
     return records
 
