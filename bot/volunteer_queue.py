@@ -102,6 +102,13 @@ def listed(engine: Engine, include_done: bool = False, limit: int = 200) -> list
                 for r in connection.execute(query)]
 
 
+def open_count(engine: Engine) -> int:
+    """How many questions are waiting, however many `listed` shows."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(questions)
+                                  .where(questions.c.done_at.is_(None))).scalar_one()
+
+
 def mark_done(engine: Engine, number: int, now: Optional[datetime] = None) -> bool:
     """Mark one question answered; False when there is no such open question."""
     with engine.begin() as connection:

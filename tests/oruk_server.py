@@ -1,13 +1,16 @@
 """A real HTTP server on loopback that serves Open Referral UK feeds for the importer tests.
 
 Built from the files in tests/data/oruk/ (the official validator's mock feed); `pages` decides
-what each /services page holds, `broken` makes chosen requests fail the way real feeds do.
+what each /services page holds, `broken` makes chosen requests fail the way real feeds do: it
+returns (status, body) or (status, body, headers), a header set to None being left out.
+`trickle` sends each body in pieces of that many bytes, 0.2 s apart.
 """
 from __future__ import annotations
 
 import copy
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -38,8 +41,9 @@ class Feed:
         self.version = version
         self.per_page = per_page
         self.requests: list[str] = []
-        self.broken: Callable[[str, int], Optional[tuple[int, bytes]]] = lambda path, count: None
+        self.broken: Callable[[str, int], Optional[tuple]] = lambda path, count: None
         self.raw_pages: Optional[Callable[[int], bytes]] = None
+        self.trickle: Optional[int] = None
 
     def page(self, number: int) -> bytes:
         if self.raw_pages:
@@ -71,8 +75,10 @@ class Feed:
                 url = urlparse(self.path)
                 feed.requests.append(self.path)
                 failure = feed.broken(self.path, len(feed.requests))
+                headers: dict[str, Optional[str]] = {}
                 if failure:
-                    status, body = failure
+                    status, body, *more = failure
+                    headers = more[0] if more else {}
                 elif url.path == "/services":
                     status, body = 200, feed.page(int(parse_qs(url.query).get("page", ["1"])[0]))
                 elif url.path.startswith("/services/"):
@@ -81,10 +87,21 @@ class Feed:
                 else:
                     status, body = 404, b"{}"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
+                headers = {"Content-Type": "application/json", "Content-Length": str(len(body)), **headers}
+                for name, value in headers.items():
+                    if value is not None:
+                        self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body)
+                if not feed.trickle:
+                    self.wfile.write(body)
+                    return
+                try:
+                    for start in range(0, len(body), feed.trickle):
+                        self.wfile.write(body[start:start + feed.trickle])
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the importer gave up, as it should
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"

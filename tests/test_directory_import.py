@@ -5,6 +5,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from dataclasses import replace
 
 import pytest
@@ -372,3 +373,73 @@ def test_strict_json_off_for_control_characters():
         server.raw_pages = lambda number: listing.replace("\\t", "\t").encode()
         records, rejected = feed.fetch(server.url, client=fast_client(server.url))
     assert v3 and len(records) == 1
+
+
+def test_a_feed_that_serves_the_same_page_forever_is_stopped():
+    items = unique_services(1)
+    with Feed(items) as server:
+        endless = json.dumps({"total_pages": 1000, "page_number": 1, "last_page": False, "contents": items}).encode()
+        server.raw_pages = lambda number: endless if number < 50 else b'{"contents": []}'
+        with pytest.raises(feed.FeedError, match="same page again"):
+            feed.fetch(server.url, client=fast_client(server.url))
+        assert len([p for p in server.requests if p.startswith("/services?")]) == 2
+
+
+def test_a_page_over_the_size_limit_is_refused_with_or_without_its_length(monkeypatch):
+    monkeypatch.setattr(feed, "MAX_PAGE_BYTES", 100_000)
+    big = json.dumps({"contents": [{"id": str(n), "name": "x" * 100} for n in range(2000)]}).encode()
+    for headers in ({}, {"Content-Length": None}):
+        with Feed([]) as server:
+            server.broken = lambda path, count: (200, big, headers)
+            with pytest.raises(feed.FeedError, match="limit"):
+                feed.fetch(server.url, client=fast_client(server.url))
+
+
+def test_a_trickling_page_and_a_slow_import_are_stopped_at_their_deadlines():
+    items = unique_services(3)
+    with Feed(items, version="1.0", per_page=1) as server:
+        server.trickle = 400
+        started = time.monotonic()
+        with pytest.raises(feed.FeedError, match="took longer than 1 s to arrive"):
+            feed.fetch(server.url, per_page=1, client=feed.Client(server.url, sleep=lambda s: None, timeout=(2, 1)))
+        assert time.monotonic() - started < 2.5
+        server.trickle = 1000
+        slow = feed.Client(server.url, sleep=lambda s: None, timeout=(2, 5), deadline=1.5)
+        with pytest.raises(feed.FeedError, match="import took longer than 1.5 s"):
+            feed.fetch(server.url, per_page=1, client=slow)
+
+
+def test_redirects_stay_on_the_feeds_host_unless_allowed():
+    items = unique_services(2)
+    with Feed(items) as server:
+        port = server.url.rsplit(":", 1)[1]
+        elsewhere = f"http://localhost:{port}/services?page=1&moved=1"
+        server.broken = lambda path, count: (302, b"", {"Location": elsewhere}) if "moved" not in path and path.startswith("/services?") else None
+        with pytest.raises(feed.FeedError, match=r"redirected to another host \(localhost\)"):
+            feed.fetch(server.url, client=fast_client(server.url))
+        allowed = feed.Client(server.url, sleep=lambda s: None, timeout=(2, 5), other_hosts=True)
+        assert len(feed.fetch(server.url, client=allowed)[0]) == 2
+        server.broken = lambda path, count: (301, b"", {"Location": "/services?page=1&moved=1"}) if "moved" not in path and path.startswith("/services?") else None
+        assert len(feed.fetch(server.url, client=fast_client(server.url))[0]) == 2
+
+
+@pytest.mark.parametrize("body,headers,message", [
+    (b'{"contents": []}', {"Content-Type": "application/json; charset=x-no-such-charset"}, "not a known character set"),
+    (b"[" * 200_000 + b"]" * 200_000, {}, "nested more than"),
+    (b'{"contents": [' + b'{"a": ' * 100 + b"1" + b"}" * 100 + b"]}", {}, "nested more than"),
+], ids=["bogus-charset", "deep-array", "deep-object"])
+def test_a_bogus_charset_or_deep_json_is_a_clear_error(body, headers, message):
+    with Feed([]) as server:
+        server.broken = lambda path, count: (200, body, headers)
+        with pytest.raises(feed.FeedError, match=message):
+            feed.fetch(server.url, client=fast_client(server.url))
+
+
+def test_escaped_markup_is_decoded_once_then_stripped(empty_directory):
+    items = unique_services(1)
+    items[0]["description"] = ("&lt;script&gt;alert(1)&lt;/script&gt;Speech help &lt;b&gt;for&lt;/b&gt; ages &lt;5 "
+                               "&amp;lt;i&amp;gt; &amp; more")
+    with Feed(items) as server:
+        records, rejected = feed.fetch(server.url, client=fast_client(server.url))
+    store.apply(empty_directory, records, "escaped-feed", rejected)
+    assert services(empty_directory)[items[0]["id"]]["description"] == "Speech help for ages <5 &lt;i&gt; & more"

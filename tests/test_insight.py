@@ -5,16 +5,18 @@ import csv
 import io
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
 
 from bot import content, conversations, volunteer_queue
-from bot.insight import figures, server
+from bot.insight import figures, login_guard, server
 from bot.insight.grouping import group
 from tests.assistant import ROOT, free_port
 from tests.insight_seed import EXPECTED, seed_stores
@@ -33,12 +35,21 @@ def stores(tmp_path_factory):
 def site(stores):
     """A running insight server on the seeded stores; yields its base URL."""
     tracker_url, queue_url = stores
-    httpd = server.make_server(free_port(), TOKEN, tracker_url, queue_url)
+    with _serving(tracker_url, queue_url, secure_cookie=False) as running:
+        yield running
+
+
+@contextmanager
+def _serving(tracker_url: str, queue_url: str, **options):
+    """An insight server in a thread (plain http on loopback, so tests can drop the Secure flag)."""
+    httpd = server.make_server(free_port(), TOKEN, tracker_url, queue_url, **options)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", httpd
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def _signed_in(base: str) -> requests.Session:
@@ -118,12 +129,12 @@ def test_requests_without_the_token_are_refused(site):
 
 def test_wrong_tokens_are_refused_then_locked_out(site):
     base, httpd = site
-    for _ in range(server.MAX_FAILURES):
+    for _ in range(login_guard.MAX_FAILURES):
         answer = requests.post(f"{base}/login", data={"token": "guess"}, allow_redirects=False, timeout=10)
         assert answer.status_code == 401 and "not right" in answer.text and "Set-Cookie" not in answer.headers
     locked = requests.post(f"{base}/login", data={"token": TOKEN}, allow_redirects=False, timeout=10)
     assert locked.status_code == 429
-    httpd.sessions.failures.clear()
+    httpd.guard = login_guard.LoginGuard()
 
 
 def test_the_page_shows_the_figures_and_exports_a_group(site):
@@ -172,8 +183,11 @@ def test_volunteers_mark_questions_done_with_a_form_token(site, stores):
 def test_period_reading():
     start, end = server.period({"from": ["2026-11-01"], "to": ["2026-11-07"]})
     assert (start.isoformat(), end.isoformat()) == ("2026-11-01T00:00:00+00:00", "2026-11-08T00:00:00+00:00")
-    start, end = server.period({"from": ["not a date"], "to": ["2026-11-07"]})
+    start, end = server.period({"to": ["2026-11-07"]})
     assert (end - start).days == server.DEFAULT_DAYS
+    for wrong in ("not a date", "9999-12-31", "0001-01-01"):
+        with pytest.raises(server.BadRequest):
+            server.period({"to": [wrong]})
     start, end = server.period({"from": ["2026-11-07"], "to": ["2026-11-01"]})
     assert start < end
 
@@ -185,3 +199,121 @@ def test_the_serve_command_refuses_to_start_without_a_proper_token():
         run = subprocess.run([sys.executable, "-m", "bot", "insight", "serve", "--port", str(free_port())],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
         assert run.returncode == 2 and server.TOKEN_VARIABLE in run.stderr
+
+
+def test_cross_site_posts_are_refused_and_lock_nobody_out(site):
+    base, _ = site
+    evil = {"Origin": "https://evil.example"}
+    for _ in range(login_guard.MAX_FAILURES + 2):
+        answer = requests.post(f"{base}/login", data={"token": "guess"}, headers=evil, allow_redirects=False, timeout=10)
+        assert answer.status_code == 403 and "another site" in answer.text
+    referred = requests.post(f"{base}/login", data={"token": TOKEN}, headers={"Referer": "https://evil.example/x"},
+                             allow_redirects=False, timeout=10)
+    assert referred.status_code == 403 and "Set-Cookie" not in referred.headers
+    own = requests.post(f"{base}/login", data={"token": TOKEN}, headers={"Origin": base}, allow_redirects=False, timeout=10)
+    assert own.status_code == 303
+
+
+def test_behind_a_trusted_proxy_a_lockout_is_one_clients(stores):
+    with _serving(*stores, secure_cookie=False, proxies=frozenset({"127.0.0.1"})) as (base, _):
+        def sign_in(client: str, token: str) -> int:
+            return requests.post(f"{base}/login", data={"token": token}, headers={"X-Forwarded-For": f"{client}, 127.0.0.1"},
+                                 allow_redirects=False, timeout=10).status_code
+        assert [sign_in("203.0.113.5", "guess") for _ in range(login_guard.MAX_FAILURES)] == [401] * login_guard.MAX_FAILURES
+        assert sign_in("203.0.113.5", TOKEN) == 429
+        assert sign_in("203.0.113.6", TOKEN) == 303
+    with _serving(*stores, secure_cookie=False, proxies=frozenset()) as (base, _):
+        for number in range(login_guard.MAX_FAILURES):  # not behind a trusted proxy: the header is ignored
+            requests.post(f"{base}/login", data={"token": "guess"}, headers={"X-Forwarded-For": f"198.51.100.{number}"},
+                          allow_redirects=False, timeout=10)
+        assert requests.post(f"{base}/login", data={"token": TOKEN}, headers={"X-Forwarded-For": "198.51.100.99"},
+                             allow_redirects=False, timeout=10).status_code == 429
+
+
+def test_many_wrong_tokens_from_everywhere_slow_checks_down_but_lock_nobody_else_out():
+    now, slept = [1000.0], []
+    guard = login_guard.LoginGuard(clock=lambda: now[0], sleep=slept.append)
+    for number in range(login_guard.GLOBAL_FREE):
+        guard.check(f"198.51.100.{number}")
+        guard.wait()
+        guard.failed(f"198.51.100.{number}")
+    assert slept == []
+    guard.check("203.0.113.7")
+    guard.wait()
+    assert slept == [login_guard.SLOW_SECONDS]
+    now[0] += login_guard.FAILURE_WINDOW + 1
+    guard.wait()
+    assert slept == [login_guard.SLOW_SECONDS]
+
+
+def test_wrong_bearer_tokens_count_towards_the_lockout(site):
+    base, httpd = site
+    for _ in range(login_guard.MAX_FAILURES):
+        wrong = requests.get(f"{base}/", headers={"Authorization": "Bearer not-the-token"}, allow_redirects=False, timeout=10)
+        assert wrong.status_code == 303
+    right = requests.get(f"{base}/", headers={"Authorization": f"Bearer {TOKEN}"}, allow_redirects=False, timeout=10)
+    assert right.status_code == 429
+    httpd.guard = login_guard.LoginGuard()
+
+
+def _raw(base: str, request: bytes) -> bytes:
+    host, port = base.rsplit("/", 1)[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_unreadable_headers_dates_and_numbers_get_a_plain_400_and_no_traceback(site, capfd):
+    base, _ = site
+    for length in (b"abc", b"-1", b"99999999"):
+        answer = _raw(base, b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + b"\r\n\r\ntoken=x")
+        assert answer.startswith(b"HTTP/1.0 400 ") and (b"Content-Length" in answer or b"too large" in answer), answer
+    session = _signed_in(base)
+    for path in ("/?to=9999-12-31", "/?from=0001-01-01", "/?to=31/12/2026", "/unanswered.csv?to=9999-12-31",
+                 f"/unanswered.csv?group={'9' * 40}", "/unanswered.csv?group=%C2%B2"):
+        answer = session.get(base + path, timeout=10)
+        assert answer.status_code == 400 and answer.headers["Content-Type"].startswith("text/plain"), path
+    csrf = re.search(r'name="csrf" value="([^"]+)"', session.get(f"{base}/", timeout=10).text).group(1)
+    for number in ("9" * 40, "\u00b2", "-1"):
+        answer = session.post(f"{base}/queue/done", data={"id": number, "csrf": csrf}, allow_redirects=False, timeout=10)
+        assert answer.status_code == 400 and "not a valid number" in answer.text
+    logged = capfd.readouterr()
+    assert "Traceback" not in logged.err + logged.out and "127.0.0.1" not in logged.err + logged.out
+
+
+def test_the_session_cookie_is_secure_unless_set_up_for_http_localhost(stores):
+    with _serving(*stores) as (base, _):
+        answer = requests.post(f"{base}/login", data={"token": TOKEN}, allow_redirects=False, timeout=10)
+        assert answer.status_code == 303 and "; Secure" in answer.headers["Set-Cookie"]
+    with pytest.raises(ValueError, match="localhost"):
+        server.make_server(free_port(), TOKEN, *stores, host="0.0.0.0", secure_cookie=False)
+    env = {**os.environ, server.TOKEN_VARIABLE: TOKEN, server.HTTP_LOCALHOST_VARIABLE: "1"}
+    run = subprocess.run([sys.executable, "-m", "bot", "insight", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and server.HTTP_LOCALHOST_VARIABLE in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_queue_heading_counts_every_open_question(stores, tmp_path):
+    queue_url = f"sqlite:///{tmp_path / 'queue.db'}"
+    queue = volunteer_queue.connect(queue_url)
+    for number in range(205):
+        volunteer_queue.add(queue, f"Question number {number} about transport")
+    with _serving(stores[0], queue_url, secure_cookie=False) as (base, _):
+        page = _signed_in(base).get(f"{base}/", timeout=10).text
+    assert re.search(r'id="queue-count">205<', page) and "the newest 200 are listed" in page
+
+
+def test_a_client_that_stops_half_way_through_a_form_is_dropped(site, monkeypatch, capfd):
+    base, _ = site
+    assert 0 < (server._Handler.timeout or 0) <= 60  # by default, a slow client is dropped within a minute
+    monkeypatch.setattr(server._Handler, "timeout", 1)
+    host, port = base.rsplit("/", 1)[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\ntoken=")
+        assert connection.recv(100) == b""  # closed by the server, not left waiting for the rest
+    assert requests.get(f"{base}/health", timeout=10).text == "ok"
+    logged = capfd.readouterr()
+    assert "Traceback" not in logged.err and "127.0.0.1" not in logged.err

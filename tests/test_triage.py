@@ -1,6 +1,7 @@
 """`python -m bot triage`: a forum inbox export in, suggested answers and flags out, with the real model."""
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import shutil
@@ -153,3 +154,51 @@ def test_a_batch_is_triaged_in_one_model_call_and_keeps_its_order():
     results = triage.run(questions)
     assert [r.row for r in results] == [2, 1, 3]
     assert [r.entry for r in results] == ["", "ehcp_overview", "personal_budgets"]
+
+
+def test_a_huge_first_cell_is_reported_not_a_crash(tmp_path):
+    for name, start in (("headless.csv", ""), ("headed.csv", "question\n")):
+        path = tmp_path / name
+        path.write_text(start + '"' + "x" * 140_000 + '"\nwhat is an EHCP?\n', encoding="utf-8")
+        questions, unreadable = reader.read(path)
+        first = 2 if start else 1
+        assert questions == [Question(first + 1, "what is an EHCP?")]
+        assert [(u.row, "longer than" in u.reason) for u in unreadable] == [(first, True)]
+
+
+def test_an_unclosed_quote_is_reported_and_the_rows_after_it_are_kept(tmp_path):
+    path = tmp_path / "inbox.csv"
+    path.write_text('question\n"what is an EHCP\nwho is the SENCO?\n"what is a personal budget?"\nlast one\n', encoding="utf-8")
+    questions, unreadable = reader.read(path)
+    assert questions == [Question(3, "who is the SENCO?"), Question(4, "what is a personal budget?"), Question(5, "last one")]
+    assert [u.row for u in unreadable] == [2] and "quot" in unreadable[0].reason
+    path.write_text('question\n"what is an EHCP\nwho is the SENCO?\n', encoding="utf-8")
+    questions, unreadable = reader.read(path)
+    assert questions == [Question(3, "who is the SENCO?")]
+    assert [u.row for u in unreadable] == [2] and "never closed" in unreadable[0].reason
+    path.write_text('question\n"Help" said my son, is that ok?\nwho is the SENCO?\n', encoding="utf-8")
+    assert reader.read(path) == ([Question(2, "Help said my son"), Question(3, "who is the SENCO?")], [])
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_after_a_cell_of_several_lines(tmp_path):
+    path = tmp_path / "inbox.csv"
+    path.write_text('date,question\n2026-11-01,"line one\nline two\nline three"\n2026-11-02,second question\n\n2026-11-03,x\x00\x00\x00\n',
+                    encoding="utf-8")
+    questions, unreadable = reader.read(path)
+    assert questions == [Question(2, "line one line two line three"), Question(3, "second question")]
+    assert [u.row for u in unreadable] == [5]
+
+
+def test_utf16_files_from_excel_are_read(tmp_path):
+    text = "question\r\nwhat does \u201cSEN support\u201d mean?\r\nwho pays for transport?\r\n"
+    for codec, data in (("utf-16", text.encode("utf-16")), ("utf-16-le", text.encode("utf-16-le")),
+                        ("utf-16-be", text.encode("utf-16-be"))):
+        path = tmp_path / f"{codec}.csv"
+        path.write_bytes(data)
+        questions, unreadable = reader.read(path)
+        assert [q.text for q in questions] == ["what does \u201cSEN support\u201d mean?", "who pays for transport?"], codec
+        assert unreadable == []
+    damaged = tmp_path / "damaged.csv"
+    damaged.write_bytes(codecs.BOM_UTF16_LE + "question\r\n".encode("utf-16-le") + b"\x00\xdc\x41\x00")
+    with pytest.raises(reader.TriageFileError, match="UTF-16"):
+        reader.read(damaged)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<\s*[a-zA-Z/!?][^<>]*>")
 _BLOCK_END = re.compile(r"<\s*(br|/p|/li|/div|/h[1-6])\s*/?>", re.IGNORECASE)
 _SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
 _MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u2018-\u201e\u20ac\u2122\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc]")
@@ -40,7 +40,11 @@ def fix_encoding(value: str) -> str:
 
 
 def text(value: Any, max_length: int = 5000) -> Optional[str]:
-    """Plain text: HTML tags and entities out, encoding fixed, spaces folded, paragraphs kept."""
+    """Plain text: entities decoded once, then HTML tags out; encoding fixed, spaces folded, paragraphs kept.
+
+    Decoding before stripping means an escaped tag ("&lt;script&gt;") is removed like a real one,
+    and nothing is decoded twice ("&amp;lt;" stays "&lt;").
+    """
     if value is None or isinstance(value, (dict, list)):
         return None
     value = str(value)
@@ -49,10 +53,10 @@ def text(value: Any, max_length: int = 5000) -> Optional[str]:
             value = _SPACES.sub(" ", value)
         value = value.strip()
         return None if _missing(value) else value[:max_length]
-    value = fix_encoding(value)
+    value = html.unescape(fix_encoding(value))
     value = _SCRIPT.sub(" ", value)
     value = _BLOCK_END.sub("\n", value)
-    value = html.unescape(_TAG.sub(" ", value))
+    value = _TAG.sub(" ", value)
     lines = [_SPACES.sub(" ", line).strip() for line in value.replace("\r", "\n").split("\n")]
     value = "\n".join(line for line in lines if line).strip()
     if value.lower() in MISSING:

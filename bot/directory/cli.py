@@ -65,7 +65,8 @@ def cmd(args: argparse.Namespace) -> int:
         bar, tick = _progress(None, "reading the feed", show_progress)
         try:
             with bar:
-                records, rejected = feed.fetch(args.url, progress=tick)
+                client = feed.Client(args.url, other_hosts=args.allow_other_hosts)
+                records, rejected = feed.fetch(args.url, client=client, progress=tick)
         except feed.FeedError as exc:
             print(f"Nothing imported: {exc}", file=sys.stderr)
             return 1
@@ -114,6 +115,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--source", help="with import: a name for this source (default: from the file or address)")
     p.add_argument("--keep-missing", action="store_true",
                    help="with import: leave services missing from this import active (default: mark them inactive)")
+    p.add_argument("--allow-other-hosts", action="store_true",
+                   help="with --url: follow redirects to another host (refused by default)")
     p.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
     p.add_argument("--need", action="append", help="with search: a need code from vocabulary.yml")
     p.add_argument("--age", type=int, help="with search: the child's age")

@@ -4,63 +4,155 @@ Version 3.0 pages with total_pages / page_number / contents, and its /services l
 summaries, so each service is then read from /services/{id}. Version 1.0 pages with totalPages /
 number / content and lists full records. Everything is read before anything is written, so a
 feed that breaks half-way leaves the directory as it was.
+
+Limits, each stopping the import with a FeedError that says why: a page over MAX_PAGE_BYTES, a
+page that takes longer than the read timeout however slowly it trickles in, an import longer
+than `deadline`, a redirect to another host (unless `other_hosts`), an unknown charset, JSON
+nested deeper than MAX_DEPTH, and a page whose services were already seen on an earlier page.
 """
 from __future__ import annotations
 
+import codecs
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
+from urllib3 import exceptions as urllib3_errors
 
 from bot.directory import oruk
 from bot.directory.records import Rejected, ServiceRecord
 from bot.directory.vocabulary import Vocabulary, cached
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
+REDIRECT_STATUS = {301, 302, 303, 307, 308}
 MAX_PAGES = 10_000
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+MAX_REDIRECTS = 5
+MAX_DEPTH = 64
 
 
 class FeedError(Exception):
     """The feed cannot be imported; the message says which address and what went wrong."""
 
 
+def _depth_problem(value: Any) -> bool:
+    """Whether JSON nests deeper than MAX_DEPTH (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > MAX_DEPTH:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def parse(body: bytes, charset: Optional[str], where: str) -> Any:
+    """A page's JSON, or a FeedError naming what is wrong with it (charset, syntax, nesting)."""
+    try:
+        codec = codecs.lookup(charset or "utf-8").name
+    except LookupError:
+        raise FeedError(f"{where}: the feed says its text is in '{charset[:40]}', which is not a known character set") from None
+    try:
+        value = json.loads(body.decode(codec, errors="replace"), strict=False)
+    except RecursionError:
+        raise FeedError(f"{where}: the JSON is nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:
+        raise FeedError(f"{where}: not JSON ({exc})") from None
+    if _depth_problem(value):
+        raise FeedError(f"{where}: the JSON is nested more than {MAX_DEPTH} levels deep")
+    return value
+
+
 @dataclass
 class Client:
+    """GETs JSON from one feed. `timeout` is (connect, read): a page must arrive within the read
+    timeout however slowly it trickles; `deadline` bounds the whole import, in seconds."""
+
     base_url: str
     timeout: tuple[float, float] = (5.0, 30.0)
     retries: int = 4
     backoff: float = 0.5
+    deadline: float = 1800.0
+    other_hosts: bool = False
     sleep: Callable[[float], None] = time.sleep
     session: requests.Session = field(default_factory=requests.Session)
     _retry_after: Optional[str] = None
+    _started: Optional[float] = None
 
     def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
         """GET a JSON document, retrying 429, 5xx and dropped connections with exponential back-off."""
         url = self.base_url.rstrip("/") + path
+        if self._started is None:
+            self._started = time.monotonic()
         problem = ""
         for attempt in range(self.retries + 1):
             if attempt:
                 self.sleep(self._delay(attempt, problem))
+            self._check_deadline(url)
             try:
-                answer = self.session.get(url, params=params, timeout=self.timeout,
-                                          headers={"Accept": "application/json"})
+                answer = self._follow(url, params)
+                if answer.status_code in RETRY_STATUS:
+                    problem = f"HTTP {answer.status_code}"
+                    self._retry_after = answer.headers.get("Retry-After")
+                    answer.close()
+                    continue
+                if answer.status_code != 200:
+                    answer.close()
+                    raise FeedError(f"{answer.url}: HTTP {answer.status_code}")
+                body = self._body(answer)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 problem = f"no answer ({type(exc).__name__})"
                 continue
-            if answer.status_code in RETRY_STATUS:
-                problem = f"HTTP {answer.status_code}"
-                self._retry_after = answer.headers.get("Retry-After")
-                continue
-            if answer.status_code != 200:
-                raise FeedError(f"{answer.url}: HTTP {answer.status_code}")
-            try:
-                return json.loads(answer.content.decode(answer.encoding or "utf-8", errors="replace"), strict=False)
-            except ValueError as exc:
-                raise FeedError(f"{answer.url}: not JSON ({exc})") from None
+            return parse(body, answer.encoding, answer.url)
         raise FeedError(f"{url}: {problem} after {self.retries + 1} tries")
+
+    def _check_deadline(self, url: str) -> None:
+        if self._started is not None and time.monotonic() - self._started > self.deadline:
+            raise FeedError(f"{url}: the import took longer than {self.deadline:g} s, so it was stopped")
+
+    def _follow(self, url: str, params: Optional[dict[str, Any]]) -> requests.Response:
+        """The answer, following redirects on the feed's own host only (unless `other_hosts`)."""
+        host = urlsplit(self.base_url).hostname
+        for _ in range(MAX_REDIRECTS + 1):
+            answer = self.session.get(url, params=params, timeout=self.timeout, stream=True,
+                                      allow_redirects=False, headers={"Accept": "application/json"})
+            if answer.status_code not in REDIRECT_STATUS:
+                return answer
+            answer.close()
+            target = urljoin(answer.url, answer.headers.get("Location") or "")
+            if urlsplit(target).hostname != host and not self.other_hosts:
+                raise FeedError(f"{answer.url}: redirected to another host ({urlsplit(target).hostname or target[:80]}); "
+                                "not followed (use --allow-other-hosts if that host is the council's feed)")
+            url, params = target, None
+        raise FeedError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+    def _body(self, answer: requests.Response) -> bytes:
+        """The body, read as it arrives: stopped past MAX_PAGE_BYTES, the read timeout or the deadline."""
+        try:
+            length = int(answer.headers.get("Content-Length") or 0)
+            if length > MAX_PAGE_BYTES:
+                raise FeedError(f"{answer.url}: the page is {length:,} bytes; the limit is {MAX_PAGE_BYTES:,}")
+            stop = time.monotonic() + self.timeout[1]
+            body = bytearray()
+            while chunk := answer.raw.read1(65536, decode_content=True):
+                body += chunk
+                if len(body) > MAX_PAGE_BYTES:
+                    raise FeedError(f"{answer.url}: the page is larger than the limit of {MAX_PAGE_BYTES:,} bytes")
+                if time.monotonic() > stop:
+                    raise FeedError(f"{answer.url}: the page took longer than {self.timeout[1]:g} s to arrive")
+                self._check_deadline(answer.url)
+            return bytes(body)
+        except (urllib3_errors.ProtocolError, urllib3_errors.ReadTimeoutError, urllib3_errors.DecodeError) as exc:
+            raise requests.ConnectionError(str(exc)) from None
+        finally:
+            answer.close()
 
     def _delay(self, attempt: int, problem: str) -> float:
         if problem == "HTTP 429" and self._retry_after and self._retry_after.isdigit():
@@ -86,13 +178,13 @@ def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int 
     client = client or Client(base_url)
     records: list[ServiceRecord] = []
     rejected: list[Rejected] = []
-    seen_pages: set[tuple] = set()
+    seen_pages: set[str] = set()
     page_number = 1
     while page_number <= MAX_PAGES:
         where = f"{base_url.rstrip('/')}/services page {page_number}"
         items, total_pages, last = _page_fields(client.get("/services", {"page": page_number, "per_page": per_page}), where)
-        signature = tuple(str(i.get("id")) if isinstance(i, dict) else "?" for i in items)
-        if items and signature in seen_pages and len(set(signature)) > 1:
+        signature = hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
+        if items and signature in seen_pages:
             raise FeedError(f"{where}: the feed returned the same page again; it may ignore the 'page' parameter")
         seen_pages.add(signature)
         for number, item in enumerate(items, start=1):

@@ -6,7 +6,7 @@ import secrets
 import sys
 
 from bot import conversations, volunteer_queue
-from bot.insight import server
+from bot.insight import login_guard, server
 
 
 def cmd(args: argparse.Namespace) -> int:
@@ -18,7 +18,13 @@ def cmd(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    httpd = server.make_server(args.port, token, host=args.host)
+    try:
+        httpd = server.make_server(args.port, token, host=args.host, secure_cookie=not server.http_localhost(),
+                                   proxies=login_guard.trusted_proxies())
+    except ValueError as problem:
+        print(f"insight page: {problem} (check ${server.HTTP_LOCALHOST_VARIABLE} "
+              f"and ${login_guard.PROXIES_VARIABLE})", file=sys.stderr)
+        return 2
     print(f"Insight page: http://{args.host}:{args.port}/ (sign in with ${server.TOKEN_VARIABLE}); "
           f"conversations from {conversations.describe(conversations.database_url())}, "
           f"volunteer queue {conversations.describe(volunteer_queue.database_url())}")

@@ -125,7 +125,13 @@ def _queue(entries: Sequence[Entry], csrf: str, query: str) -> str:
             f'<th scope="col">Reply to</th><th scope="col">Action</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def dashboard(figures: Figures, queue: Sequence[Entry], csrf: str, notice: Optional[str] = None) -> str:
+def _queue_heading(shown: int, waiting: int) -> str:
+    more = f' <span class="muted">(the newest {shown} are listed)</span>' if waiting > shown else ""
+    return f'<h2>Questions left for volunteers (<span id="queue-count">{waiting}</span>){more}</h2>'
+
+
+def dashboard(figures: Figures, queue: Sequence[Entry], waiting: int, csrf: str, notice: Optional[str] = None) -> str:
+    """The signed-in page; `waiting` is the number of open questions, `queue` the ones listed."""
     last = figures.end.date() - timedelta(days=1)
     query = _period_query(figures)
     note = f'<div class="notice" role="status"><p>{html.escape(notice)}</p></div>' if notice else ""
@@ -147,5 +153,5 @@ def dashboard(figures: Figures, queue: Sequence[Entry], csrf: str, notice: Optio
 <h2>Top topics</h2>{_chart(figures.topics)}
 <h2>Questions the assistant could not answer</h2>{_unanswered(figures)}
 <h2>Answers marked helpful or not</h2>{_feedback(figures)}
-<h2>Questions left for volunteers ({len(queue)})</h2>{_queue(queue, csrf, query)}"""
+{_queue_heading(len(queue), waiting)}{_queue(queue, csrf, query)}"""
     return _document("Insight: Medway SEND assistant", body, signed_in=True, csrf=csrf)

@@ -1,37 +1,45 @@
 """The insight page's web server (`python -m bot insight serve`), behind a login token.
 
 No token configured, no page. Signing in with the token (form, or an `Authorization: Bearer`
-header for scripts) gives an HttpOnly, SameSite=Strict session cookie for 8 hours; forms that
-change something also carry a per-session CSRF token. Five wrong tokens from one address in
-five minutes lock that address out for the rest of the five minutes.
+header for scripts) gives an HttpOnly, SameSite=Strict, Secure session cookie for 8 hours; forms
+that change something also carry a per-session CSRF token, and a POST whose Origin (or Referer)
+is another site is refused. Wrong tokens, typed or sent as a Bearer header, are counted per
+client address (`login_guard`); a request that cannot be read gets a plain 400.
 """
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
+import re
 import secrets
 import threading
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as clock, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Optional
+from typing import Callable, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy.engine import Engine
 
 from bot import conversations, volunteer_queue
 from bot.insight import figures, page
+from bot.insight.login_guard import LOCKED_OUT, LockedOut, LoginGuard, client_address, trusted_proxies
 from bot.triage.report import safe_cell
 
 TOKEN_VARIABLE = "MEDWAY_INSIGHT_TOKEN"
+HTTP_LOCALHOST_VARIABLE = "MEDWAY_INSIGHT_HTTP_LOCALHOST"
 MIN_TOKEN_CHARS = 16
 SESSION_SECONDS = 8 * 3600
-MAX_FAILURES, FAILURE_WINDOW = 5, 300
 MAX_BODY = 4096
 DEFAULT_DAYS = 30
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 COOKIE = "insight_session"
+_NUMBER = re.compile(r"[0-9]{1,18}")
+log = logging.getLogger(__name__)
 
 
 def configured_token() -> str:
@@ -51,7 +59,6 @@ class _Sessions:
     """Signed-in browsers: session id -> (expiry, CSRF token). In memory: a restart signs everyone out."""
 
     live: dict[str, tuple[float, str]] = field(default_factory=dict)
-    failures: dict[str, list[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> tuple[str, str]:
@@ -71,37 +78,55 @@ class _Sessions:
         with self.lock:
             self.live.pop(session or "", None)
 
-    def locked_out(self, address: str) -> bool:
-        with self.lock:
-            recent = [t for t in self.failures.get(address, []) if t > time.time() - FAILURE_WINDOW]
-            self.failures[address] = recent
-            return len(recent) >= MAX_FAILURES
 
-    def failed(self, address: str) -> None:
-        with self.lock:
-            self.failures.setdefault(address, []).append(time.time())
+
+class BadRequest(Exception):
+    """A request the page cannot read: answered 400 with this message, nothing logged."""
 
 
 class InsightServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], token: str, tracker: Engine, queue: Engine):
+    def __init__(self, address: tuple[str, int], token: str, tracker: Engine, queue: Engine,
+                 secure_cookie: bool = True, proxies: frozenset[str] = frozenset()):
         super().__init__(address, _Handler)
         self.token = token
         self.tracker = tracker
         self.queue = queue
         self.sessions = _Sessions()
+        self.guard = LoginGuard()
+        self.secure_cookie = secure_cookie
+        self.proxies = proxies
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line, with neither the client's address nor a traceback."""
+        log.error("insight page: a request failed (%s)", type(sys.exc_info()[1]).__name__)
 
 
 def _day(value: Optional[str]) -> Optional[date]:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+    if not value:
         return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest("Dates must be written YYYY-MM-DD, for example 2026-11-01.") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadRequest(f"Dates must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
+    return day
+
+
+def number(value: str) -> int:
+    """A row number from a form or query: digits only, small enough for any database."""
+    if not _NUMBER.fullmatch(value):
+        raise BadRequest("That is not a valid number.")
+    return int(value)
 
 
 def period(query: dict[str, list[str]], today: Optional[date] = None) -> tuple[datetime, datetime]:
-    """[start, end) in UTC from ?from=YYYY-MM-DD&to=YYYY-MM-DD (both days included); the last 30 days by default."""
+    """[start, end) in UTC from ?from=YYYY-MM-DD&to=YYYY-MM-DD (both days included); the last 30 days by default.
+
+    Raises BadRequest for a date that is not YYYY-MM-DD or is outside FIRST_DAY..LAST_DAY.
+    """
     today = today or datetime.now(timezone.utc).date()
     last = _day((query.get("to") or [""])[0]) or today
     first = _day((query.get("from") or [""])[0]) or last - timedelta(days=DEFAULT_DAYS - 1)
@@ -114,6 +139,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: InsightServer
     server_version = "MedwayInsight"
     sys_version = ""
+    timeout = 30  # seconds a client may take to send its request before the connection is dropped
 
     # Plumbing --------------------------------------------------------------------------------
 
@@ -125,7 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("X-Frame-Options", "DENY")
-        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Referrer-Policy", "same-origin")  # so the page's own forms carry its Origin
         self.send_header("Content-Security-Policy",
                          "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
                          "frame-ancestors 'none'; base-uri 'none'")
@@ -148,21 +174,55 @@ class _Handler(BaseHTTPRequestHandler):
                 return value
         return None
 
-    def _bearer_ok(self) -> bool:
-        header = self.headers.get("Authorization") or ""
-        return header.startswith("Bearer ") and secrets.compare_digest(header[7:].strip().encode(), self.server.token.encode())
+    def _client(self) -> str:
+        return client_address(self.client_address[0], self.headers.get_all("X-Forwarded-For") or [], self.server.proxies)
+
+    def _token_ok(self, given: str) -> bool:
+        """Compare a token, counting a wrong one against this client (LoginGuard slows and locks)."""
+        guard, client = self.server.guard, self._client()
+        guard.wait()
+        if secrets.compare_digest(given.encode(), self.server.token.encode()):
+            return True
+        guard.failed(client)
+        return False
 
     def _signed_in(self) -> Optional[str]:
-        """The session's CSRF token when signed in ('' for a bearer-token script), else None."""
-        if self._bearer_ok():
-            return ""
+        """The session's CSRF token when signed in ('' for a bearer-token script), else None.
+
+        Raises LockedOut when this client has sent too many wrong tokens.
+        """
+        header = self.headers.get("Authorization")
+        if header is not None:
+            self.server.guard.check(self._client())
+            scheme, _, given = header.partition(" ")
+            return "" if scheme == "Bearer" and self._token_ok(given.strip()) else None
         return self.server.sessions.csrf_for(self._cookie())
 
     def _form(self) -> dict[str, list[str]]:
-        length = int(self.headers.get("Content-Length") or 0)
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isascii() or not raw.isdigit():
+            raise BadRequest("The Content-Length header must be a whole number of bytes.")
+        length = int(raw)
         if length > MAX_BODY:
-            return {}
+            raise BadRequest("The form is too large.")
         return parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"))
+
+    def _same_site(self) -> bool:
+        """A POST from a browser must come from this page: its Origin (or Referer) names this host.
+
+        The host is the Host header, or X-Forwarded-Host when a trusted proxy sent the request.
+        """
+        source = self.headers.get("Origin") or self.headers.get("Referer")
+        if source is None:
+            return True  # not a browser form: scripts send no Origin, and still need the token
+        hosts = {self.headers.get("Host") or ""}
+        if self.client_address[0] in self.server.proxies:
+            hosts.add(self.headers.get("X-Forwarded-Host") or "")
+        return urlsplit(source).netloc.lower() in {h.strip().lower() for h in hosts if h.strip()}
+
+    def _cookie_header(self, session: str, max_age: int) -> dict[str, str]:
+        secure = "; Secure" if self.server.secure_cookie else ""
+        return {"Set-Cookie": f"{COOKIE}={session}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{secure}"}
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: no paths or addresses in logs (the query holds only dates)."""
@@ -173,6 +233,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802
+        self._answer(self._get)
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._answer(self._post)
+
+    def _answer(self, route: Callable[[], None]) -> None:
+        try:
+            route()
+        except BadRequest as problem:
+            self.close_connection = True
+            self._send(400, str(problem).encode("utf-8"), "text/plain; charset=utf-8")
+        except LockedOut:
+            self.close_connection = True
+            self._page(429, page.login(LOCKED_OUT))
+
+    def _get(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/health":
             return self._send(200, b"ok", "text/plain")
@@ -190,10 +266,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._unanswered_csv(query)
         self._page(404, "<p>Not found</p>")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def _post(self) -> None:
         url = urlsplit(self.path)
         if not self.server.token:
             return self._page(503, page.switched_off())
+        if not self._same_site():
+            self.close_connection = True
+            return self._send(403, b"This form was sent from another site, so it was refused.", "text/plain; charset=utf-8")
         form = self._form()
         if url.path == "/login":
             return self._login(form)
@@ -204,37 +283,33 @@ class _Handler(BaseHTTPRequestHandler):
             return self._page(403, "<p>This form has expired. Go back, reload the page and try again.</p>")
         if url.path == "/logout":
             self.server.sessions.end(self._cookie())
-            return self._redirect("/login", {"Set-Cookie": f"{COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict"})
+            return self._redirect("/login", self._cookie_header("", 0))
         if url.path == "/queue/done":
-            number = (form.get("id") or [""])[0]
-            done = number.isdigit() and volunteer_queue.mark_done(self.server.queue, int(number))
+            done = volunteer_queue.mark_done(self.server.queue, number((form.get("id") or [""])[0]))
             notice = "done" if done else "already"
             return self._redirect(f"/?{url.query}&queue={notice}" if url.query else f"/?queue={notice}")
         self._page(404, "<p>Not found</p>")
 
     def _login(self, form: dict[str, list[str]]) -> None:
-        address = self.client_address[0]
-        if self.server.sessions.locked_out(address):
-            return self._page(429, page.login("Too many wrong tokens. Wait five minutes and try again."))
-        given = (form.get("token") or [""])[0].strip()
-        if not secrets.compare_digest(given.encode(), self.server.token.encode()):
-            self.server.sessions.failed(address)
+        self.server.guard.check(self._client())
+        if not self._token_ok((form.get("token") or [""])[0].strip()):
             return self._page(401, page.login("That token is not right. Check it and try again."))
         session, _ = self.server.sessions.start()
-        self._redirect("/", {"Set-Cookie": f"{COOKIE}={session}; Max-Age={SESSION_SECONDS}; Path=/; HttpOnly; SameSite=Strict"})
+        self._redirect("/", self._cookie_header(session, SESSION_SECONDS))
 
     def _dashboard(self, query: dict[str, list[str]], csrf: str) -> None:
         start, end = period(query)
         shown = figures.compute(self.server.tracker, start, end)
         notice = {"done": "Marked as done.", "already": "That question was already done."}.get((query.get("queue") or [""])[0])
-        self._page(200, page.dashboard(shown, volunteer_queue.listed(self.server.queue), csrf, notice))
+        queue = volunteer_queue.listed(self.server.queue)
+        self._page(200, page.dashboard(shown, queue, volunteer_queue.open_count(self.server.queue), csrf, notice))
 
     def _unanswered_csv(self, query: dict[str, list[str]]) -> None:
         start, end = period(query)
         groups = figures.compute(self.server.tracker, start, end).unanswered
         wanted = (query.get("group") or [""])[0]
         if wanted:
-            if not wanted.isdigit() or int(wanted) >= len(groups):
+            if number(wanted) >= len(groups):
                 return self._page(404, "<p>No such group in this period.</p>")
             groups = [groups[int(wanted)]]
         out = io.StringIO()
@@ -248,6 +323,16 @@ class _Handler(BaseHTTPRequestHandler):
                    {"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def http_localhost() -> bool:
+    """True when $MEDWAY_INSIGHT_HTTP_LOCALHOST=1: the page is reached as plain http://localhost."""
+    return os.environ.get(HTTP_LOCALHOST_VARIABLE, "").strip() == "1"
+
+
 def make_server(port: int, token: str, tracker_url: Optional[str] = None, queue_url: Optional[str] = None,
-                host: str = "127.0.0.1") -> InsightServer:
-    return InsightServer((host, port), token, conversations.connect(tracker_url), volunteer_queue.connect(queue_url))
+                host: str = "127.0.0.1", secure_cookie: bool = True,
+                proxies: Optional[frozenset[str]] = None) -> InsightServer:
+    """The server; `secure_cookie=False` is allowed only on a loopback address (plain http://localhost)."""
+    if not secure_cookie and host not in ("127.0.0.1", "::1", "localhost"):
+        raise ValueError("the session cookie can drop its Secure flag only for http://localhost")
+    return InsightServer((host, port), token, conversations.connect(tracker_url), volunteer_queue.connect(queue_url),
+                         secure_cookie, trusted_proxies() if proxies is None else proxies)
