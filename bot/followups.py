@@ -51,6 +51,9 @@ barely considered do not get a large share of nothing."""
 FACT_MIN_SIMILARITY = 0.12
 """A sentence of an answer is quoted for a same-entry follow-up only if it is at least this close."""
 OUT_OF_SCOPE_SURE = 0.8
+OUT_OF_SCOPE_PLAIN = 0.4
+"""Outside a SEND conversation: with about 130 intents, a weaker out-of-scope guess is more often a
+vague SEND message ("is that working days?") than another council service; it gets "not sure"."""
 """In a SEND conversation, "only SEND" needs this confidence and a message that does not point
 back ("it", "that", "they"): "whose job is it?" after the annual review answer is not about bins."""
 
@@ -226,10 +229,10 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
 
 
 def plainly_out_of_scope(text: str, confidence: float, last_entry: Optional[str], library: Library) -> bool:
-    """Whether "I can only help with SEND" fits: always outside a SEND conversation; inside one,
-    only for a confident guess at a message that does not point back to the answer."""
+    """Whether "I can only help with SEND" fits: outside a SEND conversation, for a fair guess;
+    inside one, only for a confident guess at a message that does not point back to the answer."""
     if not last_entry or last_entry not in library.entries:
-        return True
+        return confidence >= OUT_OF_SCOPE_PLAIN
     return confidence >= OUT_OF_SCOPE_SURE and not any(w in _POINTING for w in words(text))
 
 
