@@ -116,6 +116,14 @@ def redact(text: str) -> str:
     return _relabel(text, [*((s, e, NAME) for s, e in people), *((s, e, SCHOOL) for s, e in schools)])
 
 
+_LABEL = re.compile(r"\[[^\]]*\]")
+
+
+def words_left(text: str) -> set[str]:
+    """The lower-case words of the text that survive redaction (the labels' own words excluded)."""
+    return set(re.findall(r"[^\W_]+", _LABEL.sub(" ", redact(text)).lower()))
+
+
 class RedactingFilter(logging.Filter):
     """A logging filter that redacts each record's final message (Rasa's structlog ends in logging too)."""
 

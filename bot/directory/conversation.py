@@ -6,7 +6,7 @@ naming why an answer could not be used (shown to the parent, then the question i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from sqlalchemy.engine import Engine
@@ -16,6 +16,7 @@ from bot.directory.query import Understood, is_skip, understand
 
 __all__ = ["is_skip", "read_message", "results", "problem_message", "query_from", "ANY", "SLOTS"]
 from bot.directory.vocabulary import cached
+from bot.redaction import words_left
 
 ANY = "any"
 PAGE_SIZE = 4
@@ -64,6 +65,9 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
     """Every search slot one message fills (a bare number counts as an age only when we asked for it)."""
     text = clean.text(text) or ""  # markup is never a search word
     understood = understand(text, bare_number_is_age=requested_slot == "child_age")
+    if understood.keywords:  # a child's name or school is no search word, and must not be kept in a slot
+        kept = words_left(text)
+        understood = replace(understood, keywords=tuple(w for w in understood.keywords if w in kept))
     values: dict[str, Any] = {}
     for slot in SLOTS:
         values.update(slot_value(slot, understood, text, requested_slot == slot))
