@@ -46,9 +46,9 @@ _DESCRIPTIONS = frozenset("""deaf autistic blind disabled dyslexic dyspraxic non
 fostered home still now very really not struggling ok okay fine happy sad anxious asd adhd sen send mainstream
 in at on year reception""".split())
 
-_PERSON = (r"(?:son|daughter|child|boy|girl|kid|grandson|granddaughter|grandchild|stepson|stepdaughter|nephew|niece|"
+_PERSON = (r"(?:son|daughter|child|boy|girl|kid|lad|lass|little one|stepchild|grandson|granddaughter|grandchild|stepson|stepdaughter|nephew|niece|"
            r"brother|sister|husband|wife|partner|eldest|oldest|youngest|middle one|baby|toddler|teenager|"
-           r"twins|sons|daughters|boys|girls|children|kids|grandchildren|triplets|nephews|nieces|brothers|sisters)")
+           r"twins|sons|daughters|boys|girls|children|kids|lads|grandchildren|triplets|nephews|nieces|brothers|sisters)")
 _MODIFIER = r"(?:little|eldest|oldest|youngest|middle|younger|older|baby|twin|step|foster|adopted|two|three|lovely)"
 _APPOSITION = re.compile(rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_MODIFIER}\s+)*{_PERSON}\b)(?P<rest>)")
 _NAMING = re.compile(
@@ -63,7 +63,7 @@ _RELATION_AFTER = re.compile(
     r"(?:'s|’s|s')\s+(?i:mum|mom|mummy|mam|dad|daddy|mother|father|parents?|carers?|nan|nana|nanny|gran|granny|"
     r"grandma|grandad|grandpa|auntie|aunt|uncle|step\s?mum|step\s?dad)\b")
 _RELATION_BEFORE = re.compile(
-    r"(?i:\b(?:mum|mom|mummy|dad|daddy|mother|father|parent|carer|nan|grandma|grandad|grandparent)\s+(?:of|to))\b")
+    r"(?i:\b(?:mum|mom|mummy|dad|daddy|mother|father|parents?|carers?|nan|grandma|grandad|grandparents?)\s+(?:of|to))\b")
 _SIGN_OFF = re.compile(
     r"(?i:\b(?:thanks|thank\s+you|thankyou|regards|best\s+wishes|cheers|sincerely|many\s+thanks|ta))"
     r"[\s,!.-]+(?P<name>(?:[OD]['’])?[A-Za-z]+(?:-[A-Za-z]+)*(?:\s+[A-Z][a-z]+(?:-[A-Za-z]+)*)?)[\s.!]*$")

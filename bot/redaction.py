@@ -40,7 +40,7 @@ _DATE = (rf"(?:\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}|\d{{1,2}}[/.-]\d{{1,2}}(?:[/.
          rf"|(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+\d{{4}}|\s+\d{{2}}\b)?"
          rf"|{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})")
 _BIRTH = re.compile(
-    rf"(?i:\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|born|birthday|b'day)"
+    rf"(?i:\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+(?:in|at)\s+[A-Z][\w'’-]*)?|birthday|b'day)"
     rf"[\s:=,(–-]*(?:(?:is|was|on|in)\b[\s:=,–-]*)*)(?P<date>{_DATE})(?![\w/])", re.IGNORECASE)
 
 _STREET_TYPE = (r"(?:road|rd|street|avenue|ave|lane|close|drive|way|crescent|gardens|place|court|grove|terrace|hill|"
