@@ -46,4 +46,7 @@ def find(text: str) -> Iterator[Span]:
             continue
         stop = match.start("body") + end
         extension = _EXTENSION.match(text, stop)
-        yield match.start(), extension.end() if extension else stop
+        if extension:
+            yield match.start(), extension.end()
+        elif not text[stop:stop + 1].isalnum():  # "0123456789abcdef" is an identifier, not a phone number
+            yield match.start(), stop

@@ -30,7 +30,7 @@ Span = tuple[int, int]
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _TEN_DIGITS = r"\d{3}[ -]?\d{3}[ -]?\d{4}"
 _NHS_CUED = re.compile(rf"(?i:\bnhs\b(?:\s*(?:no\.?|number|num|#))?(?:\s+is)?[\s:.-]*)(?P<number>{_TEN_DIGITS})(?!\d)")
-_NHS_BARE = re.compile(rf"(?<![\d+])(?P<number>{_TEN_DIGITS})(?![\d])")
+_NHS_BARE = re.compile(rf"(?<![\w+])(?P<number>{_TEN_DIGITS})(?!\w)")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(?!\d(?:st|nd|rd|th)\b)(\d[A-Z]{2})\b", re.IGNORECASE)
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"

@@ -70,6 +70,8 @@ KEPT = [
     "the tribunal is on 12 March 2027",
     "I called the council on 01/02/2026",
     "my daughter is called out in class a lot",
+    "sender test-0123456789abcdef in a log line",  # identifiers and scores are not phone or NHS numbers
+    "intent confidence 0.7234567891, request a9434765919f",
     "the EHCP was issued on 4th of June 2024",
     "short breaks number 01634 331 351",  # a service's published number is still a phone number
 ]
