@@ -31,7 +31,8 @@ worried concerned confused desperate struggling looking trying wondering hoping 
 mum mom mummy dad daddy mother father parent parents carer carers nan nana nanny gran granny grandma grandad
 grandpa auntie aunt uncle son daughter child children boy girl kid kids baby twins brother sister husband wife
 partner family teacher teachers senco head school college nursery academy class year years month months week
-weeks day days reception section primary junior infant road street avenue lane close drive council team nhs gp doctor nurse hospital clinic service services support
+weeks day days reception section primary junior infant road street avenue lane close drive council team nhs
+gp doctor nurse hospital clinic service services support
 send sen ehcp ehc plan iass sendiass camhs salt ot ep pru ta autism autistic adhd asd deaf blind disabled
 dyslexic dyspraxic nonverbal verbal epileptic diabetic adopted fostered home mainstream special
 medway chatham gillingham rochester strood rainham hoo walderslade lordswood wigmore hempstead luton cuxton
@@ -46,9 +47,10 @@ _DESCRIPTIONS = frozenset("""deaf autistic blind disabled dyslexic dyspraxic non
 fostered home still now very really not struggling ok okay fine happy sad anxious asd adhd sen send mainstream
 in at on year reception""".split())
 
-_PERSON = (r"(?:son|daughter|child|boy|girl|kid|lad|lass|little one|stepchild|grandson|granddaughter|grandchild|stepson|stepdaughter|nephew|niece|"
-           r"brother|sister|husband|wife|partner|eldest|oldest|youngest|middle one|baby|toddler|teenager|"
-           r"twins|sons|daughters|boys|girls|children|kids|lads|grandchildren|triplets|nephews|nieces|brothers|sisters)")
+_PERSON = (r"(?:son|daughter|child|boy|girl|kid|lad|lass|little one|stepchild|grandson|granddaughter|grandchild|"
+           r"stepson|stepdaughter|nephew|niece|brother|sister|husband|wife|partner|eldest|oldest|youngest|"
+           r"middle one|baby|toddler|teenager|twins|sons|daughters|boys|girls|children|kids|lads|grandchildren|"
+           r"triplets|nephews|nieces|brothers|sisters)")
 _MODIFIER = r"(?:little|eldest|oldest|youngest|middle|younger|older|baby|twin|step|foster|adopted|two|three|lovely)"
 _APPOSITION = re.compile(rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_MODIFIER}\s+)*{_PERSON}\b)(?P<rest>)")
 _NAMING = re.compile(
@@ -63,7 +65,8 @@ _RELATION_AFTER = re.compile(
     r"(?:'s|’s|s')\s+(?i:mum|mom|mummy|mam|dad|daddy|mother|father|parents?|carers?|nan|nana|nanny|gran|granny|"
     r"grandma|grandad|grandpa|auntie|aunt|uncle|step\s?mum|step\s?dad)\b")
 _RELATION_BEFORE = re.compile(
-    r"(?i:\b(?:mum|mom|mummy|dad|daddy|mother|father|parents?|carers?|nan|grandma|grandad|grandparents?)\s+(?:of|to))\b")
+    r"(?i:\b(?:mum|mom|mummy|dad|daddy|mother|father|parents?|carers?|nan|grandma|grandad|grandparents?)"
+    r"\s+(?:of|to))\b")
 _SIGN_OFF = re.compile(
     r"(?i:\b(?:thanks|thank\s+you|thankyou|regards|best\s+wishes|cheers|sincerely|many\s+thanks|ta))"
     r"[\s,!.-]+(?P<name>(?:[OD]['’])?[A-Za-z]+(?:-[A-Za-z]+)*(?:\s+[A-Z][a-z]+(?:-[A-Za-z]+)*)?)[\s.!]*$")
