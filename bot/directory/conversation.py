@@ -7,7 +7,7 @@ naming why an answer could not be used (shown to the parent, then the question i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional
 
 from sqlalchemy.engine import Engine
@@ -19,6 +19,7 @@ from bot.directory.query import STOPWORDS, Understood, is_skip, understand
 __all__ = ["is_skip", "read_message", "answers_question", "opening_values", "results", "problem_message",
            "checked", "query_from", "ANY", "SLOTS"]
 from bot.directory.vocabulary import cached
+from bot.redaction import words_left
 
 ANY = "any"
 PAGE_SIZE = 4
@@ -68,6 +69,9 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
     text = clean.text(text) or ""  # markup is never a search word
     understood = understand(text, bare_number_is_age=requested_slot == "child_age",
                             misspelt_place=requested_slot == "service_area")
+    if understood.keywords:  # a child's name or school is no search word, and must not be kept in a slot
+        kept = words_left(text)
+        understood = replace(understood, keywords=tuple(w for w in understood.keywords if w in kept))
     values: dict[str, Any] = {}
     for slot in SLOTS:
         values.update(slot_value(slot, understood, text, requested_slot == slot))
