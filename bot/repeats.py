@@ -106,3 +106,11 @@ def same_reply_text(times: int, gist: str = NOT_SURE_GIST) -> str:
                 "or talk to a person.")
     return ("I'm sorry, I still can't help with that. A person can: Medway SENDIASS gives free, "
             "impartial advice, or you can leave a question for a volunteer.")
+
+
+def fresh_variation(variations: list[dict[str, Any]], events: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The first of a response's variations (greeting, thanks, goodbye) that the turn before did
+    not send, so "thanks" twice does not get the same words twice; the first if all were sent."""
+    turns = previous_turns(events)
+    sent = texts_in(turns[-1]) if turns else set()
+    return next((v for v in variations if _normal(v.get("text")) not in sent), variations[0] if variations else {})

@@ -8,6 +8,7 @@ from actions.fallback import ActionFallback, ActionOutOfScope
 from actions.faq import ActionAnswerFaq
 from actions.people import ActionTalkToPerson
 from actions.safeguarding import ActionSafeguarding
+from actions.small_talk import ActionSmallTalk
 
 
 def tracker_for(text, intent, extra=None, slots=None, events=(), confidence=1.0):
@@ -71,8 +72,24 @@ def test_out_of_scope_in_a_send_conversation_is_read_as_a_follow_up():
     tracker = tracker_for("whose job is it to organise it, school or council?", "out_of_scope", confidence=0.25,
                           slots={"last_entry": "annual_review"})
     messages, _ = run(ActionOutOfScope(), tracker, domain)
-    assert "council must tell you within 4 weeks" in messages[0]["text"]
+    assert "council is responsible for the review" in messages[0]["text"]
     plain = tracker_for("when are my bins collected", "out_of_scope", confidence=0.85, slots={"last_entry": "annual_review"})
     messages, events = run(ActionOutOfScope(), plain, domain)
     assert messages == [{"text": None, "buttons": [], "elements": [], "custom": {}, "template": "utter_out_of_scope",
                          "response": "utter_out_of_scope", "image": None, "attachment": None}] and events == []
+
+
+def test_small_talk_never_repeats_the_words_of_the_turn_before():
+    domain = {"responses": {"utter_thanks": [{"text": "You're welcome."}, {"text": "Glad to help."}]}}
+    events = [{"event": "user", "text": "thanks"}]
+    first = run_small_talk("thanks", events, domain)
+    events += [{"event": "bot", "text": first}, {"event": "user", "text": "thanks again"}]
+    second = run_small_talk("thanks", events, domain)
+    events += [{"event": "bot", "text": second}, {"event": "user", "text": "cheers"}]
+    assert (first, second) == ("You're welcome.", "Glad to help.")
+    assert run_small_talk("thanks", events, domain) == "You're welcome."
+
+
+def run_small_talk(intent, events, domain):
+    messages, _ = run(ActionSmallTalk(), tracker_for(intent, intent, events=events), domain)
+    return messages[0]["text"]
