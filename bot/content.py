@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 INTENT_PREFIX = "faq_"
 MIN_QUESTIONS = 10
 TITLE_MAX_CHARS = 40
+FIND_SERVICE_MAX_CHARS = 24  # the button reads "Find <words> services" in at most about 40 characters
 ANSWER_WORDS_WARN = 150
 ANSWER_WORDS_MAX = 180
 REVIEW_AFTER_DAYS = 365
@@ -66,6 +67,8 @@ class Entry:
     path: Path
     line: int
     follow_ups: tuple[FollowUp, ...] = ()
+    find_service: str = ""
+    """Words for a directory search offered after the answer ("speech therapy"), or none."""
 
     @property
     def intent(self) -> str:
@@ -167,11 +170,17 @@ def _parse_entry(node: Any, topic: str, path: Path, problems: list[Problem]) -> 
                                 "write related: [other_id, another_id]"))
         related = []
     follow_ups = _parse_follow_ups(node, entry_id, where, path, problems)
+    find_service = node.get("find_service") or ""
+    if not isinstance(find_service, str) or len(find_service) > FIND_SERVICE_MAX_CHARS:
+        problems.append(Problem(path, yamlfile.line_of(node, "find_service"),
+                                f"{where}: find_service must be a few words (at most {FIND_SERVICE_MAX_CHARS} characters)",
+                                "write what to search for, for example: find_service: speech therapy"))
+        find_service = ""
     if any(node.get(key) in (None, "", []) for key in _REQUIRED) or not isinstance(reviewed, date):
         return None
     return Entry(entry_id, _text(node, "title"), topic, tuple(q.strip() for q in questions), _answer(node),
                  tuple(links), _text(node, "source"), reviewed, tuple(str(r) for r in related), path, line,
-                 follow_ups)
+                 follow_ups, find_service.strip())
 
 
 FOLLOW_UP_MAX_WORDS = 15
@@ -453,7 +462,11 @@ def follow_up_buttons(entry: Entry, library: Library, limit: int = 3,
     """An answer's related entries as buttons, then a person; `also`, a second thing the parent
     asked about in the same message, comes first."""
     first = [also.id] if also and also.id != entry.id else []
-    return buttons_for(first + [i for i in entry.related if i not in first][:limit], library)
+    buttons = buttons_for(first + [i for i in entry.related if i not in first][:limit], library)
+    if entry.find_service:  # the route first (the answer), then local services (issue 18)
+        buttons.insert(0, {"title": f"Find {entry.find_service} services",
+                           "payload": f"find {entry.find_service} services"})
+    return buttons
 
 
 def also_asked_text(entry: Entry) -> str:
