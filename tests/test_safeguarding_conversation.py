@@ -34,6 +34,13 @@ def test_other_medical_emergencies_lead_with_999_and_what_to_do(chat, text):
 
 
 @pytest.mark.parametrize("text", [
+    # as parents wrote them in issue 17 (each got the 999 block before)
+    "school keep sending my child home",
+    "Will my child lose their EHCP?",
+    "Early years: what should I do if I am worried about my child?",
+    "how will my rights change when my child becomes an adult",
+    "my husband and I are separating, which school will he go to",
+    # the same worries in other words
     "my ex and I have separated, which school will our son go to now",
     "my son got kicked out of school for a week, can they do that",
     "the school keep sending my child home at dinner time",
