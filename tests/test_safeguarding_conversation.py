@@ -59,7 +59,7 @@ def test_after_the_emergency_reply_i_am_safe_gets_normal_help(chat):
     messages = chat.send("I'm safe, I just need help with his school")
     reply = messages[0]["text"]
     assert "999" not in reply and not any(p in reply for p in NOT_UNDERSTOOD), reply
-    assert "glad you're safe" in reply
+    assert "Thank you for letting me know" in reply
     payloads = {b["payload"] for m in messages for b in m.get("buttons", [])}
     assert {"/faq_sen_support", "/faq_exclusions"} <= payloads
 
@@ -100,7 +100,7 @@ def test_a_risk_message_in_the_middle_of_the_service_search_gets_the_emergency_r
     reply = chat.say("my son has stopped breathing")
     assert reply.startswith("Call 999 now"), reply[:200]
     after = chat.say("I'm safe now, thank you")
-    assert "glad you're safe" in after and "didn't catch" not in after, after
+    assert "Thank you for letting me know" in after and "didn't catch" not in after, after
 
 
 def test_a_safeguarding_guess_the_decision_turns_down_is_answered_as_an_ordinary_question(assistant, chat):
@@ -109,3 +109,11 @@ def test_a_safeguarding_guess_the_decision_turns_down_is_answered_as_an_ordinary
     assert parsed["intent"]["name"] != "safeguarding"
     reply = chat.say("Will my child lose their EHCP?")
     assert "999" not in reply and ("Source:" in reply or "Did you mean" in reply), reply
+
+
+@pytest.mark.parametrize("after", ["the paramedics have arrived and she's awake", "we're at the hospital now, he's ok"])
+def test_after_a_medical_emergency_news_that_help_came_is_not_told_it_is_off_topic(chat, after):
+    assert chat.say("my daughter has stopped breathing").startswith("Call 999 now")
+    reply = chat.say(after)
+    assert "I can only help with questions about special educational needs" not in reply, reply
+    assert not any(p in reply for p in NOT_UNDERSTOOD), reply
