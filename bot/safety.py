@@ -80,6 +80,7 @@ class Kind:
     follow_up_routes: tuple[str, ...]
     sources: tuple[str, ...] = ()
     hint: Optional[re.Pattern] = None
+    follow_up_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,8 +203,13 @@ def parse(data: Any, path: Path) -> Rules:
         sources = tuple(str(u) for u in (node.get("sources") or []) if hasattr(node, "get"))
         hint = _compile(node.get("hint"), path, yamlfile.line_of(node, "hint") if "hint" in node else 1,
                         f"{where} 'hint'", problems) if hasattr(node, "get") and node.get("hint") else None
+        follow_up_sources = tuple(str(u) for u in (node.get("follow_up_sources") or []) if hasattr(node, "get"))
+        for url in sources + follow_up_sources:
+            if not url.startswith(("https://", "http://")):
+                problems.append(Problem(path, yamlfile.line_of(node), f"{where}: source '{url}' is not a web address",
+                                        "give the public page the advice was read on"))
         kinds[kid] = Kind(kid, str(node.get("label") or kid) if hasattr(node, "get") else kid,
-                          first_line, follow_up, wanted, sources, hint)
+                          first_line, follow_up, wanted, sources, hint, follow_up_sources)
     if "general" not in kinds:
         kinds["general"] = Kind("general", "someone at risk", GENERAL_FIRST_LINE, GENERAL_FIRST_LINE, tuple(sorted(route_ids)))
     for pattern in patterns:
@@ -322,6 +328,8 @@ def follow_up_message(kind: Optional[str] = None, rules: Optional[Rules] = None)
     by_id = {route.id: route for route in rules.routes}
     lines = [chosen.follow_up, ""]
     lines += [_route_line(by_id[rid]) for rid in chosen.follow_up_routes if rid in by_id]
+    if chosen.follow_up_sources:
+        lines += ["", "Sources: " + " ; ".join(chosen.follow_up_sources)]
     return "\n".join(lines)
 
 

@@ -70,7 +70,7 @@ def test_after_the_emergency_reply_violence_at_home_gets_family_support_routes(c
     reply = chat.say("who can help with the violence at home?")
     assert reply != crisis and not any(p in reply for p in NOT_UNDERSTOOD), reply
     assert reply.index("999") < reply.index("01634 334 466")
-    assert "children's social care" in reply and "early help" in reply
+    assert "children's social care" in reply and "Early Help" in reply and "Sources: https://" in reply
     assert "Violence from a child towards a parent" in reply
 
 

@@ -155,7 +155,8 @@ def test_the_emergency_reply_leads_with_the_kinds_first_line_then_999():
 def test_the_follow_up_for_violence_at_home_names_family_support_and_999_first():
     text = safety.follow_up_message("violence")
     assert text.index("999") < text.index("01634 334 466")
-    assert "early help" in text and "NSPCC" in text
+    assert "Early Help" in text and "NSPCC" in text
+    assert "Sources: https://medway.gov.uk/" in text
     assert text != safety.emergency_message(kind="violence")
 
 
