@@ -117,3 +117,10 @@ def test_after_a_medical_emergency_news_that_help_came_is_not_told_it_is_off_top
     reply = chat.say(after)
     assert "I can only help with questions about special educational needs" not in reply, reply
     assert not any(p in reply for p in NOT_UNDERSTOOD), reply
+
+
+def test_waiting_for_the_ambulance_gets_what_to_do_meanwhile_not_the_same_block(chat):
+    first = chat.say("my son is fitting and it has been 6 minutes")
+    assert first.startswith("Call 999 now")
+    reply = chat.say("what do I do while we wait for the ambulance")
+    assert reply != first and "cushion their head" in reply and "on their side" in reply, reply
