@@ -30,8 +30,11 @@ def cmd_safety(args: argparse.Namespace) -> int:
     if not args.message:
         print("Give a message to try, or --check.", file=sys.stderr)
         return 2
-    hit = safety.match(" ".join(args.message))
+    text = " ".join(args.message)
+    hit = safety.match(text)
     print(f"matches pattern: {hit}" if hit else "no safeguarding pattern matches")
+    if safety.guarded(text):
+        print("an everyday guard phrase is in it: the model alone would not raise the alarm")
     return 0
 
 

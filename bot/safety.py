@@ -1,14 +1,20 @@
-"""Safeguarding backstop: a deterministic check for messages about risk, and the emergency reply.
+"""Safeguarding: the one decision on whether a message is about risk, and the emergency reply.
 
-The NLU model is trained to recognise these messages; this module makes sure a known phrasing
-is never missed, whatever the model predicts. The patterns and the contacts are data, in
-`content/safeguarding.yml`, so staff can change them without touching code.
+`assess(text, model_intent, model_confidence)` is the only place that decides. The chat
+assistant (components/guard.py) and forum triage (bot/triage/classify.py) both call it, so they
+always agree. It combines
+  - the patterns in `content/safeguarding.yml`, each for one kind of risk (a pattern wins
+    whatever the model says, unless one of its own `not` phrases is in the message), and
+  - the NLU model's `safeguarding` intent, trusted alone only from MODEL_THRESHOLD and only when
+    none of the file's `guards` (everyday near-misses such as "fits in well") is in the message.
+The patterns, guards, kinds, first lines and contacts are data, so staff can change them without
+touching code. tests/test_safeguarding_eval.py measures the decision on tests/eval/safeguarding.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +26,20 @@ from bot.yamlfile import ContentError, Problem
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
+KINDS = ("medical", "self_harm", "violence", "abuse", "neglect", "missing", "parent_crisis", "general")
+"""Kinds of risk: each has its own first line in the emergency reply (content/safeguarding.yml)."""
+
+SAFEGUARDING_INTENT = "safeguarding"
+GENERAL_FIRST_LINE = "It sounds like someone may be at risk. If anyone is in immediate danger, call 999 now."
+
+MODEL_THRESHOLD = 0.70
+"""The model's `safeguarding` confidence from which it raises the alarm on its own (when no guard
+phrase is in the message). Chosen on tests/eval/safeguarding/tuning.yml only, never on the
+evaluation sets (`python -m tests.eval.safeguarding.tune` prints the table): with the model
+trained at the last commit, on 25 risk and 80 everyday tuning messages, 0.65 was the lowest with
+no false alarm (0.60 flagged 1, 0.45 flagged 3) and every risk message was still caught up to
+0.85; 0.70 keeps one step of margin. Re-run the table after changing the training data."""
+
 
 @dataclass(frozen=True)
 class Route:
@@ -30,6 +50,7 @@ class Route:
     phone: str
     source: str
     url: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +59,28 @@ class Pattern:
     description: str
     regex: re.Pattern
     examples: tuple[str, ...]
+    kind: str = "general"
+    also: Optional[re.Pattern] = None
+    unless: tuple[re.Pattern, ...] = ()
+
+    def matches(self, plain: str) -> bool:
+        """True when the (normalised) message matches, with its `with` part, and no `not` phrase."""
+        return bool(self.regex.search(plain) and (self.also is None or self.also.search(plain))
+                    and not any(u.search(plain) for u in self.unless))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of risk: the emergency reply's first line, and the reply to a request for help after it."""
+
+    id: str
+    label: str
+    first_line: str
+    follow_up: str
+    follow_up_routes: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+    hint: Optional[re.Pattern] = None
+    follow_up_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +91,21 @@ class Rules:
     patterns: tuple[Pattern, ...]
     not_examples: tuple[str, ...]
     last_reviewed: Optional[date]
+    kinds: dict = field(default_factory=dict)
+    guards: tuple[re.Pattern, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a message is about risk, which kind, and why (a pattern id or the model)."""
+
+    is_risk: bool
+    kind: Optional[str]
+    reason: str
+    pattern: Optional[str] = None
+
+    def as_dict(self) -> dict:
+        return {"is_risk": self.is_risk, "kind": self.kind, "reason": self.reason, "pattern": self.pattern}
 
 
 def default_path() -> Path:
@@ -89,7 +147,7 @@ def parse(data: Any, path: Path) -> Rules:
         if source and not source.startswith("https://"):
             problems.append(Problem(path, yamlfile.line_of(node, "source"), f"{where}: source must be a https:// address",
                                     "give the public page the number was read on"))
-        routes.append(Route(name, what, phone, source, str(node.get("url") or "")))
+        routes.append(Route(name, what, phone, source, str(node.get("url") or ""), str(node.get("id") or "")))
     if not routes:
         problems.append(Problem(path, yamlfile.line_of(data, "routes") if "routes" in data else 1,
                                 "there are no emergency routes", "list at least 999 under 'routes:'"))
@@ -113,16 +171,69 @@ def parse(data: Any, path: Path) -> Rules:
                                     "check brackets are closed and special characters are escaped with \\"))
             continue
         examples = tuple(str(e) for e in node.get("examples") or [])
-        patterns.append(Pattern(pid, str(node.get("description") or ""), regex, examples))
+        kind = str(node.get("kind") or "general")
+        if kind not in KINDS:
+            problems.append(Problem(path, yamlfile.line_of(node, "kind") if "kind" in node else yamlfile.line_of(node),
+                                    f"{where} ('{pid}') has an unknown kind '{kind}'", f"use one of: {', '.join(KINDS)}"))
+        also = _compile(node.get("with"), path, yamlfile.line_of(node, "with") if "with" in node else 1,
+                        f"{where} ('{pid}') 'with'", problems) if node.get("with") else None
+        unless = tuple(r for r in (_compile(u, path, yamlfile.line_of(node, "not") if "not" in node else 1,
+                                            f"{where} ('{pid}') 'not'", problems)
+                                   for u in node.get("not") or []) if r is not None)
+        patterns.append(Pattern(pid, str(node.get("description") or ""), regex, examples, kind, also, unless))
     if not patterns:
         problems.append(Problem(path, 1, "there are no patterns", "add at least one under 'patterns:'"))
+
+    route_ids = {r.id for r in routes if r.id}
+    kinds: dict[str, Kind] = {}
+    kinds_node = data.get("kinds") or {}
+    for kid, node in (kinds_node.items() if hasattr(kinds_node, "items") else []):
+        where = f"kind '{kid}'"
+        if kid not in KINDS:
+            problems.append(Problem(path, yamlfile.line_of(kinds_node, kid), f"{where} is not a known kind",
+                                    f"use one of: {', '.join(KINDS)}"))
+        first_line = _required_text(node, "first_line", path, problems, where)
+        follow_up = _required_text(node, "follow_up", path, problems, where)
+        wanted = tuple(str(r) for r in (node.get("follow_up_routes") or []) if hasattr(node, "get"))
+        for rid in wanted:
+            if rid not in route_ids:
+                problems.append(Problem(path, yamlfile.line_of(node, "follow_up_routes"),
+                                        f"{where} names route '{rid}', which is not under 'routes'",
+                                        "use the id of a route listed under 'routes:'"))
+        sources = tuple(str(u) for u in (node.get("sources") or []) if hasattr(node, "get"))
+        hint = _compile(node.get("hint"), path, yamlfile.line_of(node, "hint") if "hint" in node else 1,
+                        f"{where} 'hint'", problems) if hasattr(node, "get") and node.get("hint") else None
+        follow_up_sources = tuple(str(u) for u in (node.get("follow_up_sources") or []) if hasattr(node, "get"))
+        for url in sources + follow_up_sources:
+            if not url.startswith(("https://", "http://")):
+                problems.append(Problem(path, yamlfile.line_of(node), f"{where}: source '{url}' is not a web address",
+                                        "give the public page the advice was read on"))
+        kinds[kid] = Kind(kid, str(node.get("label") or kid) if hasattr(node, "get") else kid,
+                          first_line, follow_up, wanted, sources, hint, follow_up_sources)
+    if "general" not in kinds:
+        kinds["general"] = Kind("general", "someone at risk", GENERAL_FIRST_LINE, GENERAL_FIRST_LINE, tuple(sorted(route_ids)))
+    for pattern in patterns:
+        if len(kinds) > 1 and pattern.kind not in kinds and pattern.kind in KINDS:
+            problems.append(Problem(path, 1, f"pattern '{pattern.id}' has kind '{pattern.kind}', which has no entry under 'kinds'",
+                                    "add the kind with its first_line and follow_up"))
+    guards = tuple(r for r in (_compile(g, path, yamlfile.line_of(data, "guards") if "guards" in data else 1,
+                                        "a guard", problems) for g in data.get("guards") or []) if r is not None)
 
     reviewed = data.get("last_reviewed")
     if problems:
         raise ContentError(problems)
     return Rules(intro, outro, tuple(routes), tuple(patterns),
                  tuple(str(e) for e in data.get("not_examples") or []),
-                 reviewed if isinstance(reviewed, date) else None)
+                 reviewed if isinstance(reviewed, date) else None, kinds, guards)
+
+
+def _compile(source: Any, path: Path, line: int, where: str, problems: list[Problem]) -> Optional[re.Pattern]:
+    try:
+        return re.compile(str(source))
+    except re.error as exc:
+        problems.append(Problem(path, line, f"{where} is not a valid pattern: {exc}",
+                                "check brackets are closed and special characters are escaped with \\"))
+        return None
 
 
 @lru_cache(maxsize=8)
@@ -136,25 +247,89 @@ def load(path: Optional[Path] = None) -> Rules:
     return _load_cached(path, path.stat().st_mtime_ns)
 
 
-def match(text: str, rules: Optional[Rules] = None) -> Optional[str]:
-    """The id of the first pattern the message matches, or None."""
-    if not text:
-        return None
-    rules = rules or load()
-    plain = normalise(text)
+def _first_pattern(plain: str, rules: Rules) -> Optional[Pattern]:
     for pattern in rules.patterns:
-        if pattern.regex.search(plain):
-            return pattern.id
+        if pattern.matches(plain):
+            return pattern
     return None
 
 
-def emergency_message(rules: Optional[Rules] = None) -> str:
-    """The emergency routes as plain text: intro, one line a route, then the way back."""
+def match(text: str, rules: Optional[Rules] = None) -> Optional[str]:
+    """The id of the first pattern the message matches (its `not` phrases respected), or None."""
+    if not text:
+        return None
     rules = rules or load()
-    lines = [rules.intro, ""]
-    for route in rules.routes:
-        lines.append(f"- {route.name}: {route.phone}. {route.what}")
+    found = _first_pattern(normalise(text), rules)
+    return found.id if found else None
+
+
+def guarded(text: str, rules: Optional[Rules] = None) -> bool:
+    """True when an everyday near-miss phrase (the file's `guards`) is in the message."""
+    rules = rules or load()
+    plain = normalise(text)
+    return any(guard.search(plain) for guard in rules.guards)
+
+
+def guess_kind(plain: str, rules: Rules) -> str:
+    """The kind whose hint words the message uses (for a message the model alone caught)."""
+    for kind in rules.kinds.values():
+        if kind.hint is not None and kind.hint.search(plain):
+            return kind.id
+    return "general"
+
+
+def assess(text: str, model_intent: Optional[str] = None, model_confidence: float = 0.0,
+           rules: Optional[Rules] = None, threshold: float = MODEL_THRESHOLD) -> Decision:
+    """The one safeguarding decision, for the chat assistant and triage alike.
+
+    `model_intent` and `model_confidence` are the intent model's own top prediction for the text
+    (before any fallback). A pattern match is always a risk; otherwise the model's `safeguarding`
+    intent counts from `threshold` when no guard phrase is in the message.
+    """
+    if not text or not text.strip():
+        return Decision(False, None, "empty")
+    rules = rules or load()
+    plain = normalise(text)
+    found = _first_pattern(plain, rules)
+    if found is not None:
+        return Decision(True, found.kind, f"pattern {found.id}", found.id)
+    if model_intent == SAFEGUARDING_INTENT:
+        if model_confidence < threshold:
+            return Decision(False, None, f"model {model_confidence:.2f} below {threshold:.2f}")
+        guard = next((g.pattern for g in rules.guards if g.search(plain)), None)
+        if guard:
+            return Decision(False, None, "model overruled by a guard phrase")
+        return Decision(True, guess_kind(plain, rules), f"model {model_confidence:.2f}")
+    return Decision(False, None, "no pattern, model says " + (model_intent or "nothing"))
+
+
+def _kind(rules: Rules, kind: Optional[str]) -> Kind:
+    return rules.kinds.get(kind or "general") or rules.kinds["general"]
+
+
+def _route_line(route: Route) -> str:
+    return f"- {route.name}: {route.phone}. {route.what}"
+
+
+def emergency_message(rules: Optional[Rules] = None, kind: Optional[str] = None) -> str:
+    """The emergency reply: the kind's first line (999 first), then every route, then the way back."""
+    rules = rules or load()
+    lines = [_kind(rules, kind).first_line, rules.intro, ""]
+    lines += [_route_line(route) for route in rules.routes]
     lines += ["", rules.outro]
+    return "\n".join(lines)
+
+
+def follow_up_message(kind: Optional[str] = None, rules: Optional[Rules] = None) -> str:
+    """The reply to a new request for help straight after the emergency reply: shorter, about the
+    kind of risk, with the routes that fit it (999 always first). Never the same text twice."""
+    rules = rules or load()
+    chosen = _kind(rules, kind)
+    by_id = {route.id: route for route in rules.routes}
+    lines = [chosen.follow_up, ""]
+    lines += [_route_line(by_id[rid]) for rid in chosen.follow_up_routes if rid in by_id]
+    if chosen.follow_up_sources:
+        lines += ["", "Sources: " + " ; ".join(chosen.follow_up_sources)]
     return "\n".join(lines)
 
 
@@ -170,7 +345,7 @@ def self_check(path: Optional[Path] = None) -> list[Problem]:
     nodes = {str(n.get("id")): n for n in data.get("patterns") or []}
     for pattern in rules.patterns:
         for example in pattern.examples:
-            if not pattern.regex.search(normalise(example)):
+            if not pattern.matches(normalise(example)):
                 problems.append(Problem(path, yamlfile.line_of(nodes[pattern.id], "examples"),
                                         f"example '{example}' does not match pattern '{pattern.id}'",
                                         "widen the pattern or correct the example"))

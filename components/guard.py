@@ -1,29 +1,47 @@
-"""The last step of the NLU pipeline: a deterministic safety net over the model's prediction.
+"""The last step of the NLU pipeline: the safeguarding decision over the model's prediction.
 
-1. A message matching a safeguarding pattern (content/safeguarding.yml) becomes the
-   `safeguarding` intent whatever the model said, so the emergency routes always come first.
+1. `bot.safety.assess` (patterns from content/safeguarding.yml and the model's own
+   `safeguarding` intent with its confidence: the same decision forum triage makes) decides
+   whether a message is about risk. A risk message becomes the `safeguarding` intent whatever
+   else the model said, so the emergency routes always come first. A message the model alone
+   called `safeguarding` that the decision turns down gets the model's next intent instead.
 2. Empty, symbol-only or non-Latin-script input becomes `nlu_fallback`, with the reason, so the
    fallback can say what went wrong instead of the model guessing.
 
 Both decisions are added to the parse data (`safety_guard`) with the model's own prediction,
-so tests and staff can see which part caught a message.
+so tests and staff can see which part caught a message (and which kind of risk it is).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY,
+                                       TEXT)
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import input_checks, redaction, safety
 
-SAFEGUARDING_INTENT = "safeguarding"
+SAFEGUARDING_INTENT = safety.SAFEGUARDING_INTENT
 GUARD_KEY = "safety_guard"
+FALLBACK_THRESHOLD = 0.2
+"""Below this the next intent of a turned-down `safeguarding` prediction is not trusted (config.yml's
+FallbackClassifier threshold)."""
+
+
+def model_prediction(message: Message) -> tuple[Optional[str], float, list[tuple[str, float]]]:
+    """The intent model's own ranking, without the fallback classifier's `nlu_fallback` entry."""
+    ranking = [(r.get(INTENT_NAME_KEY), float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+               for r in message.get(INTENT_RANKING_KEY) or []
+               if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+    if ranking:
+        return ranking[0][0], ranking[0][1], ranking
+    intent = message.get(INTENT) or {}
+    return intent.get(INTENT_NAME_KEY), float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0), []
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -45,16 +63,26 @@ class SafetyGuard(GraphComponent):
     @staticmethod
     def _guard(message: Message) -> None:
         text = message.get(TEXT) or ""
-        model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        pattern = safety.match(text)
-        issue = None if pattern else input_checks.unusual(text)
-        if pattern:
-            override = SAFEGUARDING_INTENT
-        elif issue:
-            override = DEFAULT_NLU_FALLBACK_INTENT_NAME
-        else:
-            message.set(GUARD_KEY, {"model_intent": model_intent}, add_to_output=True)
+        model_intent, confidence, ranking = model_prediction(message)
+        decision = safety.assess(text, model_intent, confidence)
+        issue = None if decision.is_risk else input_checks.unusual(text)
+        if decision.is_risk:
+            message.set(INTENT, {INTENT_NAME_KEY: SAFEGUARDING_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+            message.set(GUARD_KEY, {"model_intent": model_intent, "pattern": decision.pattern, "kind": decision.kind,
+                                    "reason": decision.reason, "input_issue": None}, add_to_output=True)
             return
-        message.set(INTENT, {INTENT_NAME_KEY: override, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-        message.set(GUARD_KEY, {"model_intent": model_intent, "pattern": pattern, "input_issue": issue},
-                    add_to_output=True)
+        if issue:
+            message.set(INTENT, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0},
+                        add_to_output=True)
+            message.set(GUARD_KEY, {"model_intent": model_intent, "pattern": None, "input_issue": issue},
+                        add_to_output=True)
+            return
+        current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if current == SAFEGUARDING_INTENT:
+            # The model alone said safeguarding and the decision turned it down: its next guess, if fair.
+            others = [(name, conf) for name, conf in ranking if name != SAFEGUARDING_INTENT]
+            name, conf = others[0] if others and others[0][1] >= FALLBACK_THRESHOLD else (DEFAULT_NLU_FALLBACK_INTENT_NAME, FALLBACK_THRESHOLD)
+            message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: conf}, add_to_output=True)
+            message.set(GUARD_KEY, {"model_intent": model_intent, "turned_down": decision.reason}, add_to_output=True)
+            return
+        message.set(GUARD_KEY, {"model_intent": model_intent}, add_to_output=True)

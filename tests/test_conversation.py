@@ -102,20 +102,26 @@ def test_nonsense_is_never_guessed_at_silently(chat, text):
     assert "/human_handoff" in payloads(messages)
 
 
+def is_emergency_reply(text: str) -> bool:
+    """The emergency routes, 999 in the very first line, then 111, then children's social care."""
+    first_line = text.splitlines()[0]
+    return ("999" in first_line and "01634 334 466" in text
+            and text.index("999") < text.index("NHS 111") < text.index("01634 334 466"))
+
+
 @pytest.mark.parametrize("text", SAFEGUARDING)
 def test_safeguarding_gets_emergency_routes_first(chat, text):
     chat.send("hello")
     messages = chat.send(text)
     first = messages[0]["text"]
-    assert first.startswith("It sounds like someone may be at risk"), first
-    assert first.index("999") < first.index("111") < first.index("01634 334 466")
+    assert is_emergency_reply(first), first
     assert "Childline" in first and "Samaritans" in first
 
 
 def test_safeguarding_comes_first_even_mid_conversation_about_something_else(chat):
     chat.send("what is an ehcp")
     first = chat.send("sorry, also my son has been saying he wants to die")[0]["text"]
-    assert first.startswith("It sounds like someone may be at risk")
+    assert is_emergency_reply(first), first
 
 
 @pytest.mark.parametrize("text", ORDINARY_SEND)
@@ -142,6 +148,7 @@ def test_the_guard_reports_which_part_caught_a_message(assistant):
     parsed = assistant.parse("my daughter has been self harming")
     assert parsed["intent"] == {"name": "safeguarding", "confidence": 1.0}
     assert parsed["safety_guard"]["pattern"] == "self_harm"
+    assert parsed["safety_guard"]["kind"] == "self_harm"
     assert assistant.parse("hello")["safety_guard"] == {"model_intent": "greet"}
 
 

@@ -62,4 +62,4 @@ def test_a_nonsense_date_is_explained_not_crashed_on(chat):
 
 def test_safeguarding_still_wins_over_an_faq_question(chat):
     first = chat.send("my son has been self harming, how long does an EHC needs assessment take?")[0]["text"]
-    assert first.startswith("It sounds like someone may be at risk")
+    assert "999" in first.splitlines()[0] and first.index("999") < first.index("NHS 111"), first  # the emergency reply

@@ -113,3 +113,55 @@ def test_an_example_that_does_not_match_fails_the_check(tmp_path):
     assert any("does not match" in m for m in messages)
     assert any("ordinary question" in m for m in messages)
     assert {p.line for p in problems} == {9, 11}
+
+
+# The one decision: patterns, the model's own intent, guards.
+
+def test_a_pattern_wins_whatever_the_model_says():
+    decision = safety.assess("my son has been fitting for ten minutes", "faq_sen_support", 0.9)
+    assert decision.is_risk and decision.kind == "medical" and decision.pattern == "seizure_now"
+
+
+def test_the_model_alone_counts_only_from_the_threshold():
+    text = "please help, something awful is happening to my family"
+    assert safety.match(text) is None
+    assert safety.assess(text, "safeguarding", safety.MODEL_THRESHOLD).is_risk
+    assert not safety.assess(text, "safeguarding", safety.MODEL_THRESHOLD - 0.01).is_risk
+    assert not safety.assess(text, "faq_sen_support", 0.99).is_risk
+
+
+def test_a_guard_phrase_stops_the_model_alone_but_never_a_pattern():
+    assert not safety.assess("my son fits in well at his new school", "safeguarding", 0.99).is_risk
+    assert safety.assess("he fits in at school but tonight he took an overdose", "safeguarding", 0.99).is_risk
+
+
+def test_a_patterns_own_not_phrases_cancel_it():
+    assert safety.match("he had food poisoning and missed school") is None
+    assert safety.match("my son was missing from the register this morning") is None
+    assert safety.match("my son has gone missing from school") == "missing"
+
+
+def test_the_emergency_reply_leads_with_the_kinds_first_line_then_999():
+    rules = safety.load()
+    medical = safety.emergency_message(rules, "medical")
+    assert medical.startswith("Call 999 now") and "5 minutes" in medical.splitlines()[0]
+    for kind in safety.KINDS:
+        text = safety.emergency_message(rules, kind)
+        assert "999" in text.splitlines()[0], kind
+        assert text.index("999") < text.index("NHS 111") < text.index("01634 334 466")
+    assert safety.emergency_message(rules, None) == safety.emergency_message(rules, "general")
+
+
+def test_the_follow_up_for_violence_at_home_names_family_support_and_999_first():
+    text = safety.follow_up_message("violence")
+    assert text.index("999") < text.index("01634 334 466")
+    assert "Early Help" in text and "NSPCC" in text
+    assert "Sources: https://medway.gov.uk/" in text
+    assert text != safety.emergency_message(kind="violence")
+
+
+def test_every_kind_and_its_sources_are_in_the_file():
+    rules = safety.load()
+    assert set(rules.kinds) == set(safety.KINDS)
+    assert {p.kind for p in rules.patterns} <= set(safety.KINDS) - {"general"}
+    assert all(url.startswith("http") and "nhs.uk" in url or "epilepsy" in url for url in rules.kinds["medical"].sources)

@@ -202,3 +202,19 @@ def test_utf16_files_from_excel_are_read(tmp_path):
     damaged.write_bytes(codecs.BOM_UTF16_LE + "question\r\n".encode("utf-16-le") + b"\x00\xdc\x41\x00")
     with pytest.raises(reader.TriageFileError, match="UTF-16"):
         reader.read(damaged)
+
+
+def test_risk_the_patterns_alone_once_missed_is_flagged_with_its_kind():
+    """Issue 17: triage trusted only the patterns, so these were listed as "Not answered by the FAQ"."""
+    triage = Triage()
+    texts = {"my 13 year old swallowed a load of my painkillers an hour ago": "medical",
+             "my son punches and kicks me when he doesn't get his way": "violence",
+             "my husband hits me and the kids have seen it": "abuse",
+             "the little girl next door is left home alone every night and is always hungry": "neglect"}
+    results = triage.run([Question(i, t) for i, t in enumerate(texts, start=1)])
+    for result in results:
+        assert result.safeguarding and result.topic == SAFEGUARDING, result.question
+        assert "999" in result.answer.splitlines()[0]
+    kinds = [r.reasons[0] for r in sorted(results, key=lambda r: r.row)]
+    for reason, label in zip(kinds, ("a medical emergency", "violence at home", "abuse", "neglected")):
+        assert label in reason, reason

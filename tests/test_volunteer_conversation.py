@@ -72,6 +72,6 @@ def test_no_email_is_fine_and_a_safeguarding_message_ends_the_form(assistant, ch
     chat.say("/leave_question")
     chat.say("how do I complain about the school?")
     reply = chat.say("yes, and my daughter has been self harming")
-    assert reply.startswith("It sounds like someone may be at risk") and "999" in reply
+    assert "999" in reply.splitlines()[0] and reply.index("999") < reply.index("NHS 111"), reply
     assert len(_queue(assistant)) == before + 1
     assert "Do you want to leave your question" not in chat.say("what is an EHC plan")

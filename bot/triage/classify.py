@@ -2,7 +2,8 @@
 
 The intent model is read once from the trained Rasa model archive (`models/medway.tar.gz`), so
 triage agrees with what the assistant would say, and questions are classified in batches.
-Safeguarding uses the same patterns as the assistant's backstop, and always needs a person.
+Safeguarding is decided by `bot.safety.assess`, from the patterns and the model's own
+`safeguarding` intent, exactly as the assistant decides it, and always needs a person.
 """
 from __future__ import annotations
 
@@ -87,10 +88,14 @@ class Triage:
         self.emergency = safety.emergency_message(self.rules)
         self.handoff = people.handoff_message()
 
-    def _safeguarding(self, question: Question, cleaned: str) -> Result:
-        return Result(question.row, cleaned, SAFEGUARDING, "", "Emergency routes", 1.0, self.emergency,
+    def _safeguarding(self, question: Question, cleaned: str, decision: safety.Decision) -> Result:
+        kind = self.rules.kinds.get(decision.kind or "general")
+        label = kind.label if kind else "someone at risk"
+        return Result(question.row, cleaned, SAFEGUARDING, "", "Emergency routes", 1.0,
+                      safety.emergency_message(self.rules, decision.kind),
                       "content/safeguarding.yml", "", True,
-                      ("safeguarding: contact the family now with the emergency routes",), True)
+                      (f"safeguarding ({label}; {decision.reason}): contact the family now with the emergency routes",),
+                      True)
 
     def _answer(self, question: Question, cleaned: str, intent: str, confidence: float) -> Result:
         reasons: list[str] = []
@@ -121,13 +126,17 @@ class Triage:
         for start in range(0, len(questions), batch):
             chunk = questions[start:start + batch]
             cleaned = [redact(q.text) for q in chunk]
-            rankings = self.model.rank_many(cleaned, top=1)
+            # The model reads what the person wrote, as the assistant's does; only the report is redacted.
+            rankings = self.model.rank_many([q.text for q in chunk], top=2)
             for question, text, ranking in zip(chunk, cleaned, rankings):
-                if safety.match(question.text, self.rules):
-                    results.append(self._safeguarding(question, text))
-                else:
-                    intent, confidence = ranking[0]
-                    results.append(self._answer(question, text, intent, confidence))
+                intent, confidence = ranking[0]
+                decision = safety.assess(question.text, intent, confidence, self.rules)
+                if decision.is_risk:
+                    results.append(self._safeguarding(question, text, decision))
+                    continue
+                if intent == safety.SAFEGUARDING_INTENT and len(ranking) > 1:
+                    intent, confidence = ranking[1]  # turned down, as the assistant does: its next guess
+                results.append(self._answer(question, text, intent, confidence))
             if progress:
                 progress(len(chunk))
         return sorted(results, key=lambda r: (not r.safeguarding, r.row))

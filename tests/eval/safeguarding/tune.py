@@ -1,0 +1,43 @@
+"""Choose bot.safety.MODEL_THRESHOLD on the tuning list only (never on risk.yml or everyday.yml).
+
+    .venv/bin/python -m tests.eval.safeguarding.tune
+
+For each threshold: how many tuning risk messages the decision catches, and how many tuning
+everyday messages it flags. The threshold chosen is the lowest with no false alarm on the
+tuning list, plus one step (0.05) of margin, so the model catches as much as it can without
+crying wolf.
+"""
+from __future__ import annotations
+
+from bot import safety
+from bot.triage.classify import load_model
+from tests.eval.safeguarding import sets
+
+
+def table(model=None) -> list[tuple[float, int, int, int, int]]:
+    model = model or load_model()
+    tuning = sets.tuning()
+    risk, everyday = tuning["risk"], tuning["everyday"]
+    top = {t: model.rank(t, 1)[0] for t in risk + everyday}
+    rows = []
+    for step in range(20, 100, 5):
+        threshold = step / 100
+        caught = sum(safety.assess(t, *top[t], threshold=threshold).is_risk for t in risk)
+        flagged = sum(safety.assess(t, *top[t], threshold=threshold).is_risk for t in everyday)
+        rows.append((threshold, caught, len(risk), flagged, len(everyday)))
+    return rows
+
+
+def main() -> None:
+    rows = table()
+    print("threshold  risk caught  everyday flagged")
+    for threshold, caught, n_risk, flagged, n_everyday in rows:
+        print(f"  {threshold:.2f}     {caught:3}/{n_risk}      {flagged:3}/{n_everyday}")
+    best = min((r for r in rows if r[3] == 0), key=lambda r: (-r[1], r[0]), default=None)
+    if best:
+        print(f"lowest threshold with the most risk caught and no false alarm: {best[0]:.2f}; "
+              f"with one step of margin: {best[0] + 0.05:.2f} (bot.safety.MODEL_THRESHOLD is {safety.MODEL_THRESHOLD:.2f})")
+
+
+if __name__ == "__main__":
+    main()
