@@ -52,14 +52,18 @@ FACT_MIN_SIMILARITY = 0.12
 """A sentence of an answer is quoted for a same-entry follow-up only if it is at least this close."""
 OUT_OF_SCOPE_SURE = 0.8
 OUT_OF_SCOPE_PLAIN = 0.4
-"""Outside a SEND conversation: with about 130 intents, a weaker out-of-scope guess is more often a
-vague SEND message ("is that working days?") than another council service; it gets "not sure"."""
+"""Outside a SEND conversation: with about 130 intents, a weak out-of-scope guess is more often a
+vague SEND message than another council service (bins 0.92, a CV 0.70); it gets "not sure" with
+guesses, and so does a message that points at something unsaid ("is that working days?")."""
 """In a SEND conversation, "only SEND" needs this confidence and a message that does not point
 back ("it", "that", "they"): "whose job is it?" after the annual review answer is not about bins."""
 
 _FILLERS = {"ok", "okay", "oh", "and", "but", "so", "right", "thanks", "thank", "you", "um", "hmm", "well", "then",
             "also", "sorry", "please", "alright", "cool", "great", "yes", "no"}
 _POINTING = {"that", "it", "this", "they", "them", "those", "these", "its", "thats", "theyre"}
+_ASKS_ABOUT_SOMETHING_UNSAID = re.compile(
+    r"^\W*(?:and |but |so |ok |okay )?(?:is|does|do|did|will|can|was|what about|how about)\s+(?:that|this|those|these|it)\b",
+    re.IGNORECASE)
 _COMMON = {"what", "when", "where", "which", "who", "whose", "why", "how", "your", "with", "from", "about", "that",
            "they", "have", "this", "does", "help", "free", "council", "school", "child", "children", "after",
            "before", "their", "them", "will", "should", "there", "need", "needs", "getting", "more", "being",
@@ -205,14 +209,17 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     entry = library.entries.get(last_entry or "")
     if entry is None or not text.strip() or text.startswith("/"):  # "/faq_..." is a button: it means itself
         return None
-    if not looks_like_follow_up(text, confidence, library):
-        return None
     readings = score(text, ranking, entry, library)
     if not readings:
         return None
     best = readings[0]
+    # A message that points back ("is that working days?") and is close to one of the entry's own
+    # ask phrases is a follow-up however sure the model is of something else.
+    points_back = best.phrase >= STRONG_PHRASE and any(w in _POINTING for w in words(text))
+    if not points_back and not looks_like_follow_up(text, confidence, library):
+        return None
     runner_up = readings[1].score if len(readings) > 1 else 0.0
-    if best.score < MIN_SCORE or best.score - runner_up < MARGIN:
+    if best.score < MIN_SCORE or (best.score - runner_up < MARGIN and not points_back):
         return None
     top = max(_ranking_map(ranking).values(), default=0.0)
     if best.phrase < STRONG_PHRASE and not is_short(text) and best.raw < LONG_MODEL_SHARE * top:
@@ -231,8 +238,8 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
 def plainly_out_of_scope(text: str, confidence: float, last_entry: Optional[str], library: Library) -> bool:
     """Whether "I can only help with SEND" fits: outside a SEND conversation, for a fair guess;
     inside one, only for a confident guess at a message that does not point back to the answer."""
-    if not last_entry or last_entry not in library.entries:
-        return confidence >= OUT_OF_SCOPE_PLAIN
+    if not last_entry or last_entry not in library.entries:  # "is that working days?" points at something
+        return confidence >= OUT_OF_SCOPE_PLAIN and not _ASKS_ABOUT_SOMETHING_UNSAID.match(text)
     return confidence >= OUT_OF_SCOPE_SURE and not any(w in _POINTING for w in words(text))
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from bot import yamlfile
 from bot.directory import conversation, vocabulary
+from bot.directory import query
 from bot.directory.query import understand
 from bot.yamlfile import ContentError
 
@@ -163,3 +164,14 @@ def test_the_shipped_vocabulary_is_valid():
 def test_free_only_when_the_service_says_so(fees, costs, free):
     from bot.directory.index import is_free
     assert is_free(fees, costs) is free
+
+
+@pytest.mark.parametrize("text", ["skip", "rather not say", "dont want to say", "I don't want to say", "not saying",
+                                  "I'd prefer not to say", "no idea"])
+def test_ways_of_not_answering_a_search_question_are_skips(text):
+    assert query.is_skip(text)
+
+
+@pytest.mark.parametrize("text", ["speech therapy", "I don't want to say his name", "saying goodbye"])
+def test_answers_are_not_skips(text):
+    assert not query.is_skip(text)

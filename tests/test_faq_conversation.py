@@ -63,3 +63,27 @@ def test_a_nonsense_date_is_explained_not_crashed_on(chat):
 def test_safeguarding_still_wins_over_an_faq_question(chat):
     first = chat.send("my son has been self harming, how long does an EHC needs assessment take?")[0]["text"]
     assert "999" in first.splitlines()[0] and first.index("999") < first.index("NHS 111"), first  # the emergency reply
+
+
+@pytest.mark.server
+def test_a_long_message_is_answered_by_its_question_and_offers_the_second_one(chat):
+    story = ("My daughter is 11 and autistic. She started secondary school in September and it has been "
+             "really hard, she comes home exhausted and the school say she is fine in class. ")
+    replies = chat.send(story + "Can I ask the council for an EHC needs assessment myself? "
+                                "And would she get free transport to a special school?")
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert "You can ask the council yourself" in text
+    assert "You also asked about something else" in text
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert titles[0] == "Free school transport"
+
+
+@pytest.mark.server
+def test_a_referral_question_gets_the_route_first_then_an_offer_to_search(chat):
+    replies = chat.send("how do I get my son referred to speech and language therapy?")
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert re.search(r"\bGP\b|health visitor|refer", text) and "How old" not in text
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert buttons[0]["title"] == "Find speech therapy services"
+    after = chat.say(buttons[0]["payload"])
+    assert "How old" in after or "Here are services" in after

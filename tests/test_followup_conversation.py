@@ -25,7 +25,7 @@ def answer_to(chat, first: str, follow_up: str) -> str:
     (ASK_FOR_ASSESSMENT, "what if they say no?", "appeal"),
     (DRAFT_PLAN, "is that working days or normal days?", "calendar days, not working days"),
     (TRANSPORT, "ok but he'll be 16 in September, does he still get it?", "compulsory school age"),
-    (ANNUAL_REVIEW, "whose job is it to organise it, school or council?", "the council must tell you within 4 weeks"),
+    (ANNUAL_REVIEW, "whose job is it to organise it, school or council?", "The council is responsible for the review"),
     # the short follow-ups the issue names
     (ASK_FOR_ASSESSMENT, "how long", "6 weeks"),
     (ASK_FOR_ASSESSMENT, "what if they say no", "First-tier Tribunal"),
@@ -84,8 +84,8 @@ def test_the_same_question_twice_gets_a_short_notice_not_the_same_wall_of_text(c
 
 
 def test_the_same_not_sure_twice_says_so_and_offers_a_person(chat):
-    first = chat.say("the thing with the stuff")
-    second = chat.send("the thing with the stuff")[0]
+    first = chat.say("the form")
+    second = chat.send("the form")[0]
     assert NOT_SURE in first
     assert second["text"].startswith("That's the same answer as before") and second["text"] != first
     assert second["buttons"][0]["payload"] in ("/human_handoff", "/leave_question")

@@ -104,8 +104,9 @@ def test_no_topic_means_no_rereading(library):
 
 
 def test_only_send_needs_a_plain_message_and_high_confidence_in_a_send_conversation(library):
-    assert followups.plainly_out_of_scope("when are my bins collected", 0.6, None, library)
-    assert not followups.plainly_out_of_scope("is that working days", 0.3, None, library)
+    assert followups.plainly_out_of_scope("when are my bins collected", 0.7, None, library)
+    assert not followups.plainly_out_of_scope("is that working days", 0.5, None, library)
+    assert not followups.plainly_out_of_scope("when are my bins collected", 0.3, None, library)
     assert not followups.plainly_out_of_scope("whose job is it", 0.73, "annual_review", library)
     assert not followups.plainly_out_of_scope("who pays for it", 0.9, "annual_review", library)
     assert followups.plainly_out_of_scope("when are my bins collected", 0.85, "annual_review", library)
