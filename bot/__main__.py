@@ -55,7 +55,7 @@ def _try_follow_up(library: "content.Library", entry_id: str, message: str) -> i
         return 2
     ranking: list = []
     if MODEL.exists():
-        ranking = [{"name": n, "confidence": c} for n, c in load_model().read_many([message], 10)[0]]
+        ranking = [{"name": n, "confidence": c} for n, c in load_model().rank_many([message], 10)[0]]
     else:
         print(f"(no trained model at {MODEL}: the ask phrases alone decide)")
     top = ranking[0] if ranking else {"name": None, "confidence": 0.0}
