@@ -19,7 +19,7 @@ WIDGET    := web/dist/medway-chat.js
 WEBCHAT   := tests/webchat/rasa-webchat.js
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED) $(wildcard components/*.py)
 
-.PHONY: help setup run train content test pytest validate stories check bench nlu-report clean
+.PHONY: help setup run train content test system-packages pytest validate stories check bench nlu-report clean
 
 help:
 	@echo "make run    create the environment, train if needed, start the assistant (Ctrl-C stops it)"
@@ -79,10 +79,14 @@ stories: $(MODEL)
 $(WEBCHAT): tests/webchat/rasa-webchat-1.0.1.integrity scripts/fetch-webchat
 	scripts/fetch-webchat
 
-pytest: $(MODEL) $(WIDGET) $(WEBCHAT)
+# Debian's chromium and postgresql (and npm, openssl): installed as root, else the command is printed.
+system-packages:
+	scripts/system-packages
+
+pytest: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
 	$(PY) -m pytest
 
-test: check validate pytest stories nlu-report
+test: system-packages check validate pytest stories nlu-report
 	@echo "make test: all checks passed."
 
 # Rasa's own NLU cross-validation (3 folds, under a minute), reports in results/nlu-crossval/.
