@@ -83,8 +83,11 @@ $(WEBCHAT): tests/webchat/rasa-webchat-1.0.1.integrity scripts/fetch-webchat
 system-packages:
 	scripts/system-packages
 
+# pytest, failing loudly when it collects no tests (exit status 5).
+PYTEST := scripts/pytest
+
 pytest: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
-	$(PY) -m pytest
+	$(PYTEST)
 
 test: system-packages check validate pytest stories nlu-report
 	@echo "make test: all checks passed."
