@@ -19,11 +19,12 @@ WIDGET    := web/dist/medway-chat.js
 WEBCHAT   := tests/webchat/rasa-webchat.js
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED) $(wildcard components/*.py)
 
-.PHONY: help setup run train content test system-packages pytest validate stories check bench nlu-report clean
+.PHONY: help setup run train content test system-packages screenshots pytest validate stories check bench nlu-report clean
 
 help:
 	@echo "make run    create the environment, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test   run every test: content checks, pytest, rasa data validate, test stories"
+	@echo "make screenshots  refresh the screenshots README shows (docs/screenshots/)"
 	@echo "make content  rebuild the generated training files from content/faq after editing it"
 	@echo "make nlu-report  Rasa NLU cross-validation report in results/nlu-crossval/"
 	@echo "make bench  measure the assistant's latency, the directory's import and search, and triage speed"
@@ -91,6 +92,13 @@ pytest: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
 
 test: system-packages check validate pytest stories nlu-report
 	@echo "make test: all checks passed."
+
+# Browser tests write their screenshots to results/screenshots/; README shows copies in docs/screenshots/.
+screenshots: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
+	rm -rf results/screenshots
+	$(PYTEST) -m browser
+	cp results/screenshots/*.png docs/screenshots/
+	@echo "Refreshed docs/screenshots/: commit the ones that changed."
 
 # Rasa's own NLU cross-validation (3 folds, under a minute), reports in results/nlu-crossval/.
 nlu-report: $(STAMP) $(GENERATED)

@@ -122,7 +122,6 @@ def test_no_serious_accessibility_violations_with_a_conversation_open(page):
 
 
 def test_usable_at_320_pixels_without_sideways_scrolling_and_screenshots(browser, demo_site):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name, size in (("widget-320px.png", {"width": 320, "height": 640}),
                        ("widget-desktop.png", {"width": 1280, "height": 800})):
         context = browser.new_context(viewport=size)
@@ -211,7 +210,6 @@ def test_directory_results_render_as_accessible_cards_on_a_phone(browser, demo_s
     assert page.locator(".msc-cards").last.get_attribute("start") == "5"
     serious = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, [(v["id"], v["help"]) for v in serious]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("""(() => { const log = document.querySelector('.msc-log');
         const cards = document.querySelector('.msc-cards').closest('.msc-msg').previousElementSibling;
         log.scrollTop += cards.getBoundingClientRect().top - log.getBoundingClientRect().top - 8; })()""")
