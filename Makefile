@@ -19,11 +19,12 @@ WIDGET    := web/dist/medway-chat.js
 WEBCHAT   := tests/webchat/rasa-webchat.js
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED) $(wildcard components/*.py)
 
-.PHONY: help setup run train content test system-packages screenshots pytest validate stories check bench nlu-report clean
+.PHONY: help setup run train content test test-fast system-packages screenshots pytest validate stories check bench nlu-report clean
 
 help:
 	@echo "make run    create the environment, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test   run every test: content checks, pytest, rasa data validate, test stories"
+	@echo "make test-fast  content checks and the tests that need no server, browser or model (under a minute)"
 	@echo "make screenshots  refresh the screenshots README shows (docs/screenshots/)"
 	@echo "make content  rebuild the generated training files from content/faq after editing it"
 	@echo "make nlu-report  Rasa NLU cross-validation report in results/nlu-crossval/"
@@ -92,6 +93,11 @@ pytest: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
 
 test: system-packages check validate pytest stories nlu-report
 	@echo "make test: all checks passed."
+
+# The edit-test loop: no servers, no browser, no PostgreSQL, no model to train.
+test-fast: check $(GENERATED)
+	$(PYTEST) -m "not server and not browser and not postgres and not model"
+	@echo "make test-fast: passed (make test runs everything)."
 
 # Browser tests write their screenshots to results/screenshots/; README shows copies in docs/screenshots/.
 screenshots: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
