@@ -1,7 +1,6 @@
 """The FAQ content: checks, the facts that must be in it, and the files generated from it."""
 import re
 import shutil
-import textwrap
 from datetime import date
 from pathlib import Path
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.directory import db, feed, halves, index, models as m, search, spreadsheet, store
-from bot.directory.vocabulary import Place, cached
 from bot.directory.sample import SAMPLE_COUNT, generate
+from bot.directory.vocabulary import Place, cached
 from tests.directory_fixtures import load_sample
 from tests.oruk_server import Feed, oruk_file, unique_services
 
@@ -253,8 +253,11 @@ def test_failed_import_leaves_the_previous_directory_intact(empty_directory, tmp
 def test_cli_imports_a_spreadsheet_and_searches_it(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     path = csv_file(tmp_path, generate(40).split("\n", 1)[1])
-    run = lambda *args: subprocess.run([sys.executable, "-m", "bot", "directory", *args, "--database", url],
-                                       capture_output=True, text=True, timeout=120)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "bot", "directory", *args, "--database", url],
+                              capture_output=True, text=True, timeout=120)
+
     imported = run("import", "--csv", str(path), "--progress")
     assert imported.returncode == 0, imported.stderr
     assert "40 added" in imported.stdout and "40 active services" in imported.stdout

@@ -1,5 +1,4 @@
 """FAQ answers and the deadline helper through the real model and servers."""
-import re
 
 import pytest
 

@@ -156,9 +156,9 @@ WEBCHAT_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><ti
 def third_party_page(tmp_path, assistant):
     """A page with rasa-webchat, served from loopback like the demo site (Chromium's local network
     protection blocks pages that were not really served from loopback from calling it)."""
+    import threading
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-    import threading
 
     from tests.conftest import THIRD_PARTY_ORIGIN, THIRD_PARTY_PORT
     if not WEBCHAT.exists():

@@ -74,7 +74,9 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
 
 def query_from(slots: dict[str, Any]) -> search.Query:
     need, age, area = (slots.get(s) for s in SLOTS)
-    usable = lambda v: bool(v) and v != ANY and not str(v).startswith("?")
+
+    def usable(v: Any) -> bool:
+        return bool(v) and v != ANY and not str(v).startswith("?")
     return search.Query(
         needs=tuple(need.split(",")) if usable(need) else (),
         age=int(age) if usable(age) and str(age).isdigit() else None,

@@ -169,10 +169,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     # Routes ----------------------------------------------------------------------------------
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.do_GET()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/health":
             return self._send(200, b"ok", "text/plain")
@@ -190,7 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._unanswered_csv(query)
         self._page(404, "<p>Not found</p>")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         url = urlsplit(self.path)
         if not self.server.token:
             return self._page(503, page.switched_off())
