@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.directory import db, feed, halves, index, models as m, search, spreadsheet, store
 from bot.directory.sample import SAMPLE_COUNT, generate
 from bot.directory.vocabulary import Place, cached
+from tests.assistant import free_port
 from tests.directory_fixtures import load_sample
 from tests.oruk_server import Feed, oruk_file, unique_services
 
@@ -264,7 +265,9 @@ def test_cli_imports_a_spreadsheet_and_searches_it(tmp_path):
     found = run("search", "portage", "near", "Strood")
     assert found.returncode == 0 and "Portage Home Visiting" in found.stdout
     missing = run("import", "--csv", str(tmp_path / "nope.csv"))
-    assert missing.returncode == 1 and "Nothing imported" in missing.stderr
+    assert missing.returncode == 2 and "Nothing imported" in missing.stderr
+    unreachable = run("import", "--url", f"http://127.0.0.1:{free_port()}/")
+    assert unreachable.returncode == 2 and "Nothing imported" in unreachable.stderr
 
 
 # --- Open Referral UK feeds over HTTP -----------------------------------------------------------

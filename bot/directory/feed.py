@@ -18,12 +18,13 @@ import requests
 from bot.directory import oruk
 from bot.directory.records import Rejected, ServiceRecord
 from bot.directory.vocabulary import Vocabulary, cached
+from bot.errors import MedwayError
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 MAX_PAGES = 10_000
 
 
-class FeedError(Exception):
+class FeedError(MedwayError):
     """The feed cannot be imported; the message says which address and what went wrong."""
 
 

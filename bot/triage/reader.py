@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.errors import MedwayError
 from bot.input_checks import MAX_MESSAGE_CHARS, clean
 
 QUESTION_HEADERS = ("question", "questions", "message", "text", "body", "post", "content", "query")
@@ -31,7 +32,7 @@ class Unreadable:
     reason: str
 
 
-class TriageFileError(Exception):
+class TriageFileError(MedwayError):
     """The file as a whole cannot be read (missing, not text at all)."""
 
 
