@@ -46,6 +46,9 @@ def test_invalid_yaml_names_the_line(tmp_path):
     result = run("people", "--check", content_dir=content)
     assert result.returncode == 1
     assert "people.yml:4" in result.stderr and "not valid YAML" in result.stderr
+    shown = run("people", content_dir=content)
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    assert "people.yml:4" in shown.stderr and "not valid YAML" in shown.stderr
 
 
 @pytest.mark.model
