@@ -17,11 +17,12 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(items):
-    """Mark what `make test-fast` leaves out, from the fixtures a test uses: the running assistant,
-    PostgreSQL (a parameter of the database fixtures) and the triaged inbox, which needs the model."""
+    """Mark what `make test-fast` leaves out, from the fixtures a test uses: the running assistant or a
+    page server in its own process, PostgreSQL (a parameter of the database fixtures) and the triaged
+    inbox, which needs the model."""
     for item in items:
         params = getattr(item, "callspec", None)
-        if "assistant" in item.fixturenames:
+        if {"assistant", "page_server"} & set(item.fixturenames):
             item.add_marker("server")
         if "postgres" in item.fixturenames or (params and "postgresql" in params.params.values()):
             item.add_marker("postgres")
