@@ -19,11 +19,14 @@ WIDGET    := web/dist/medway-chat.js
 WEBCHAT   := tests/webchat/rasa-webchat.js
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED) $(wildcard components/*.py)
 
-.PHONY: help setup run train content test pytest validate stories check bench nlu-report clean
+.PHONY: help setup run train content test test-fast lint system-packages screenshots pytest validate stories check bench nlu-report clean
 
 help:
 	@echo "make run    create the environment, train if needed, start the assistant (Ctrl-C stops it)"
-	@echo "make test   run every test: content checks, pytest, rasa data validate, test stories"
+	@echo "make test   install missing system packages, then every test: lint, content checks, pytest, rasa data validate, test stories"
+	@echo "make test-fast  lint, content checks and the tests that need no server, browser or model (under a minute)"
+	@echo "make lint   ruff with the rules in ruff.toml"
+	@echo "make screenshots  refresh the screenshots README shows (docs/screenshots/)"
 	@echo "make content  rebuild the generated training files from content/faq after editing it"
 	@echo "make nlu-report  Rasa NLU cross-validation report in results/nlu-crossval/"
 	@echo "make bench  measure the assistant's latency, the directory's import and search, and triage speed"
@@ -79,11 +82,35 @@ stories: $(MODEL)
 $(WEBCHAT): tests/webchat/rasa-webchat-1.0.1.integrity scripts/fetch-webchat
 	scripts/fetch-webchat
 
-pytest: $(MODEL) $(WIDGET) $(WEBCHAT)
-	$(PY) -m pytest
+# Debian's chromium and postgresql (and npm, openssl): installed as root, else the command is printed.
+system-packages:
+	scripts/system-packages
 
-test: check validate pytest stories nlu-report
+# ruff with the rules in ruff.toml; skipped, saying so, while the environment has no ruff.
+lint: $(STAMP)
+	@if $(PY) -m ruff --version >/dev/null 2>&1; then $(PY) -m ruff check .; \
+	else echo "lint: SKIPPED, ruff is not installed in $(VENV) (pin it in requirements.lock)"; fi
+
+# pytest, failing loudly when it collects no tests (exit status 5).
+PYTEST := scripts/pytest
+
+pytest: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
+	$(PYTEST)
+
+test: system-packages lint check validate pytest stories nlu-report
 	@echo "make test: all checks passed."
+
+# The edit-test loop: no servers, no browser, no PostgreSQL, no model to train.
+test-fast: lint check $(GENERATED)
+	$(PYTEST) -m "not server and not browser and not postgres and not model"
+	@echo "make test-fast: passed (make test runs everything)."
+
+# Browser tests write their screenshots to results/screenshots/; README shows copies in docs/screenshots/.
+screenshots: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
+	rm -rf results/screenshots
+	$(PYTEST) -m browser
+	cp results/screenshots/*.png docs/screenshots/
+	@echo "Refreshed docs/screenshots/: commit the ones that changed."
 
 # Rasa's own NLU cross-validation (3 folds, under a minute), reports in results/nlu-crossval/.
 nlu-report: $(STAMP) $(GENERATED)

@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.directory import end_search
 from bot import people
 
+
 class ActionTalkToPerson(Action):
     """Who to talk to, with what each service does and where its details come from."""
 

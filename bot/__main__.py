@@ -8,6 +8,7 @@ from typing import Callable, Optional, Sequence
 
 from bot import content, conversations, people, safety, volunteer_queue, web
 from bot.directory import cli as directory_cli
+from bot.errors import MedwayError
 from bot.insight import cli as insight_cli
 from bot.triage import cli as triage_cli
 from bot.yamlfile import ContentError, Problem
@@ -198,7 +199,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if (args.command, getattr(args, "action", None)) not in SERVERS:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # a printing command piped to `head` ends quietly
     handler: Callable[[argparse.Namespace], int] = args.func
-    return handler(args)
+    try:
+        return handler(args)
+    except MedwayError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":

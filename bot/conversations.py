@@ -15,8 +15,7 @@ from typing import Any, Iterator, Optional
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, inspect, select
 from sqlalchemy.engine import URL, Engine, make_url
 
-from bot import yamlfile
-from bot.directory.db import make_engine
+from bot import db, yamlfile
 from bot.paths import PROJECT_ROOT
 
 URL_VARIABLE = "MEDWAY_TRACKER_URL"
@@ -40,8 +39,8 @@ def _from_endpoints(path: Path) -> Optional[str]:
     store = (yamlfile.load(path) or {}).get("tracker_store") or {}
     dialect = str(store.get("dialect") or "sqlite")
     if dialect == "sqlite":
-        db = Path(str(store.get("db") or "rasa.db"))
-        return f"sqlite:///{db if db.is_absolute() else PROJECT_ROOT / db}"
+        path = Path(str(store.get("db") or "rasa.db"))
+        return db.sqlite_url(path if path.is_absolute() else PROJECT_ROOT / path)
     drivers = {"postgresql": "postgresql+psycopg2"}
     return str(URL.create(drivers.get(dialect, dialect), username=store.get("username"),
                           password=store.get("password"), host=store.get("url"),
@@ -50,13 +49,12 @@ def _from_endpoints(path: Path) -> Optional[str]:
 
 def database_url(endpoints: Optional[Path] = None) -> str:
     """The tracker store's SQLAlchemy URL: $MEDWAY_TRACKER_URL, else what endpoints.yml configures."""
-    if os.environ.get(URL_VARIABLE):
-        return os.environ[URL_VARIABLE]
-    return _from_endpoints(endpoints or PROJECT_ROOT / "endpoints.yml") or f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+    return (os.environ.get(URL_VARIABLE) or _from_endpoints(endpoints or PROJECT_ROOT / "endpoints.yml")
+            or db.sqlite_url(PROJECT_ROOT / "var" / "tracker.db"))
 
 
 def connect(url: Optional[str] = None) -> Engine:
-    return make_engine(url or database_url())
+    return db.make_engine(url or database_url())
 
 
 def retention_days() -> int:

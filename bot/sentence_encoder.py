@@ -18,6 +18,8 @@ from typing import Iterable, Optional
 
 import numpy as np
 
+from bot.errors import MedwayError
+
 PACKAGE = "all_minilm_l6_v2"
 # sentence-transformers/all-MiniLM-L6-v2 as published (model.safetensors, tokenizer.json).
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -26,7 +28,7 @@ MAX_TOKENS = 256  # the model's max_seq_length
 LAYERS, HEADS, EPS = 6, 12, 1e-12
 
 
-class ModelFilesError(RuntimeError):
+class ModelFilesError(MedwayError, RuntimeError):
     """The model files are missing or are not the published ones."""
 
 

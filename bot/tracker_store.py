@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy import text
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import text
 
 from bot.redaction import redact
 

@@ -6,7 +6,6 @@ retention command deletes entries older than the retention period, done or not.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -16,9 +15,8 @@ from typing import Optional
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from bot.directory.db import make_engine
+from bot import db
 from bot.input_checks import clean
-from bot.paths import PROJECT_ROOT
 from bot.redaction import redact
 
 URL_VARIABLE = "MEDWAY_QUEUE_URL"
@@ -46,12 +44,13 @@ class Entry:
 
 
 def database_url() -> str:
-    return os.environ.get(URL_VARIABLE) or f"sqlite:///{PROJECT_ROOT / 'var' / 'volunteer-queue.db'}"
+    """The queue's SQLAlchemy URL: $MEDWAY_QUEUE_URL, else SQLite in var/volunteer-queue.db."""
+    return db.database_url(URL_VARIABLE, "volunteer-queue.db")
 
 
 def connect(url: Optional[str] = None) -> Engine:
     """An engine with the queue's table created if it is not there yet."""
-    engine = make_engine(url or database_url())
+    engine = db.make_engine(url or database_url())
     _metadata.create_all(engine)
     return engine
 

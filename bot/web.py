@@ -49,7 +49,7 @@ class _DemoHandler(SimpleHTTPRequestHandler):
 
     rasa_url = "http://localhost:5005"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == "/medway-chat.js":
             return self._send(BUNDLE.read_bytes(), "text/javascript; charset=utf-8")

@@ -8,6 +8,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
+from bot.errors import CHECK_FAILED, MedwayError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -24,8 +26,10 @@ class Problem:
         return f"{text}\n    fix: {self.hint}" if self.hint else text
 
 
-class ContentError(Exception):
+class ContentError(MedwayError):
     """A content file cannot be used; carries every problem found."""
+
+    exit_code = CHECK_FAILED
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import queue
+import random
 import secrets
 import shutil
 import socket
@@ -22,10 +23,30 @@ MODEL = ROOT / "models" / "medway.tar.gz"
 BIN = Path(sys.executable).parent
 
 
+_GIVEN: set[int] = set()
+
+
+def ephemeral_ports() -> range:
+    """The ports the kernel hands out for port 0 and for outgoing connections."""
+    low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port below the kernel's ephemeral range, never given twice in one run: nothing else is
+    handed it between this check and the server binding it (a port 0 bind released at once could be)."""
+    below = ephemeral_ports().start
+    while True:
+        port = random.randrange(max(below - 12_000, 1024), below)
+        if port in _GIVEN:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("", port))
+            except OSError:
+                continue
+        _GIVEN.add(port)
+        return port
 
 
 def _wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path], timeout: float) -> None:

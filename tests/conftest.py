@@ -11,6 +11,25 @@ THIRD_PARTY_PORT = free_port()  # a page with a third-party client (rasa-webchat
 THIRD_PARTY_ORIGIN = f"http://127.0.0.1:{THIRD_PARTY_PORT}"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "model: reads the trained model, models/medway.tar.gz")
+    config.addinivalue_line("markers", "postgres: runs on a throwaway PostgreSQL server")
+
+
+def pytest_collection_modifyitems(items):
+    """Mark what `make test-fast` leaves out, from the fixtures a test uses: the running assistant or a
+    page server in its own process, PostgreSQL (a parameter of the database fixtures) and the triaged
+    inbox, which needs the model."""
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if {"assistant", "page_server"} & set(item.fixturenames):
+            item.add_marker("server")
+        if "postgres" in item.fixturenames or (params and "postgresql" in params.params.values()):
+            item.add_marker("postgres")
+        if "triaged" in item.fixturenames:
+            item.add_marker("model")
+
+
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
     """The real assistant, started once for the whole test session; it accepts the demo site's origin."""

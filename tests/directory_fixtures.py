@@ -16,7 +16,7 @@ from tests.postgres import Postgres, binaries
 def postgres() -> Iterator[Postgres]:
     if binaries() is None:
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed; .ci/run must apt-get install postgresql")
+            pytest.fail("PostgreSQL is not installed; make test runs scripts/system-packages, which installs it")
         pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
     server = Postgres().start()
     yield server

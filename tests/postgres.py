@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL server for the tests: its own data folder, a free port, gone afterwards.
 
-Uses the server binaries from Debian's postgresql package (`.ci/run` installs it). As root, the
+Uses the server binaries from Debian's postgresql package (`scripts/system-packages` installs it). As root, the
 server runs as the `postgres` user, since PostgreSQL refuses to run as root.
 """
 from __future__ import annotations

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,8 +46,12 @@ def test_invalid_yaml_names_the_line(tmp_path):
     result = run("people", "--check", content_dir=content)
     assert result.returncode == 1
     assert "people.yml:4" in result.stderr and "not valid YAML" in result.stderr
+    shown = run("people", content_dir=content)
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    assert "people.yml:4" in shown.stderr and "not valid YAML" in shown.stderr
 
 
+@pytest.mark.model
 def test_staff_can_preview_follow_ups_and_try_one():
     shown = run("content", "show", "ehcp_draft_plan").stdout
     assert 'Follow-up: is that working days / ' in shown and 'quoting "calendar days, not working days"' in shown

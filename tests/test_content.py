@@ -1,7 +1,6 @@
 """The FAQ content: checks, the facts that must be in it, and the files generated from it."""
 import re
 import shutil
-import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -77,12 +76,18 @@ def test_generated_training_files_are_current():
 def test_reply_shows_answer_links_source_and_review_date(library):
     entry = library.entries["ehcp_timescales"]
     text = content.reply_text(entry)
-    assert text.startswith("The time limits run from")
+    assert text.startswith(entry.answer.strip())
     assert "Read more:\n- SEND Regulations 2014, regulation 5: https://" in text
-    assert text.endswith("Last checked 22 November 2026.")
+    assert f"\n\nSource: {entry.source}. Last checked " in text
     buttons = content.follow_up_buttons(entry, library)
     assert buttons[-1]["payload"] == "/human_handoff"
     assert all(b["payload"].startswith("/faq_") for b in buttons[:-1])
+
+
+def test_the_review_date_reads_as_a_parent_writes_it(tmp_path):
+    write_topic(tmp_path, "a.yml", {"id": "first", "reviewed": "2026-03-01"})
+    text = content.reply_text(content.load(tmp_path).entries["first"])
+    assert text.endswith("Source: SEND Regulations 2014 reg 5. Last checked 1 March 2026.")
 
 
 ENTRY = """\

@@ -10,10 +10,12 @@ from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.directory import db, feed, halves, index, models as m, search, spreadsheet, store
-from bot.directory.vocabulary import Place, cached
 from bot.directory.sample import SAMPLE_COUNT, generate
+from bot.directory.vocabulary import Place, cached
+from tests.assistant import free_port
 from tests.directory_fixtures import load_sample
 from tests.oruk_server import Feed, oruk_file, unique_services
 
@@ -117,6 +119,8 @@ def test_changed_row_updates_and_missing_row_is_deactivated_not_deleted(empty_di
     path = csv_file(tmp_path, "\n".join(rows) + "\n")
     records, rejected = spreadsheet.read(path)
     assert store.apply(empty_directory, records, "staff", rejected).added == 3
+    saturday = search.Query(keywords=("saturday",))
+    assert "sample-000003" in {f.service_id for f in search.find(empty_directory, saturday).found}
     rows[0] = rows[0].replace("A friendly monthly group", "A friendly fortnightly group")
     path = csv_file(tmp_path, "\n".join(rows[:2]) + "\n")
     records, rejected = spreadsheet.read(path)
@@ -125,8 +129,7 @@ def test_changed_row_updates_and_missing_row_is_deactivated_not_deleted(empty_di
     stored = services(empty_directory)
     assert len(stored) == 3 and stored["sample-000003"]["status"] == "inactive"
     assert "fortnightly" in stored["sample-000001"]["description"]
-    found = search.find(empty_directory, search.Query(keywords=("outreach",)))
-    assert "sample-000003" not in {f.service_id for f in found.found} or stored["sample-000003"]["name"].find("Outreach") < 0
+    assert "sample-000003" not in {f.service_id for f in search.find(empty_directory, saturday).found}
 
 
 def test_a_changed_venue_address_and_organisation_name_are_stored_on_reimport(empty_directory, tmp_path):
@@ -243,8 +246,8 @@ def test_failed_import_leaves_the_previous_directory_intact(empty_directory, tmp
     before = services(empty_directory)
     records, _ = spreadsheet.read(csv_file(tmp_path, generate(5).split("\n", 1)[1]))
     # The database refuses it, half-way through (a new record: one's fingerprint is worked out once).
-    records[3] = replace(records[3], service=dict(records[3].service, name=None), _fingerprint=None)
-    with pytest.raises(Exception):
+    records[3] = replace(records[3], service=dict(records[3].service, status=None), _fingerprint=None)
+    with pytest.raises(IntegrityError, match="status"):
         store.apply(empty_directory, records, "sample", sample=True)
     assert services(empty_directory) == before
 
@@ -252,15 +255,20 @@ def test_failed_import_leaves_the_previous_directory_intact(empty_directory, tmp
 def test_cli_imports_a_spreadsheet_and_searches_it(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     path = csv_file(tmp_path, generate(40).split("\n", 1)[1])
-    run = lambda *args: subprocess.run([sys.executable, "-m", "bot", "directory", *args, "--database", url],
-                                       capture_output=True, text=True, timeout=120)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "bot", "directory", *args, "--database", url],
+                              capture_output=True, text=True, timeout=120)
+
     imported = run("import", "--csv", str(path), "--progress")
     assert imported.returncode == 0, imported.stderr
     assert "40 added" in imported.stdout and "40 active services" in imported.stdout
     found = run("search", "portage", "near", "Strood")
     assert found.returncode == 0 and "Portage Home Visiting" in found.stdout
     missing = run("import", "--csv", str(tmp_path / "nope.csv"))
-    assert missing.returncode == 1 and "Nothing imported" in missing.stderr
+    assert missing.returncode == 2 and "Nothing imported" in missing.stderr
+    unreachable = run("import", "--url", f"http://127.0.0.1:{free_port()}/")
+    assert unreachable.returncode == 2 and "Nothing imported" in unreachable.stderr
 
 
 # --- Open Referral UK feeds over HTTP -----------------------------------------------------------

@@ -1,5 +1,7 @@
 """Search ranking on realistic parent queries, on SQLite and PostgreSQL, through the same parser
 the conversation uses. Each case names the service that must come first (or within the top 3)."""
+import re
+
 import pytest
 
 from bot.directory import db, index, sample, search, spreadsheet, store
@@ -72,10 +74,6 @@ def test_ranking(sample_directory, text, expected, every):
         assert all(every.lower() in name.lower() for name in names), f"{text!r}: {names}"
 
 
-def test_there_are_at_least_forty_ranking_cases():
-    assert len(CASES) >= 40
-
-
 def test_filters_are_respected(sample_directory):
     result, _ = top(sample_directory, "free autism help for my 17 year old near Rainham", n=60)
     rows = search.details(sample_directory, [f.service_id for f in result.found])
@@ -112,11 +110,18 @@ def test_nothing_matches_relaxes_one_filter_and_says_which(sample_directory):
     assert result.relaxed in {r[2].format(place="Strood", first="Vision") for r in search.RELAXATIONS}
 
 
-def test_search_text_is_only_ever_text(sample_directory):
-    for text in ["'; DROP TABLE service; --", '" OR 1=1 --', "autism\" NEAR(", "*", "AND OR NOT", "🙂🙂", "x" * 5000]:
-        top(sample_directory, text)  # must not raise
-    result, _ = top(sample_directory, "autism")
-    assert result.total > 0, "the tables are still there"
+def _found(engine, text):
+    result, _ = top(engine, text)
+    return [f.service_id for f in result.found], result.relaxed
+
+
+@pytest.mark.parametrize("text", ["'; DROP TABLE service; --", '" OR 1=1 --', "autism\" NEAR(", "*", "autism*",
+                                  "AND OR NOT", "speech OR autism", "🙂🙂"])
+def test_search_text_is_only_ever_text(sample_directory, text):
+    """Quotes, SQL and full-text operators find what the same words in lower case, without punctuation, find."""
+    before = store.count_services(sample_directory, active_only=False)
+    assert _found(sample_directory, text) == _found(sample_directory, re.sub(r"[^\w\s]", " ", text).lower())
+    assert store.count_services(sample_directory, active_only=False) == before
 
 
 def test_unknown_words_find_nothing_rather_than_anything(sample_directory):

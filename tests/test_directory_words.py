@@ -1,5 +1,4 @@
 """Reading a search from a parent's words, and the staff vocabulary file's checks."""
-from pathlib import Path
 
 import pytest
 

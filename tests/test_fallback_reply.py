@@ -54,6 +54,7 @@ def test_several_fair_guesses_are_offered_best_first():
 def test_guess_floor_stays_below_the_fallback_threshold():
     """A fallback's best guess is always under the threshold; a floor above it would offer none."""
     import yaml
+
     from bot.paths import PROJECT_ROOT
     pipeline = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())["pipeline"]
     threshold = next(c["threshold"] for c in pipeline if c["name"] == "FallbackClassifier")

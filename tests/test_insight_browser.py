@@ -55,7 +55,6 @@ def test_sign_in_then_the_chart_and_the_unanswered_list_render(browser, insight_
 
     serious = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, [(v["id"], v["help"]) for v in serious]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "insight.png"), full_page=True)
 
     page.get_by_role("button", name="Mark done (question 1)").click()

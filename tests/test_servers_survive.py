@@ -11,7 +11,6 @@ import requests
 
 from tests.assistant import ROOT, free_port
 
-
 SERVERS = {"web": ["web", "serve"], "insight": ["insight", "serve"]}
 
 

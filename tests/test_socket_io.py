@@ -4,8 +4,8 @@ import socketio
 import sqlalchemy as sa
 
 from tests.assistant import SocketChat
-from tests.test_bad_input import PAYLOADS_NO_BUTTON_SENDS, read_by_the_model
 from tests.conftest import THIRD_PARTY_ORIGIN
+from tests.test_bad_input import PAYLOADS_NO_BUTTON_SENDS, read_by_the_model
 
 pytestmark = pytest.mark.server
 

@@ -147,6 +147,7 @@ def test_several_questions_means_two_real_questions():
     assert not several_questions("My son (8, autistic?) needs help. What is an EHCP?")
 
 
+@pytest.mark.model
 def test_a_batch_is_triaged_in_one_model_call_and_keeps_its_order():
     triage = Triage()
     questions = [Question(i, text) for i, text in enumerate(["what is an EHCP", "my son wants to kill himself",

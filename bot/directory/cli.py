@@ -11,6 +11,7 @@ from tqdm import tqdm
 from bot.directory import cards, db, feed, sample, search, spreadsheet, store
 from bot.directory.query import understand
 from bot.directory.vocabulary import default_path as vocabulary_path, load as load_vocabulary
+from bot.errors import CANNOT
 from bot.yamlfile import ContentError
 
 
@@ -53,7 +54,7 @@ def cmd(args: argparse.Namespace) -> int:
             records, rejected = spreadsheet.read(path)
         except (spreadsheet.SpreadsheetError, OSError) as exc:
             print(f"Nothing imported: {exc}", file=sys.stderr)
-            return 1
+            return CANNOT
         is_sample = action == "load-sample"
         source = "sample" if is_sample else (args.source or f"csv:{path.name}")
         bar, tick = _progress(len(records), f"importing {path.name}", show_progress)
@@ -69,7 +70,7 @@ def cmd(args: argparse.Namespace) -> int:
                 records, rejected = feed.fetch(args.url, client=client, progress=tick)
         except feed.FeedError as exc:
             print(f"Nothing imported: {exc}", file=sys.stderr)
-            return 1
+            return CANNOT
         bar, tick = _progress(len(records), "storing", show_progress)
         with bar:
             summary = store.apply(engine, records, args.source or f"oruk:{args.url}", rejected,

@@ -205,7 +205,9 @@ def opening_values(text: str, earlier: Iterable[str], filled: Iterable[str]) -> 
 
 def query_from(slots: dict[str, Any]) -> search.Query:
     need, age, area = (slots.get(s) for s in SLOTS)
-    usable = lambda v: bool(v) and v != ANY and not str(v).startswith("?")
+
+    def usable(v: Any) -> bool:
+        return bool(v) and v != ANY and not str(v).startswith("?")
     return search.Query(
         needs=tuple(need.split(",")) if usable(need) else (),
         age=int(age) if usable(age) and str(age).isdigit() else None,

@@ -1,7 +1,6 @@
 """Connecting to the directory database and bringing its schema up to date (Alembic)."""
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -9,12 +8,11 @@ from typing import Optional
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
+from bot import db
 from bot.directory import index
 from bot.directory.vocabulary import cached
-from bot.paths import PROJECT_ROOT
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 URL_VARIABLE = "MEDWAY_DIRECTORY_URL"
@@ -22,32 +20,12 @@ URL_VARIABLE = "MEDWAY_DIRECTORY_URL"
 
 def database_url() -> str:
     """The directory's SQLAlchemy URL: $MEDWAY_DIRECTORY_URL, else SQLite in var/directory.db."""
-    return os.environ.get(URL_VARIABLE) or f"sqlite:///{PROJECT_ROOT / 'var' / 'directory.db'}"
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers (the action server) never wait for an import
-    # Up to 64 MB of pages per connection (SQLite's default is 2 MB): an import writes keys in
-    # random order into indexes far larger than that, and searches reread the same index pages.
-    cursor.execute("PRAGMA cache_size=-65536")
-    cursor.close()
+    return db.database_url(URL_VARIABLE, "directory.db")
 
 
 def make_engine(url: Optional[str] = None) -> Engine:
-    """A new engine for `url` (default: `database_url()`), with SQLite set up for safe concurrent reads."""
-    url = url or database_url()
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    # psycopg2 sends many rows in one statement this way: imports are several times faster.
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=5,
-                         executemany_mode="values_plus_batch")
+    """A new engine for `url`, by default `database_url()` (see `bot.db.make_engine`)."""
+    return db.make_engine(url or database_url())
 
 
 @lru_cache(maxsize=4)

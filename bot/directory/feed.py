@@ -26,6 +26,7 @@ from urllib3 import exceptions as urllib3_errors
 from bot.directory import oruk
 from bot.directory.records import Rejected, ServiceRecord
 from bot.directory.vocabulary import Vocabulary, cached
+from bot.errors import MedwayError
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 REDIRECT_STATUS = {301, 302, 303, 307, 308}
@@ -35,7 +36,7 @@ MAX_REDIRECTS = 5
 MAX_DEPTH = 64
 
 
-class FeedError(Exception):
+class FeedError(MedwayError):
     """The feed cannot be imported; the message says which address and what went wrong."""
 
 

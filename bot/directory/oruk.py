@@ -151,7 +151,7 @@ def to_record(item: Any, vocabulary: Vocabulary, where: str) -> Union[ServiceRec
                                     "extent": clean.text(area.get("extent"), 10000), "extent_type": clean.one_line(area.get("extent_type"), 20),
                                     "uri": clean.url(area.get("uri"))})
     needs: list[str] = []
-    for n, term in enumerate(_terms(item)):
+    for term in _terms(item):
         term_name = clean.one_line(term.get("name") or term.get("term"))
         if not term_name:
             continue

@@ -33,6 +33,7 @@ from typing import Iterator, Optional, Sequence, Union
 from bot.directory import clean, collector, halves
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary, cached
+from bot.errors import MedwayError
 
 COLUMNS = ("id", "name", "organisation", "description", "needs", "minimum_age", "maximum_age", "cost", "cost_amount",
            "how_to_access", "venue", "address", "town", "postcode", "latitude", "longitude", "phone", "email",
@@ -41,7 +42,7 @@ REQUIRED = ("id", "name")
 MAX_ROWS = 500_000
 
 
-class SpreadsheetError(Exception):
+class SpreadsheetError(MedwayError):
     """The file as a whole cannot be read (not CSV, no header, missing columns)."""
 
 

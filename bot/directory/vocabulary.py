@@ -91,7 +91,7 @@ def _text_list(node: Any, key: str, path: Path, problems: list[Problem], what: s
     values = node.get(key) or []
     if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
         problems.append(Problem(path, yamlfile.line_of(node, key), f"{what}: '{key}' must be a list of words",
-                                f"write it as [word, \"a phrase\"]"))
+                                "write it as [word, \"a phrase\"]"))
         return ()
     return tuple(" ".join(v.lower().split()) for v in values)
 
@@ -119,7 +119,7 @@ def parse(data: Any, path: Path) -> Vocabulary:
             seen_synonyms[word] = code
         needs.append(Need(code, label, synonyms))
     places: list[Place] = []
-    for index, node in enumerate(data.get("places") or []):
+    for node in data.get("places") or []:
         line = yamlfile.line_of(node)
         name = str(node.get("name") or "").strip()
         try:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Union
 
+from bot.errors import MedwayError
 from bot.input_checks import MAX_MESSAGE_CHARS, clean
 
 QUESTION_HEADERS = ("question", "questions", "message", "text", "body", "post", "content", "query")
@@ -37,7 +38,7 @@ class Unreadable:
     reason: str
 
 
-class TriageFileError(Exception):
+class TriageFileError(MedwayError):
     """The file as a whole cannot be read (missing, not text at all)."""
 
 

@@ -13,9 +13,8 @@ Create Date: 2026-11-22
 """
 import math
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'
