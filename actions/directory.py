@@ -52,7 +52,7 @@ def _opening_values(tracker: Tracker, text: str) -> Dict[Text, Any]:
     if values is None:
         filled = [s for s in conversation.SLOTS if tracker.get_slot(s) is not None]
         values = conversation.opening_values(text, _earlier_messages(tracker), filled)
-        setattr(tracker, "_medway_opening_values", values)
+        tracker._medway_opening_values = values
     return values
 
 

@@ -209,8 +209,7 @@ def schools(text: str) -> list[Span]:
 def find(text: str) -> tuple[list[Span], list[Span]]:
     """Spans of people's names in the text, and of schools when the text names someone."""
     school_spans = schools(text)
-    inside = lambda span: any(s <= span[0] < e for s, e in school_spans)
-    spans = [s for s in _by_cues(text) if not inside(s)]
+    spans = [s for s in _by_cues(text) if not any(start <= s[0] < end for start, end in school_spans)]
     spans += [s for s in _alone(text, school_spans + spans)]
     return _merge(spans), (school_spans if spans else [])
 

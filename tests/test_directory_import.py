@@ -398,7 +398,7 @@ def test_a_page_over_the_size_limit_is_refused_with_or_without_its_length(monkey
     big = json.dumps({"contents": [{"id": str(n), "name": "x" * 100} for n in range(2000)]}).encode()
     for headers in ({}, {"Content-Length": None}):
         with Feed([]) as server:
-            server.broken = lambda path, count: (200, big, headers)
+            server.broken = lambda path, count, headers=headers: (200, big, headers)
             with pytest.raises(feed.FeedError, match="limit"):
                 feed.fetch(server.url, client=fast_client(server.url))
 

@@ -3,8 +3,7 @@
 import pytest
 
 from bot import yamlfile
-from bot.directory import conversation, vocabulary
-from bot.directory import query
+from bot.directory import conversation, query, vocabulary
 from bot.directory.query import understand
 from bot.yamlfile import ContentError
 

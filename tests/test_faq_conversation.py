@@ -1,5 +1,7 @@
 """FAQ answers and the deadline helper through the real model and servers."""
 
+import re
+
 import pytest
 
 from bot import content

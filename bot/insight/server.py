@@ -14,8 +14,8 @@ import logging
 import os
 import re
 import secrets
-import threading
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as clock, timedelta, timezone

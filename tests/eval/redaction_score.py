@@ -84,7 +84,7 @@ if __name__ == "__main__":
     from bot.redaction import redact as _redact
 
     found = score(_redact)
-    for text, span, redacted in found.leaks:
+    for _text, span, redacted in found.leaks:
         print(f"LEAK {span!r}: {redacted}")
     for text, redacted in found.changed:
         print(f"CHANGED {text!r} -> {redacted!r}")
