@@ -32,13 +32,13 @@ KINDS = ("medical", "self_harm", "violence", "abuse", "neglect", "missing", "par
 SAFEGUARDING_INTENT = "safeguarding"
 GENERAL_FIRST_LINE = "It sounds like someone may be at risk. If anyone is in immediate danger, call 999 now."
 
-MODEL_THRESHOLD = 0.70
+MODEL_THRESHOLD = 0.85
 """The model's `safeguarding` confidence from which it raises the alarm on its own (when no guard
 phrase is in the message). Chosen on tests/eval/safeguarding/tuning.yml only, never on the
-evaluation sets (`python -m tests.eval.safeguarding.tune` prints the table): with the model
-trained at the last commit, on 25 risk and 80 everyday tuning messages, 0.65 was the lowest with
-no false alarm (0.60 flagged 1, 0.45 flagged 3) and every risk message was still caught up to
-0.85; 0.70 keeps one step of margin. Re-run the table after changing the training data."""
+evaluation sets (`python -m tests.eval.safeguarding.tune` prints the table): with the blended
+TF-IDF and sentence-embedding model, on 25 risk and 80 everyday tuning messages, 0.80 was the
+lowest with no false alarm (0.75 flagged 1, 0.60 flagged 2) and every risk message was still
+caught up to 0.90; 0.85 keeps one step of margin. Re-run the table after changing the training data."""
 
 
 @dataclass(frozen=True)
