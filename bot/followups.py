@@ -213,9 +213,10 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     if not readings:
         return None
     best = readings[0]
-    # A message that points back ("is that working days?") and is close to one of the entry's own
-    # ask phrases is a follow-up however sure the model is of something else.
-    points_back = best.phrase >= STRONG_PHRASE and any(w in _POINTING for w in words(text))
+    # A message close to one of the entry's own ask phrases is a follow-up when it points back ("is
+    # that working days?"), however sure the model is of something else, or when the model is unsure
+    # ("what about when she goes to college?" after transport).
+    points_back = best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE)
     if not points_back and not looks_like_follow_up(text, confidence, library):
         return None
     runner_up = readings[1].score if len(readings) > 1 else 0.0

@@ -171,3 +171,12 @@ def test_a_large_directory_answers_alike_on_both_databases(large_directories, te
     expected = search.find(sqlite, query)
     assert expected.found
     assert _shape(search.find(postgresql, query)) == _shape(expected)
+
+
+def test_after_the_town_come_places_in_its_postcode_districts(sample_directory):
+    """No sample speech service is in Chatham itself: Walderslade and Lordswood (ME5, Chatham's
+    districts) come before Rochester (ME1), although Rochester's venues may be nearer."""
+    result, _ = top(sample_directory, "speech therapy near Chatham")
+    rows = search.details(sample_directory, [f.service_id for f in result.found])
+    first = rows[0]["where"] or ""
+    assert first.startswith(("Chatham", "Walderslade", "Lordswood")), [row["name"] for row in rows[:5]]

@@ -55,6 +55,7 @@ class Found:
     score: float
     km: Optional[float]
     in_town: bool = False  # nearer the place searched for than to any other Medway place
+    in_districts: bool = False  # nearest a place inside the searched town's postcode districts
 
 
 @dataclass(frozen=True)
@@ -202,8 +203,10 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
         for row in rows:
             if row.service_id not in found:
                 km = place.km_to(row.latitude, row.longitude) if place and row.latitude is not None else None
-                in_town = km is not None and _nearest_place(vocabulary, row.latitude, row.longitude) == place.name
-                found[row.service_id] = Found(row.service_id, score + _name_hits(row.name, terms), km, in_town)
+                nearest = _nearest_place(vocabulary, row.latitude, row.longitude) if km is not None else None
+                found[row.service_id] = Found(row.service_id, score + _name_hits(row.name, terms), km,
+                                              nearest is not None and nearest.name == place.name,
+                                              _within_districts(nearest, place))
 
     for number, (column, mode) in enumerate(tiers):
         if mode == "any" and len(terms) == 1:
@@ -223,13 +226,20 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
                     break
         if len(found) >= CANDIDATES:
             break
-    return sorted(found.values(), key=lambda f: (not f.in_town, -f.score, f.km if f.km is not None else 99, f.service_id))
+    return sorted(found.values(), key=lambda f: (not f.in_town, -f.score, not f.in_districts,
+                                                 f.km if f.km is not None else 99, f.service_id))
 
 
-def _nearest_place(vocabulary: Vocabulary, latitude: float, longitude: float) -> Optional[str]:
-    """The name of the Medway place a venue is nearest to: the town it is in."""
-    nearest = min(vocabulary.places, key=lambda p: p.km_to(latitude, longitude), default=None)
-    return nearest.name if nearest else None
+def _nearest_place(vocabulary: Vocabulary, latitude: float, longitude: float) -> Optional[Place]:
+    """The Medway place a venue is nearest to."""
+    return min(vocabulary.places, key=lambda p: p.km_to(latitude, longitude), default=None)
+
+
+def _within_districts(nearest: Optional[Place], town: Place) -> bool:
+    """Whether a venue's nearest place lies inside the searched town's postcode districts: among
+    equally good matches outside the town itself, Walderslade and Lordswood (ME5) come first for
+    Chatham, Rainham (ME8) for Gillingham."""
+    return nearest is not None and bool(nearest.districts) and set(nearest.districts) <= set(town.districts)
 
 
 RELAXATIONS = (
