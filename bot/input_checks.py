@@ -14,7 +14,9 @@ MAX_MESSAGE_CHARS = 5000
 MAX_SENDER_CHARS = 128
 
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,%d}$" % MAX_SENDER_CHARS)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Control characters, non-characters, and lone surrogates (JSON can carry "\\ud800", which is
+# not a character: the sentence encoder and UTF-8 databases refuse it).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 NOT_ENGLISH_MIN_WORDS = 3
 NOT_ENGLISH_MIN_PROBABILITY = 0.95
@@ -87,7 +89,7 @@ def checked_message(message: object) -> str:
 
 
 def clean(text: str) -> str:
-    """Text safe to store: Unicode-normalised, control characters (NUL and friends) removed, trimmed."""
+    """Text safe to store: Unicode-normalised, control characters (NUL and friends) and lone surrogates removed, trimmed."""
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 

@@ -125,3 +125,11 @@ def test_the_input_channel_is_the_channel_not_what_the_client_says(chat, assista
 
 def test_the_server_still_answers_after_all_that(chat):
     assert "Medway SEND assistant" in chat.say("hello")
+
+
+def test_lone_surrogates_escaped_in_json_are_removed_and_the_question_answered(chat, assistant):
+    raw = json.dumps({"sender": chat.sender, "message": "what is \ud800mediation\udfff"}).encode()
+    assert b"\\ud800" in raw
+    response = chat.post(raw=raw)
+    assert "mediation adviser" in first_text(response)
+    assert [e["text"] for e in assistant.tracker(chat.sender)["events"] if e["event"] == "user"] == ["what is mediation"]

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from bot import input_checks
@@ -65,3 +67,9 @@ def test_clean_removes_control_characters_and_keeps_text():
 ])
 def test_sender_ids_are_short_and_plain(sender, ok):
     assert input_checks.valid_sender(sender) is ok
+
+
+def test_lone_surrogates_are_removed():
+    assert input_checks.clean("what is\ud800 mediation\udfff") == "what is mediation"
+    assert input_checks.clean(json.loads('"\\ud83d\\ude2d"')) == "\U0001f62d"  # a pair in JSON is one character
+
