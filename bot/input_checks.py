@@ -4,14 +4,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Optional
+from typing import Dict, Optional
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from bot.redaction import redact
 
 MAX_MESSAGE_CHARS = 5000
 """Longest message the server accepts. The web widget refuses more than 2,000 before sending."""
 
 MAX_SENDER_CHARS = 128
+
+METADATA_KEYS = frozenset({"language"})
+"""Metadata a client may send with a message (rasa-webchat sends its page's language). Nothing else
+the assistant does reads metadata, and whatever is kept is stored with the message."""
+MAX_METADATA_VALUE_CHARS = 35
 
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,%d}$" % MAX_SENDER_CHARS)
 # Control characters, non-characters, and lone surrogates (JSON can carry "\\ud800", which is
@@ -86,6 +93,14 @@ def checked_message(message: object) -> str:
     if text.startswith("/") and not button_payload(text):
         text = text.lstrip("/").strip()
     return text
+
+
+def checked_metadata(metadata: object) -> Dict[str, str]:
+    """The allowed keys of a client's metadata with short text values, cleaned and redacted; the rest dropped."""
+    if not isinstance(metadata, dict):
+        return {}
+    return {key: redact(clean(value)) for key, value in metadata.items()
+            if key in METADATA_KEYS and isinstance(value, str) and len(value) <= MAX_METADATA_VALUE_CHARS}
 
 
 def clean(text: str) -> str:

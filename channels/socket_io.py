@@ -10,11 +10,11 @@ helpful?", the directory cards), losing the turn. Here:
 - browsers may connect only from the allowed origins (`bot.web.allowed_origins`, as for REST);
 - conversations are stored as `socketio~<session id>`: REST ids cannot contain "~", so neither
   channel can reach the other's conversations, and a socket only writes to the session it joined;
-- custom JSON is sent as one message, `{"custom": {...}}`, as the REST channel delivers it.
+- custom JSON is sent as one message, `{"custom": {...}}`, as the REST channel delivers it;
+- metadata is cut to `input_checks.METADATA_KEYS`, as on the REST channel.
 """
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -33,7 +33,6 @@ from bot.web import allowed_origins
 logger = logging.getLogger(__name__)
 
 SENDER_PREFIX = "socketio~"
-MAX_METADATA_CHARS = 2000
 
 
 def conversation_id(session_id: str) -> str:
@@ -47,18 +46,6 @@ class CheckedSocketIOOutput(SocketIOOutput):
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         """`{"custom": json_message}` to the conversation's room (Rasa's passed the keys to emit() as arguments)."""
         await self._send_message(recipient_id, {"custom": json_message})
-
-
-def _metadata(value: object) -> Optional[Dict[Text, Any]]:
-    """A small JSON object, or nothing: metadata is stored with the message."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value) if len(value) <= MAX_METADATA_CHARS else None
-        except ValueError:
-            return None
-    if not isinstance(value, dict) or len(json.dumps(value, default=str)) > MAX_METADATA_CHARS:
-        return None
-    return value
 
 
 class CheckedSocketIOInput(SocketIOInput):
@@ -133,7 +120,7 @@ class CheckedSocketIOInput(SocketIOInput):
             recipient = sender if self.session_persistence else sid
             output = _RoomOutput(sio, self.bot_message_evt, recipient)
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
-                                             metadata=_metadata(data.get(self.metadata_key))))
+                                             metadata=input_checks.checked_metadata(data.get(self.metadata_key))))
 
         return socketio_webhook
 

@@ -127,6 +127,16 @@ def test_the_server_still_answers_after_all_that(chat):
     assert "Medway SEND assistant" in chat.say("hello")
 
 
+def test_metadata_is_kept_only_from_the_allow_list_and_redacted(chat, assistant):
+    metadata = {"language": "en\x00 jo@example.org", "page": "x" * 2_100_000, "email": "jo@example.org",
+                "nested": [[[{"a": "b"}]]]}
+    assert chat.post({"sender": chat.sender, "message": "hello", "metadata": metadata}).status_code == 200
+    chat.post({"sender": chat.sender, "message": "hello", "metadata": "jo@example.org"})
+    stored = [e.get("metadata") or {} for e in assistant.tracker(chat.sender)["events"] if e["event"] == "user"]
+    assert [{k: v for k, v in m.items() if k not in ("model_id", "assistant_id")} for m in stored] == [
+        {"language": "en [email]"}, {}]
+
+
 def test_lone_surrogates_escaped_in_json_are_removed_and_the_question_answered(chat, assistant):
     raw = json.dumps({"sender": chat.sender, "message": "what is \ud800mediation\udfff"}).encode()
     assert b"\\ud800" in raw

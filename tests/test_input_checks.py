@@ -73,3 +73,11 @@ def test_lone_surrogates_are_removed():
     assert input_checks.clean("what is\ud800 mediation\udfff") == "what is mediation"
     assert input_checks.clean(json.loads('"\\ud83d\\ude2d"')) == "\U0001f62d"  # a pair in JSON is one character
 
+
+def test_metadata_keeps_only_short_allowed_text_redacted():
+    assert input_checks.checked_metadata({"language": "en\x00", "page": "x", "email": "jo@example.org"}) == {
+        "language": "en"}
+    assert input_checks.checked_metadata({"language": "x" * 2_100_000}) == {}
+    assert input_checks.checked_metadata({"language": "jo@example.org"}) == {"language": "[email]"}
+    for wrong in (None, "jo@example.org", [1], 3, True, {"language": ["en"]}):
+        assert input_checks.checked_metadata(wrong) == {}
