@@ -11,7 +11,8 @@ helpful?", the directory cards), losing the turn. Here:
 - conversations are stored as `socketio~<session id>`: REST ids cannot contain "~", so neither
   channel can reach the other's conversations, and a socket only writes to the session it joined;
 - custom JSON is sent as one message, `{"custom": {...}}`, as the REST channel delivers it;
-- metadata is cut to `input_checks.METADATA_KEYS`, as on the REST channel.
+- metadata is cut to `input_checks.METADATA_KEYS`, and a turn that fails or says nothing is answered
+  with an apology (`channels.turns`).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from socketio import AsyncServer
 
 from bot import input_checks
 from bot.web import allowed_origins
+from channels.turns import never_silent
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class CheckedSocketIOInput(SocketIOInput):
         return CheckedSocketIOOutput(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = never_silent(on_new_message)
         origins = set(allowed_origins())
         # CORS headers come from Rasa's --cors (sanic_cors): python-socketio's own would be sent twice.
         # The origin is checked on connecting instead, which covers the websocket transport too.
