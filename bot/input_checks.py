@@ -51,6 +51,7 @@ plus every `faq_...` answer. Any other "/..." is read as words, so nobody can ty
 set slots with "/intent{...}" or invent intents to skew the insight figures."""
 
 _PAYLOAD = re.compile(r"^/([a-z0-9_]+)$")
+_LEADING_SLASHES = re.compile(r"^[/\s]+")
 
 
 class Refused(ValueError):
@@ -91,7 +92,7 @@ def checked_message(message: object) -> str:
                       "Please send a shorter message, or split it into parts.", status=413)
     text = clean(message)
     if text.startswith("/") and not button_payload(text):
-        text = text.lstrip("/").strip()
+        text = _LEADING_SLASHES.sub("", text)  # all of them: "/ /safeguarding" must not become "/safeguarding"
     return text
 
 

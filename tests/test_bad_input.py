@@ -100,7 +100,7 @@ def test_malformed_bodies_get_a_400_that_says_why(chat, body, needle):
     assert needle in response.text
 
 
-PAYLOADS_NO_BUTTON_SENDS = [("/safeguarding", "safeguarding"), ("/goodbye", "goodbye"),
+PAYLOADS_NO_BUTTON_SENDS = [("/safeguarding", "safeguarding"), ("/goodbye", "goodbye"), ("/ /safeguarding", "safeguarding"),
                             ('/leave_question{"consent": "yes"}', 'leave_question{"consent": "yes"}')]
 
 

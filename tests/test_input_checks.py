@@ -81,3 +81,8 @@ def test_metadata_keeps_only_short_allowed_text_redacted():
     assert input_checks.checked_metadata({"language": "jo@example.org"}) == {"language": "[email]"}
     for wrong in (None, "jo@example.org", [1], 3, True, {"language": ["en"]}):
         assert input_checks.checked_metadata(wrong) == {}
+
+
+@pytest.mark.parametrize("typed", ["/ /safeguarding", "/\u00a0/safeguarding", "// / safeguarding"])
+def test_slashes_and_spaces_cannot_hide_a_payload(typed):
+    assert input_checks.checked_message(typed) == "safeguarding"
