@@ -4,17 +4,26 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Optional
+from typing import Dict, Optional
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from bot.redaction import redact
 
 MAX_MESSAGE_CHARS = 5000
 """Longest message the server accepts. The web widget refuses more than 2,000 before sending."""
 
 MAX_SENDER_CHARS = 128
 
+METADATA_KEYS = frozenset({"language"})
+"""Metadata a client may send with a message (rasa-webchat sends its page's language). Nothing else
+the assistant does reads metadata, and whatever is kept is stored with the message."""
+MAX_METADATA_VALUE_CHARS = 35
+
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,%d}$" % MAX_SENDER_CHARS)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Control characters, non-characters, and lone surrogates (JSON can carry "\\ud800", which is
+# not a character: the sentence encoder and UTF-8 databases refuse it).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 NOT_ENGLISH_MIN_WORDS = 3
 NOT_ENGLISH_MIN_PROBABILITY = 0.95
@@ -42,6 +51,7 @@ plus every `faq_...` answer. Any other "/..." is read as words, so nobody can ty
 set slots with "/intent{...}" or invent intents to skew the insight figures."""
 
 _PAYLOAD = re.compile(r"^/([a-z0-9_]+)$")
+_LEADING_SLASHES = re.compile(r"^[/\s]+")
 
 
 class Refused(ValueError):
@@ -82,12 +92,20 @@ def checked_message(message: object) -> str:
                       "Please send a shorter message, or split it into parts.", status=413)
     text = clean(message)
     if text.startswith("/") and not button_payload(text):
-        text = text.lstrip("/").strip()
+        text = _LEADING_SLASHES.sub("", text)  # all of them: "/ /safeguarding" must not become "/safeguarding"
     return text
 
 
+def checked_metadata(metadata: object) -> Dict[str, str]:
+    """The allowed keys of a client's metadata with short text values, cleaned and redacted; the rest dropped."""
+    if not isinstance(metadata, dict):
+        return {}
+    return {key: redact(clean(value)) for key, value in metadata.items()
+            if key in METADATA_KEYS and isinstance(value, str) and len(value) <= MAX_METADATA_VALUE_CHARS}
+
+
 def clean(text: str) -> str:
-    """Text safe to store: Unicode-normalised, control characters (NUL and friends) removed, trimmed."""
+    """Text safe to store: Unicode-normalised, control characters (NUL and friends) and lone surrogates removed, trimmed."""
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 

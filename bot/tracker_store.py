@@ -15,9 +15,12 @@ from typing import Any, Iterator
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot.redaction import redact
+
+SQLITE_BUSY_SECONDS = 20
+"""How long a turn waits for an SQLite database another process has locked (Python's default is 5 s)."""
 
 
 def _redact_value(value: Any) -> Any:
@@ -47,14 +50,23 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _wait_when_busy(connection: Any, _record: Any) -> None:
+    connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Stores each new event redacted; reading, counting and sessions work as in Rasa's store.
 
     Adds an index on the event time, which the retention command and the insight page select by.
+    On SQLite, a turn waits up to SQLITE_BUSY_SECONDS for a lock held by another process (a
+    backup, the retention command) instead of failing and losing the message.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _wait_when_busy)
+            self.engine.dispose()
         with self.engine.begin() as connection:
             connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_timestamp ON events (timestamp)"))
 

@@ -3,17 +3,21 @@
 Rasa's own channel answers a JSON body that is not an object with a 500, files every client that
 sends no `sender` under one shared conversation, and passes control characters to the tracker
 store. Here those get a clear 400 or 413 instead, the text is cleaned before Rasa sees it, and
-"/intent" payloads are accepted only when a button could have sent them.
+"/intent" payloads are accepted only when a button could have sent them. Metadata is cut to
+`input_checks.METADATA_KEYS`, and a turn that fails or says nothing is answered with an apology.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
 from sanic.exceptions import InvalidUsage, PayloadTooLarge, SanicException
 from sanic.request import Request
 
 from bot import input_checks
+from channels.turns import never_silent
 
 
 class CheckedRestInput(RestInput):
@@ -45,6 +49,12 @@ class CheckedRestInput(RestInput):
 
     def _extract_input_channel(self, req: Request) -> Text:
         return self.name()  # never a name the client chose
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        return input_checks.checked_metadata(self._body(request).get("metadata"))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        return super().blueprint(never_silent(on_new_message))
 
 
 def _http_error(refused: input_checks.Refused) -> SanicException:

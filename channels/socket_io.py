@@ -10,11 +10,12 @@ helpful?", the directory cards), losing the turn. Here:
 - browsers may connect only from the allowed origins (`bot.web.allowed_origins`, as for REST);
 - conversations are stored as `socketio~<session id>`: REST ids cannot contain "~", so neither
   channel can reach the other's conversations, and a socket only writes to the session it joined;
-- custom JSON is sent as one message, `{"custom": {...}}`, as the REST channel delivers it.
+- custom JSON is sent as one message, `{"custom": {...}}`, as the REST channel delivers it;
+- metadata is cut to `input_checks.METADATA_KEYS`, and a turn that fails or says nothing is answered
+  with an apology (`channels.turns`).
 """
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -29,11 +30,11 @@ from socketio import AsyncServer
 
 from bot import input_checks
 from bot.web import allowed_origins
+from channels.turns import never_silent
 
 logger = logging.getLogger(__name__)
 
 SENDER_PREFIX = "socketio~"
-MAX_METADATA_CHARS = 2000
 
 
 def conversation_id(session_id: str) -> str:
@@ -49,18 +50,6 @@ class CheckedSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
-def _metadata(value: object) -> Optional[Dict[Text, Any]]:
-    """A small JSON object, or nothing: metadata is stored with the message."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value) if len(value) <= MAX_METADATA_CHARS else None
-        except ValueError:
-            return None
-    if not isinstance(value, dict) or len(json.dumps(value, default=str)) > MAX_METADATA_CHARS:
-        return None
-    return value
-
-
 class CheckedSocketIOInput(SocketIOInput):
     """socket.io at /socket.io with checked input, allowed origins only and conversations of its own."""
 
@@ -68,6 +57,7 @@ class CheckedSocketIOInput(SocketIOInput):
         return CheckedSocketIOOutput(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = never_silent(on_new_message)
         origins = set(allowed_origins())
         # CORS headers come from Rasa's --cors (sanic_cors): python-socketio's own would be sent twice.
         # The origin is checked on connecting instead, which covers the websocket transport too.
@@ -133,7 +123,7 @@ class CheckedSocketIOInput(SocketIOInput):
             recipient = sender if self.session_persistence else sid
             output = _RoomOutput(sio, self.bot_message_evt, recipient)
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
-                                             metadata=_metadata(data.get(self.metadata_key))))
+                                             metadata=input_checks.checked_metadata(data.get(self.metadata_key))))
 
         return socketio_webhook
 

@@ -111,12 +111,21 @@ class Assistant:
                          ACTION_SERVER_TOKEN=self.actions_token, MEDWAY_ALLOWED_ORIGINS=" ".join(self.cors_origins))
         subprocess.run([sys.executable, "-m", "bot", "directory", "load-sample"], cwd=ROOT, env=self._env,
                        check=True, stdout=subprocess.DEVNULL)
+        self.start_actions(timeout)
+        self.start_rasa(timeout)
+        return self
+
+    def start_actions(self, timeout: float = 240) -> None:
+        """Start (or restart) the action server on the same port."""
         self._actions = self._spawn("actions", [sys.executable, "-m", "actions.server", "--interface", "127.0.0.1",
                                                 "--port", str(self.actions_port)])
         _wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", [self._actions],
                        [self.workdir / "actions.log"], timeout)
-        self.start_rasa(timeout)
-        return self
+
+    def stop_actions(self) -> None:
+        """Stop only the action server, as when it crashes or is redeployed mid-conversation."""
+        self._stop(self._actions)
+        self.processes.remove(self._actions)
 
     def start_rasa(self, timeout: float = 240) -> None:
         """Start (or restart) the Rasa server on the same port, with the same tracker store."""

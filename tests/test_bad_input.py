@@ -100,7 +100,7 @@ def test_malformed_bodies_get_a_400_that_says_why(chat, body, needle):
     assert needle in response.text
 
 
-PAYLOADS_NO_BUTTON_SENDS = [("/safeguarding", "safeguarding"), ("/goodbye", "goodbye"),
+PAYLOADS_NO_BUTTON_SENDS = [("/safeguarding", "safeguarding"), ("/goodbye", "goodbye"), ("/ /safeguarding", "safeguarding"),
                             ('/leave_question{"consent": "yes"}', 'leave_question{"consent": "yes"}')]
 
 
@@ -125,3 +125,21 @@ def test_the_input_channel_is_the_channel_not_what_the_client_says(chat, assista
 
 def test_the_server_still_answers_after_all_that(chat):
     assert "Medway SEND assistant" in chat.say("hello")
+
+
+def test_metadata_is_kept_only_from_the_allow_list_and_redacted(chat, assistant):
+    metadata = {"language": "en\x00 jo@example.org", "page": "x" * 2_100_000, "email": "jo@example.org",
+                "nested": [[[{"a": "b"}]]]}
+    assert chat.post({"sender": chat.sender, "message": "hello", "metadata": metadata}).status_code == 200
+    chat.post({"sender": chat.sender, "message": "hello", "metadata": "jo@example.org"})
+    stored = [e.get("metadata") or {} for e in assistant.tracker(chat.sender)["events"] if e["event"] == "user"]
+    assert [{k: v for k, v in m.items() if k not in ("model_id", "assistant_id")} for m in stored] == [
+        {"language": "en [email]"}, {}]
+
+
+def test_lone_surrogates_escaped_in_json_are_removed_and_the_question_answered(chat, assistant):
+    raw = json.dumps({"sender": chat.sender, "message": "what is \ud800mediation\udfff"}).encode()
+    assert b"\\ud800" in raw
+    response = chat.post(raw=raw)
+    assert "mediation adviser" in first_text(response)
+    assert [e["text"] for e in assistant.tracker(chat.sender)["events"] if e["event"] == "user"] == ["what is mediation"]

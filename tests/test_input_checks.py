@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from bot import input_checks
@@ -65,3 +67,22 @@ def test_clean_removes_control_characters_and_keeps_text():
 ])
 def test_sender_ids_are_short_and_plain(sender, ok):
     assert input_checks.valid_sender(sender) is ok
+
+
+def test_lone_surrogates_are_removed():
+    assert input_checks.clean("what is\ud800 mediation\udfff") == "what is mediation"
+    assert input_checks.clean(json.loads('"\\ud83d\\ude2d"')) == "\U0001f62d"  # a pair in JSON is one character
+
+
+def test_metadata_keeps_only_short_allowed_text_redacted():
+    assert input_checks.checked_metadata({"language": "en\x00", "page": "x", "email": "jo@example.org"}) == {
+        "language": "en"}
+    assert input_checks.checked_metadata({"language": "x" * 2_100_000}) == {}
+    assert input_checks.checked_metadata({"language": "jo@example.org"}) == {"language": "[email]"}
+    for wrong in (None, "jo@example.org", [1], 3, True, {"language": ["en"]}):
+        assert input_checks.checked_metadata(wrong) == {}
+
+
+@pytest.mark.parametrize("typed", ["/ /safeguarding", "/\u00a0/safeguarding", "// / safeguarding"])
+def test_slashes_and_spaces_cannot_hide_a_payload(typed):
+    assert input_checks.checked_message(typed) == "safeguarding"
