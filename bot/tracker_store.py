@@ -71,7 +71,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_timestamp ON events (timestamp)"))
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
-        for event in super()._additional_events(session, tracker):
-            data = event.as_dict()
+        for new in super()._additional_events(session, tracker):
+            data = new.as_dict()
             cleaned = redact_event(data)
-            yield event if cleaned == data else Event.from_parameters(cleaned)
+            yield new if cleaned == data else Event.from_parameters(cleaned)

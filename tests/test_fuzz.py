@@ -16,7 +16,6 @@ import socketio
 import sqlalchemy as sa
 
 from bot import input_checks
-
 from tests.conftest import THIRD_PARTY_ORIGIN
 from tests.fuzz import Fuzz
 
