@@ -17,7 +17,7 @@ def test_eval_questions_are_held_out_and_cover_every_entry():
 
 
 @pytest.mark.server
-def test_faq_accuracy_beats_the_target_and_keyword_search(assistant):
+def test_faq_accuracy_beats_the_target_and_keyword_search(assistant, capsys):
     library = content.load()
 
     def ask_the_assistant(question: str) -> str:
@@ -27,8 +27,9 @@ def test_faq_accuracy_beats_the_target_and_keyword_search(assistant):
 
     model = evaluate.score(ask_the_assistant, library)
     baseline = evaluate.score(evaluate.bm25_predictor(library), library)
-    print("\n" + evaluate.report(model, baseline))
-    print(f"FAQ accuracy: assistant {model['ALL'].accuracy:.1%}, BM25 keyword search {baseline['ALL'].accuracy:.1%} "
-          f"on {model['ALL'].total} held-out questions (report: {evaluate.REPORT})")
+    evaluate.report(model, baseline)
+    with capsys.disabled():  # shown by every `make test`
+        print(f"\nHeld-out questions we wrote: assistant {model['ALL'].accuracy:.1%}, BM25 keyword search "
+              f"{baseline['ALL'].accuracy:.1%} on {model['ALL'].total} (report: {evaluate.REPORT})")
     assert model["ALL"].accuracy >= TARGET
     assert model["ALL"].accuracy >= baseline["ALL"].accuracy + 0.15

@@ -10,7 +10,7 @@ from tests.eval import real
 ROOT = Path(__file__).resolve().parent.parent
 # The floor below which `make test` fails. Issue 18's target is 90%; raise this as the content grows,
 # never lower it to make a change pass.
-FLOOR = 0.20
+FLOOR = 0.42
 
 
 def learnt_from() -> list[str]:
@@ -60,14 +60,16 @@ def test_a_generic_reply_passes_no_question(assistant):
 
 
 @pytest.mark.server
-def test_real_questions_are_answered_with_the_facts_parents_need(assistant):
+def test_real_questions_are_answered_with_the_facts_parents_need(assistant, capsys):
     def ask(question: str) -> str:
         return assistant.chat().say(question)
 
     items = real.load(real.REAL)
     model = real.score(items, ask)
     baseline = real.score(items, real.bm25_answerer(content.load()))
-    print("\n" + real.report(model, baseline, "Real questions from parents: replies with the key facts"))
-    print(f"Real questions: assistant {model['ALL'].accuracy:.1%}, BM25 keyword search "
-          f"{baseline['ALL'].accuracy:.1%} on {model['ALL'].total} questions (report: {real.REPORT})")
+    table = real.report(model, baseline, "Real questions from parents: replies with the key facts")
+    with capsys.disabled():  # shown by every `make test`, not only when it fails
+        print("\n" + table.split("\n\nQuestions whose reply")[0])
+        print(f"Real questions: assistant {model['ALL'].accuracy:.1%}, BM25 keyword search "
+              f"{baseline['ALL'].accuracy:.1%} on {model['ALL'].total} questions (report: {real.REPORT})")
     assert model["ALL"].accuracy >= FLOOR
