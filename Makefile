@@ -97,7 +97,7 @@ PYTEST := scripts/pytest
 pytest: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
 	$(PYTEST)
 
-test: system-packages lint check validate pytest stories nlu-report
+test: system-packages lint check validate pytest stories
 	@echo "make test: all checks passed."
 
 # The edit-test loop: no servers, no browser, no PostgreSQL, no model to train.
