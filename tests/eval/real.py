@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -15,6 +15,7 @@ import yaml
 
 from bot import content
 from tests.eval.bm25 import BM25
+from tests.eval.evaluate import Score
 
 HERE = Path(__file__).parent
 REAL = HERE / "real"        # measures the assistant: never trained on, never tuned on
@@ -68,17 +69,6 @@ def load(folder: Path = REAL) -> list[Item]:
             items.append(Item(str(raw["question"]).strip(), raw["source"], raw["topic"], must,
                               _patterns(raw.get("must_not", []), f"{where} must_not"), where))
     return items
-
-
-@dataclass
-class Score:
-    right: int = 0
-    total: int = 0
-    misses: list[str] = field(default_factory=list)
-
-    @property
-    def accuracy(self) -> float:
-        return self.right / self.total if self.total else 0.0
 
 
 def score(items: Iterable[Item], answer: Callable[[str], str]) -> dict[str, Score]:
