@@ -24,7 +24,7 @@ TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '
 help:
 	@echo "make run    create the environment, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test   install missing system packages, then every test: lint, content checks, pytest, rasa data validate, test stories"
-	@echo "make test-fast  lint, content checks and the tests that need no server, browser or model (under a minute)"
+	@echo "make test-fast  lint, content checks and the tests that need no server, browser or model (about 1.5 minutes on 2 cores)"
 	@echo "make lint   ruff with the rules in ruff.toml"
 	@echo "make screenshots  refresh the screenshots README shows (docs/screenshots/)"
 	@echo "make content  rebuild the generated training files from content/faq after editing it"
@@ -112,7 +112,7 @@ screenshots: system-packages $(MODEL) $(WIDGET) $(WEBCHAT)
 	cp results/screenshots/*.png docs/screenshots/
 	@echo "Refreshed docs/screenshots/: commit the ones that changed."
 
-# Rasa's own NLU cross-validation (3 folds, under a minute), reports in results/nlu-crossval/.
+# Rasa's own NLU cross-validation (3 folds, about 7 minutes on 2 cores with the sentence encoder), reports in results/nlu-crossval/.
 nlu-report: $(STAMP) $(GENERATED)
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out results/nlu-crossval --no-plot
 	@echo "Report: results/nlu-crossval/intent_report.json"
