@@ -1,4 +1,4 @@
-"""UK phone numbers as people type them: 07700 900123, (01634) 333444, 07700.900.123, +44 (0) 7700 900123,
+"""UK phone numbers as people type them: 07700 900123, (01632) 960444, 07700.900.123, +44 (0) 7700 900123,
 0044 7700 900123, 020 7946 0018 ext 12.
 
 A run of digits and separators counts when, read as a UK national number, it has 10 or 11 digits
