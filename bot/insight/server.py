@@ -26,9 +26,9 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy.engine import Engine
 
 from bot import conversations, volunteer_queue
+from bot.csv_safety import safe_cell
 from bot.insight import figures, page
 from bot.insight.login_guard import LOCKED_OUT, LockedOut, LoginGuard, client_address, trusted_proxies
-from bot.triage.report import safe_cell
 
 TOKEN_VARIABLE = "MEDWAY_INSIGHT_TOKEN"
 HTTP_LOCALHOST_VARIABLE = "MEDWAY_INSIGHT_HTTP_LOCALHOST"

@@ -7,18 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
+from bot.csv_safety import safe_cell
 from bot.triage.classify import Result, topics
 from bot.triage.reader import Unreadable
 
 COLUMNS = ("row", "needs_person", "safeguarding", "topic", "entry", "title", "confidence", "question",
            "suggested_answer", "source", "link", "reasons")
 UNREADABLE_TOPIC = "Could not be read"
-
-
-def safe_cell(value: object) -> str:
-    """Text safe to open in a spreadsheet: a leading =, +, - or @ would be run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def write_csv(results: Sequence[Result], unreadable: Sequence[Unreadable], path: Path) -> None:
