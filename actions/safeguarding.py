@@ -4,10 +4,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import end_search
-from bot import safety
+from bot import people, safety
 
-BUTTONS = [{"title": "Talk to a person", "payload": "/human_handoff"},
-           {"title": "Other topics", "payload": "/help"}]
+BUTTONS = [people.handoff_button(), {"title": "Other topics", "payload": "/help"}]
 
 
 def previous_bot_action(tracker: Tracker) -> Optional[str]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from bot import yamlfile
+from bot import people, yamlfile
 from bot.paths import PROJECT_ROOT, content_dir
 from bot.yamlfile import ContentError, Problem
 
@@ -453,7 +453,7 @@ def buttons_for(entry_ids: Iterable[str], library: Library) -> list[dict[str, st
     """Buttons that open these entries, then one to talk to a person: always a way to go further."""
     buttons = [{"title": library.entries[i].title, "payload": f"/{library.entries[i].intent}"}
                for i in entry_ids if i in library.entries]
-    buttons.append({"title": "Talk to a person", "payload": "/human_handoff"})
+    buttons.append(people.handoff_button())
     return buttons
 
 

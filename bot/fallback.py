@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from bot import content, yamlfile
+from bot import content, people, yamlfile
 from bot.input_checks import EMPTY, NO_CONTENT, NO_WORDS, NOT_ENGLISH
 from bot.paths import content_dir
 from bot.yamlfile import ContentError, Problem
@@ -17,7 +17,7 @@ threshold in config.yml (a fallback's best guess is always under that), or no gu
 offered; with about 130 intents, 0.05 is six times a uniform guess (a test checks both)."""
 MAX_GUESSES = 3
 
-MENU = (("EHC plans", "/faq_ehcp_overview"), ("Find a service", "/find_service"), ("Talk to a person", "/human_handoff"),
+MENU = (("EHC plans", "/faq_ehcp_overview"), ("Find a service", "/find_service"), (people.HANDOFF_TITLE, people.HANDOFF_PAYLOAD),
         ("Leave a question for a volunteer", "/leave_question"))
 
 _OPENINGS = {

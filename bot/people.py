@@ -11,6 +11,13 @@ from bot.paths import content_dir
 from bot.yamlfile import ContentError, Problem
 
 REQUIRED = ("id", "name", "what", "how", "url", "source")
+HANDOFF_TITLE = "Talk to a person"
+HANDOFF_PAYLOAD = "/human_handoff"
+
+
+def handoff_button() -> dict[str, str]:
+    """The button offered under answers, guesses and the crisis reply: always a way to reach a person."""
+    return {"title": HANDOFF_TITLE, "payload": HANDOFF_PAYLOAD}
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@
   var status = el("p", { className: "msc-status", role: "status" });
   var notice = el("p", { className: "msc-notice", hidden: "" });
   var label = el("label", { className: "msc-label", for: "msc-input", text: "Your question" });
-  var hint = el("p", { className: "msc-hint", id: "msc-hint", text: "You can type up to 2,000 characters." });
+  var hint = el("p", { className: "msc-hint", id: "msc-hint", text: "You can type up to " + MAX_CHARS.toLocaleString("en-GB") + " characters." });
   // Shown after "Not helpful" then "Ask in other words", until the question is sent.
   var rephraseHint = el("p", { className: "msc-rephrase", id: "msc-rephrase", hidden: "",
     text: "Type your question again in other words. It helps to name what you are asking about (for example an EHC plan or school transport) and your child's age or school year." });
@@ -384,7 +384,8 @@
     var text = input.value.trim();
     if (!text) { showNotice("Please type a question first."); input.focus(); return; }
     if (text.length > MAX_CHARS) {
-      showNotice("Your message is " + text.length.toLocaleString() + " characters long. Please shorten it to 2,000 characters or fewer, or send it in parts.");
+      showNotice("Your message is " + text.length.toLocaleString("en-GB") + " characters long. Please shorten it to " +
+        MAX_CHARS.toLocaleString("en-GB") + " characters or fewer, or send it in parts.");
       input.focus();
       return;
     }
