@@ -70,9 +70,11 @@ def _location(record: ServiceRecord, link: dict, service_id: str, index: int) ->
                                        "service_id": service_id, "location_id": location_id})
 
 
-def _phones(record: ServiceRecord, owner: dict, service_id: str, contact_id: Optional[str]) -> None:
+def _phones(record: ServiceRecord, owner: dict, service_id: str, contact_id: Optional[str], dropped) -> None:
     for n, item in enumerate(_list(owner, "phones")):
         number = clean.phone(item.get("number"))
+        if number is None and clean.one_line(item.get("number")):
+            dropped("phone", item.get("number"))
         if number:
             record.phone.append({"id": _owned_id("phone", service_id, f"{contact_id}/{item.get('id') or n}", n), "service_id": service_id,
                                  "contact_id": contact_id, "number": number, "type": clean.one_line(item.get("type"), 20),
@@ -93,26 +95,48 @@ def _terms(item: dict) -> list[dict]:
     return terms
 
 
-def to_record(item: Any, vocabulary: Vocabulary, where: str) -> Union[ServiceRecord, Rejected]:
-    """One feed record as a service, or why it cannot be one."""
+def _first(item: dict, *keys: str) -> Any:
+    """The first of `keys` with a value (3.0 and 1.0 name some fields differently). A value that
+    is only one of the field names ("fees": "fees_description", as in the standard's own mock
+    feed) is a placeholder, not a value."""
+    for key in keys:
+        value = clean.one_line(item.get(key))
+        if value is not None and value.lower() not in keys:
+            return item.get(key)
+    return None
+
+
+def to_record(item: Any, vocabulary: Vocabulary, where: str,
+              warnings: Optional[list[Rejected]] = None) -> Union[ServiceRecord, Rejected]:
+    """One feed record as a service, or why it cannot be one. A value that cannot be read (a
+    phone, email or web address) is left out, with a warning added to `warnings`."""
     if not isinstance(item, dict):
         return Rejected(where, "not a JSON object")
     service_id, name = clean.one_line(item.get("id"), 250), clean.one_line(item.get("name"), 300)
     if not service_id:
         return Rejected(where, "no id")
     if not name:
-        return Rejected(f"{where} (id {service_id})", "no name")
+        return Rejected(f"{where} (id {service_id})", "no name", service_id)
+
+    def dropped(field: str, value: Any) -> None:
+        if warnings is not None:
+            warnings.append(Rejected(f"{where} (id {service_id}), {field}",
+                                     f"'{str(value)[:60]}' does not look like a {field}; imported without it", service_id, kept=True))
+
+    for field, check in (("url", clean.url), ("email", clean.email)):
+        if clean.one_line(item.get(field)) and check(item.get(field)) is None:
+            dropped(field, item.get(field))
     minimum_age, maximum_age = _ages(item)
     status = clean.enum(item.get("status"), clean.STATUS, clean.STATUS_ALIASES, "active")
     service = {
         "id": service_id, "name": name, "alternate_name": clean.one_line(item.get("alternate_name")),
         "description": clean.text(item.get("description")), "url": clean.url(item.get("url")),
         "email": clean.email(item.get("email")), "status": status,
-        "fees": clean.text(item.get("fees") if item.get("fees") is not None else item.get("fees_description"), 1000),
+        "fees": clean.text(_first(item, "fees_description", "fees"), 1000),
         "application_process": clean.text(item.get("application_process"), 1000),
         "accreditations": clean.text(item.get("accreditations"), 1000), "alert": clean.text(item.get("alert"), 1000),
         "minimum_age": minimum_age, "maximum_age": maximum_age, "assured_date": clean.day(item.get("assured_date")),
-        "assurer_email": clean.email(item.get("assurer_email")), "last_modified": clean.timestamp(item.get("last_modified")),
+        "assurer_email": clean.email(item.get("assurer_email")), "last_modified": clean.timestamp(_first(item, "last_modified", "date_modified")),
         "organization_id": None}
     record = ServiceRecord(service=service, raw=json.dumps(item, ensure_ascii=False, default=str)[:100_000])
     organization = item.get("organization")
@@ -131,8 +155,8 @@ def to_record(item: Any, vocabulary: Vocabulary, where: str) -> Union[ServiceRec
         record.contact.append({"id": contact_id, "service_id": service_id, "name": clean.one_line(contact.get("name")),
                                "title": clean.one_line(contact.get("title")), "department": clean.one_line(contact.get("department")),
                                "email": clean.email(contact.get("email"))})
-        _phones(record, contact, service_id, contact_id)
-    _phones(record, item, service_id, None)
+        _phones(record, contact, service_id, contact_id, dropped)
+    _phones(record, item, service_id, None, dropped)
     for n, entry in enumerate(_list(item, "schedules", "regular_schedules")):
         record.schedule.append({"id": _owned_id("schedule", service_id, entry.get("id"), n), "service_id": service_id,
                                 "description": clean.text(entry.get("description"), 1000),

@@ -298,18 +298,23 @@ def details(engine: Engine, service_ids: list[str]) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         services = {r.id: r._asdict() for r in connection.execute(
             select(s.c.id, s.c.name, s.c.description, s.c.minimum_age, s.c.maximum_age, s.c.fees,
-                   s.c.application_process, s.c.url, s.c.email, s.c.last_modified, s.c.is_sample,
+                   s.c.application_process, s.c.url, s.c.email, s.c.last_modified, s.c.assured_date, s.c.is_sample,
                    o.c.name.label("organization"), si.c.is_free, first_phone.label("phone"),
                    _first_address(m.address.c.city).label("city"), _first_address(m.address.c.postal_code).label("postcode"))
             .select_from(s.outerjoin(o, o.c.id == s.c.organization_id).outerjoin(si, si.c.service_id == s.c.id))
             .where(s.c.id.in_(service_ids)))}
+        costs: dict[str, list[dict]] = {}
+        for cost in connection.execute(select(m.cost_option).where(m.cost_option.c.service_id.in_(list(services)))
+                                       .order_by(m.cost_option.c.service_id, m.cost_option.c.id)):
+            costs.setdefault(cost.service_id, []).append(cost._asdict())
     cards = []
     for id_ in service_ids:
         row = services.get(id_)
         if row is None:
             continue
-        modified = row.pop("last_modified")
+        modified, assured = row.pop("last_modified"), row.pop("assured_date")
+        day = modified.date() if isinstance(modified, datetime) else assured
         city, postcode = row.pop("city"), row.pop("postcode")
         cards.append(dict(row, where=" ".join(p for p in (city, postcode) if p) or None, is_free=bool(row["is_free"]),
-                          last_modified=modified.date().isoformat() if isinstance(modified, datetime) else None))
+                          cost_options=costs.get(id_, []), last_modified=day.isoformat() if day else None))
     return cards
