@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Callable, Optional
 
-from sqlalchemy import select, text
+from sqlalchemy import Float, select, text, type_coerce
 from sqlalchemy.engine import Connection, Engine
 
 from bot.directory import index, models as m, tags
@@ -304,7 +304,9 @@ def details(engine: Engine, service_ids: list[str]) -> list[dict[str, Any]]:
             .select_from(s.outerjoin(o, o.c.id == s.c.organization_id).outerjoin(si, si.c.service_id == s.c.id))
             .where(s.c.id.in_(service_ids)))}
         costs: dict[str, list[dict]] = {}
-        for cost in connection.execute(select(m.cost_option).where(m.cost_option.c.service_id.in_(list(services)))
+        c = m.cost_option.c
+        for cost in connection.execute(select(c.service_id, c.option, type_coerce(c.amount, Float).label("amount"),
+                                              c.amount_description).where(m.cost_option.c.service_id.in_(list(services)))
                                        .order_by(m.cost_option.c.service_id, m.cost_option.c.id)):
             costs.setdefault(cost.service_id, []).append(cost._asdict())
     cards = []
