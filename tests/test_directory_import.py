@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.directory import db, feed, halves, index, models as m, search, spreadsheet, store
+from bot.directory import db, feed, index, models as m, search, spreadsheet, store
 from bot.directory.sample import SAMPLE_COUNT, generate
 from bot.directory.vocabulary import Place, cached
 from tests.assistant import free_port
@@ -50,7 +50,7 @@ def fast_client(url):
 # --- schema ---------------------------------------------------------------------------------
 
 def test_migrations_reach_head_and_go_back(empty_directory):
-    assert db.schema_version(empty_directory) == "0003"
+    assert db.schema_version(empty_directory) == "0004"
     db.migrate(empty_directory)  # a second run changes nothing
     db.downgrade(empty_directory, "base")
     assert db.schema_version(empty_directory) is None
@@ -208,41 +208,6 @@ def test_windows_encoded_spreadsheet_is_read(tmp_path):
     path.write_bytes(body)
     records, rejected = spreadsheet.read(path)
     assert not rejected and records[0].service["fees"] == "£0 – free"
-
-
-def test_a_long_spreadsheet_read_on_two_cores_gives_what_one_core_gives(tmp_path, monkeypatch):
-    if not halves.can_split():
-        pytest.skip("this machine cannot read on two cores")
-    rows = list(csv.DictReader(io.StringIO(generate(halves.MINIMUM + 2000))))
-    rows[5]["minimum_age"] = "300"  # a bad row in the child's part
-    rows[-5]["needs"] = "astrology"  # and one in this process's part
-    path = rows_file(tmp_path / "long.csv", rows)
-    records, rejected = spreadsheet.read(path)
-    monkeypatch.setattr(halves, "MINIMUM", 10 ** 9)
-    alone, alone_rejected = spreadsheet.read(path)
-    assert len(records) == len(rows) and records == alone
-    assert [r.fingerprint() for r in records] == [r.fingerprint() for r in alone]
-    assert [str(r) for r in rejected] == [str(r) for r in alone_rejected] == [
-        "long.csv row 7, column 'minimum_age': '300' is not a whole number of years from 0 to 25; imported without it",
-        f"long.csv row {len(rows) - 3}, column 'needs': 'astrology' is not a known need (use one of: "
-        + "; ".join(n.label for n in cached().needs) + "); imported without it"]
-
-
-def _inverse(numbers):
-    return [1 / n for n in numbers]
-
-
-def test_an_error_on_either_core_stops_the_read():
-    if not halves.can_split():
-        pytest.skip("this machine cannot read on two cores")
-    numbers = [1] * (halves.MINIMUM * 2)
-    assert halves.map_halves(_inverse, numbers) == [1.0] * len(numbers)
-    numbers[3] = 0  # in the child's part
-    with pytest.raises(halves.ChildFailed, match="ZeroDivisionError"):
-        halves.map_halves(_inverse, numbers)
-    numbers[3], numbers[-3] = 1, 0  # in this process's part
-    with pytest.raises(ZeroDivisionError):
-        halves.map_halves(_inverse, numbers)
 
 
 def test_failed_import_leaves_the_previous_directory_intact(empty_directory, tmp_path):

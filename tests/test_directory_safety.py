@@ -2,7 +2,6 @@
 problems found by importing as a council data officer would, on SQLite and PostgreSQL."""
 import csv
 import io
-import json
 import subprocess
 import sys
 

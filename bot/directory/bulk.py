@@ -5,23 +5,16 @@ handling cost more than the database's own work, so rows go to the driver direct
 put in each table's column order, through the column type's own conversion where SQLite needs
 one (dates, decimals). Everything runs on the caller's connection, inside its transaction.
 
-Both ways send a whole batch of rows in one call to the database, which runs without holding
-Python's lock: so a Writer in the background can store one batch while Python prepares the next.
-(SQLite's executemany takes the lock back after every row, and a thread waiting for it waits up
-to 5 ms each time while the other thread works.)
 """
 from __future__ import annotations
 
 import io
 import itertools
-import queue
 import sqlite3
-import threading
-from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
-from sqlalchemy import Integer, bindparam, text
+from sqlalchemy import Integer
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.schema import Table
 
@@ -161,120 +154,25 @@ def upsert(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
 
 
 class Writer:
-    """Writes to one connection, in the order given. In the background the writing runs on a
-    thread of its own: the database works without Python's lock, so an import prepares the next
-    rows while the database stores the last ones, and both of a machine's cores are busy. On
-    SQLite a statement run for many parameter sets waits for the writes before it, then runs at
-    once on the caller's thread (see the module's note on executemany). Use it as a context
-    manager: leaving it waits for every write and raises the first error; after an error, later
-    writes are dropped (the transaction is lost)."""
+    """Writes to one connection, in the order given, inside its transaction."""
 
-    def __init__(self, connection: Connection, background: bool = False) -> None:
+    def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.dialect = connection.dialect
-        self._error: Optional[BaseException] = None
-        self._queue: Optional[queue.Queue] = None
-        if background and connection.dialect.name in ("postgresql", "sqlite"):
-            self._queue = queue.Queue(maxsize=64)
-            self._thread = threading.Thread(target=self._run, name="directory-writer", daemon=True)
-            self._thread.start()
 
     def insert(self, table: Table, rows: Sequence[Row]) -> None:
         if rows:
-            self._do(_insert(self.connection, table, rows))
+            _insert(self.connection, table, rows)(self.connection)
 
     def upsert(self, table: Table, rows: Sequence[Row]) -> None:
         if rows:
-            self._do(_upsert(self.connection, table, rows))
+            _upsert(self.connection, table, rows)(self.connection)
 
     def execute(self, statement: Any, parameters: Any = None) -> None:
-        if isinstance(parameters, list) and self._queue is not None and self.dialect.name == "sqlite":
-            self._wait()
-            self.connection.execute(statement, parameters)
-            return
-        self._do(lambda connection: connection.execute(statement, parameters))
-
-    def _do(self, task: Task) -> None:
-        if self._queue is None:
-            task(self.connection)
-            return
-        if self._error is not None:
-            raise self._error
-        self._queue.put(task)
-
-    def _run(self) -> None:
-        assert self._queue is not None
-        while (task := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    task(self.connection)
-                except BaseException as error:  # handed to the caller by close()
-                    self._error = error
-            self._queue.task_done()
-
-    def _wait(self) -> None:
-        """Until every write given so far is done; raise the first error."""
-        assert self._queue is not None
-        self._queue.join()
-        if self._error is not None:
-            raise self._error
-
-    def close(self) -> None:
-        """Wait for every write; raise the first error."""
-        if self._queue is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._queue = None
-        if self._error is not None:
-            raise self._error
+        self.connection.execute(statement, parameters)
 
     def __enter__(self) -> "Writer":
         return self
 
-    def __exit__(self, kind, error, trace) -> None:
-        if error is None:
-            self.close()
-        elif self._queue is not None:
-            self._error = self._error or error  # the writer drops what is left
-            self._queue.put(None)
-            self._thread.join()
-
-
-_FOREIGN_KEYS = text("SELECT conrelid::regclass::text AS owner, conname AS name, pg_get_constraintdef(oid) AS definition "
-                     "FROM pg_constraint WHERE contype = 'f' AND (conrelid::regclass::text IN :tables "
-                     "OR confrelid::regclass::text IN :keyless)").bindparams(bindparam("tables", expanding=True),
-                                                                             bindparam("keyless", expanding=True))
-_KEYS = text("SELECT conrelid::regclass::text AS owner, conname AS name, pg_get_constraintdef(oid) AS definition "
-             "FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid::regclass::text IN :keyless"
-             ).bindparams(bindparam("keyless", expanding=True))
-_INDEXES = text("SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition FROM pg_index i "
-                "WHERE i.indrelid::regclass::text IN :tables "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
-                ).bindparams(bindparam("tables", expanding=True))
-
-
-@contextmanager
-def unindexed(connection: Connection, tables: Sequence[Table], keyless: Sequence[Table]) -> Iterator[None]:
-    """PostgreSQL, for a load that writes most of these tables: their indexes and foreign keys are
-    dropped for the load and made again at the end (and `keyless` tables' primary and unique keys
-    too). PostgreSQL's own advice for populating a database: building an index once, or checking
-    every foreign key in one join, is many times faster than doing it row by row. The tables stay
-    locked to other sessions until the transaction ends; the checks still run before it commits,
-    so bad data still fails the whole load."""
-    if connection.dialect.name != "postgresql":
-        yield
-        return
-    names = {"tables": [t.name for t in tables], "keyless": [t.name for t in keyless]}
-    foreign = connection.execute(_FOREIGN_KEYS, names).all()
-    keys = connection.execute(_KEYS, names).all()
-    indexes = connection.execute(_INDEXES, names).all()
-    quote = connection.dialect.identifier_preparer.quote
-    for constraint in foreign + keys:
-        connection.exec_driver_sql(f"ALTER TABLE {constraint.owner} DROP CONSTRAINT {quote(constraint.name)}")
-    for index in indexes:
-        connection.exec_driver_sql(f"DROP INDEX {index.name}")
-    yield
-    for index in indexes:
-        connection.exec_driver_sql(index.definition)
-    for constraint in keys + foreign:
-        connection.exec_driver_sql(f"ALTER TABLE {constraint.owner} ADD CONSTRAINT {quote(constraint.name)} {constraint.definition}")
+    def __exit__(self, *exc: Any) -> None:
+        pass

@@ -11,10 +11,9 @@ then the extra needs) and the result says which.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from sqlalchemy import Float, select, text, type_coerce
 from sqlalchemy.engine import Connection, Engine
@@ -136,53 +135,24 @@ def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], g
            wanted: tags.Filter, limit: int) -> list:
     """Up to `limit` services with the words typed (every one or any, by `mode`) in `column` (the
     name, the whole text, or None: no words) and tags that meet `wanted`, in the full-text index's
-    own order: SQLite stops as soon as it has them.
-
-    PostgreSQL's index always finds every match before the limit applies, so in a large directory
-    it first looks in one block of services (tags.BLOCK_ROWS rows, side by side in the index); only
-    when those hold too few does it look everywhere."""
+    own order: SQLite stops as soon as it has them."""
     if connection.dialect.name == "sqlite":
         return connection.execute(_SQLITE_FETCH, {"match": _sqlite_match(column, mode, groups, wanted), "limit": limit}).all()
     wanted_tags = _pg_tags(column, mode, groups, wanted)
     statement, values = _PG_FETCH, {"limit": limit}
     if column == "document":
         statement, values["words"] = _PG_FETCH_WORDS, _words(groups, mode, False, False)
-    block = _remembered(connection, ("block",), lambda: index.search_block(connection))
-    rows: list = []
-    if block is not None:
-        rows = connection.execute(statement, dict(values, tags=f"{wanted_tags} & {tags.block(block)}")).all()
-        if len(rows) >= limit:
-            return rows
-    seen = {row.service_id for row in rows}
-    rest = connection.execute(statement, dict(values, tags=wanted_tags)).all()
-    return (rows + [row for row in rest if row.service_id not in seen])[:limit]
+    return connection.execute(statement, dict(values, tags=wanted_tags)).all()
 
 
 def _wanted(connection: Connection, query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
     return tags.for_query(query.needs, query.age, query.free_only, place, band, index.pairs(connection.dialect))
 
 
-_REMEMBER_SECONDS = 300.0
-_remembered_answers: dict[tuple, tuple[float, Any]] = {}
-
-
-def _remembered(connection: Connection, key: tuple, answer: Callable[[], Any]) -> Any:
-    """A fact about the directory that changes only with an import, remembered for five minutes."""
-    key = (str(connection.engine.url),) + key
-    now = time.monotonic()
-    before = _remembered_answers.get(key)
-    if before and now - before[0] < _REMEMBER_SECONDS:
-        return before[1]
-    value = answer()
-    _remembered_answers[key] = (now, value)
-    return value
-
-
 def _needs_meet(connection: Connection, query: Query) -> bool:
     """Whether any active service has every one of these needs."""
     wanted = tags.for_query(query.needs, None, False, None, None)
-    return _remembered(connection, ("needs",) + tuple(sorted(query.needs)),
-                       lambda: bool(_fetch(connection, None, None, [], wanted, 1)))
+    return bool(_fetch(connection, None, None, [], wanted, 1))
 
 
 def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[Found]:

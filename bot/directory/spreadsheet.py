@@ -28,11 +28,10 @@ import difflib
 import io
 import json
 import re
-from functools import partial
 from pathlib import Path
-from typing import Iterator, Optional, Sequence, Union
+from typing import Iterator, Optional, Sequence
 
-from bot.directory import clean, collector, halves
+from bot.directory import clean
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary, cached
 from bot.errors import MedwayError
@@ -252,28 +251,24 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
 
 def _convert(numbered: Sequence[tuple[int, dict[str, str]]], name: str,
              vocabulary: Vocabulary) -> list[tuple[Optional[ServiceRecord], list[Rejected]]]:
-    """Each row as a record (its fingerprint worked out: this may run in another process) and its problems."""
+    """Each row as a record and its problems."""
     outcomes: list[tuple[Optional[ServiceRecord], list[Rejected]]] = []
     for number, row in numbered:
         problems: list[Rejected] = []
         record = to_record(row, f"{name} row {number}", vocabulary, problems)
-        if record:
-            record.fingerprint()
         outcomes.append((record, problems))
     return outcomes
 
 
 def read(path: Path, vocabulary: Optional[Vocabulary] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
     """Every readable row as a record; the rows that cannot be, with row and column, and the
-    values left out (marked kept), as Rejected. A long file is read on two cores (bot.directory.halves)."""
+    values left out (marked kept), as Rejected."""
     vocabulary = vocabulary or cached()
     problems: list[Rejected] = []
     numbered = [(number, row) for number, row in rows(read_text(path), path.name, problems)
                 if any(v.strip() for v in row.values())]
     records: list[ServiceRecord] = []
-    with collector.paused():
-        outcomes = halves.map_halves(partial(_convert, name=path.name, vocabulary=vocabulary), numbered)
-    for record, found in outcomes:
+    for record, found in _convert(numbered, path.name, vocabulary):
         if record is not None:
             records.append(record)
         problems.extend(found)

@@ -7,15 +7,14 @@ is refreshed for exactly the services that changed.
 from __future__ import annotations
 
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Callable, ContextManager, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.schema import Table
 
-from bot.directory import bulk, collector, index, models as m
+from bot.directory import bulk, index, models as m
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary, cached
 from bot.errors import MedwayError
@@ -150,21 +149,6 @@ def _write(out: bulk.Writer, records: list[ServiceRecord], new_ids: set[str], so
     index.refresh(out, records, vocabulary, replaced)
 
 
-BULK_ROWS = 5000
-# Written by plain inserts on a first load: no key of theirs is needed while loading.
-_LOADED = tuple(m.SERVICE_CHILDREN) + (m.attribute, m.service_index)
-
-
-def _loading(connection: Connection, rows: int) -> ContextManager[None]:
-    """A load of at least BULK_ROWS services that at least doubles the directory goes without
-    indexes and foreign key checks until its end (bulk.unindexed; searches wait for its commit
-    meanwhile), so only a first load or one that replaces most of a small directory does this.
-    Tables written by upserts (services, venues, addresses) keep their keys: updates find rows by them."""
-    if connection.dialect.name != "postgresql" or rows < BULK_ROWS or rows < index.indexed_count(connection):
-        return nullcontext()
-    return bulk.unindexed(connection, _LOADED + (m.service, m.location, m.address), _LOADED)
-
-
 class _DryRun(Exception):
     """Raised inside the transaction of a dry run, so that it rolls back."""
 
@@ -246,7 +230,7 @@ def _apply(connection: Connection, by_id: dict[str, ServiceRecord], summary: Sum
         progress(summary.unchanged)
     if todo:
         stored = _Shared(connection)
-        with collector.paused(), _loading(connection, len(todo)), bulk.Writer(connection, background=True) as out:
+        with bulk.Writer(connection) as out:
             for chunk in _chunks(todo):
                 _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary, stored)
                 if progress:
