@@ -319,3 +319,60 @@ def test_mojibake_is_mended_character_by_character(broken, fixed):
 def test_zero_width_spaces_are_removed():
     assert clean.text("Speech\u200b and\u200d language\ufeff therapy") == "Speech and language therapy"
     assert clean.one_line("Auti\u200bsm") == "Autism"
+
+
+# --- problem 7 (in part): needs from the feed's own fields, traps in descriptions, words narrow ----
+
+@pytest.mark.parametrize("description", [
+    "Hot meals delivered to your door, with low salt options.",
+    "Advice and information in a language they can understand.",
+    "Physical activity sessions and walks for older people.",
+    "Support for people affected by blood cancer: emotional support and communication with your doctors.",
+    "GP surgery. The building is wheelchair accessible, with access for wheelchair users.",
+])
+def test_everyday_words_in_a_description_set_no_need(description):
+    item = {"id": "x", "name": "Community service", "description": description}
+    assert oruk.to_record(item, cached(), "item").needs == []
+
+
+def test_a_description_still_names_clear_needs():
+    item = {"id": "x", "name": "Saturday club", "description": "A club for autistic children with speech and language therapy."}
+    assert oruk.to_record(item, cached(), "item").needs == ["autism", "speech_language"]
+
+
+def test_needs_and_ages_come_from_the_feeds_own_fields():
+    terms = {"id": "t", "name": "Neighbourhood hub", "description": "Drop in for a chat and a cup of tea.",
+             "service_taxonomys": [{"id": "1", "taxonomy": {"id": "9", "name": "Speech and Language Therapy"}}]}
+    assert oruk.to_record(terms, cached(), "item").needs == ["speech_language"]
+    audience = {"id": "a", "name": "Family hub", "description": "Activities.",
+                "pc_targetAudience": [{"id": "1", "targetAudience": "Children with autism"}]}
+    assert oruk.to_record(audience, cached(), "item").needs == ["autism"]
+    adults = {"id": "b", "name": "Mental health trust", "description": "Talking therapies for anxiety.",
+              "pc_targetAudience": [{"targetAudience": "Adults"}]}
+    record = oruk.to_record(adults, cached(), "item")
+    assert record.service["minimum_age"] == 18
+    families = dict(adults, pc_targetAudience=[{"targetAudience": "Adults"}, {"targetAudience": "Families"}])
+    assert oruk.to_record(families, cached(), "item").service["minimum_age"] is None
+
+
+def test_typed_words_narrow_and_words_that_match_nothing_are_named(empty_directory, tmp_path):
+    table = rows(3)
+    for row, (name, description) in zip(table, [
+            ("Splash Swimming Club", "Swimming sessions for disabled children and young people."),
+            ("Town Surgery", "A GP surgery for registered patients."),
+            ("Wheels Sports Club", "Wheelchair basketball and boccia.")]):
+        row.update(name=name, description=description, needs="physical", town="Chatham", postcode="ME4",
+                   minimum_age="", maximum_age="")
+    load(empty_directory, write(tmp_path / "s.csv", table))
+
+    def names(words):
+        result = search.find(empty_directory, search.Query(("physical",), None, None, False, tuple(words.split())))
+        return [r["name"] for r in search.details(empty_directory, [f.service_id for f in result.found])], result
+
+    found, result = names("swimming")
+    assert found == ["Splash Swimming Club"] and not result.unmatched
+    found, result = names("skating")
+    assert len(found) == 3 and result.unmatched == ("skating",)
+    assert search.unmatched_note(result) == "No service in the directory mentions 'skating', so I left that word out."
+    found, result = names("accessible swimming lessons")
+    assert found == ["Splash Swimming Club"] and result.unmatched == ("lessons",)

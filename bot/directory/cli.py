@@ -154,6 +154,8 @@ def _search(engine, args: argparse.Namespace) -> int:
     print(f"Searched for: {result.query.describe()}")
     if result.relaxed:
         print(f"Nothing matched exactly, so {result.relaxed}.")
+    if search.unmatched_note(result):
+        print(search.unmatched_note(result))
     for problem in understood.problems:
         print(f"Note: {problem.replace('_', ' ')}")
     rows = search.details(engine, [f.service_id for f in result.found[: args.limit]])

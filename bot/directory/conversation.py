@@ -251,6 +251,9 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
         intro = f"More services for {result.query.describe(cached())}:"
     else:
         intro = f"Here are services for {described}:"
+    note = search.unmatched_note(result) if not page else None
+    if note:
+        intro = f"{note} {intro}"
     if found_cards and all(c["sample"] for c in found_cards):
         intro += " (These are sample entries for trying the assistant, not real services.)"
     elif any(c["sample"] for c in found_cards):  # only the entries marked as sample are made up

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from typing import Any, Optional, Union
 
 from bot.directory import clean
@@ -183,11 +185,63 @@ def to_record(item: Any, vocabulary: Vocabulary, where: str,
         if need:
             needs.append(need.code)
         else:
+            needs += _needs_in(term_name, vocabulary)  # a category of the feed's own ("Speech and Language Therapy")
             record.other_terms.append({"id": _id(term.get("id"), "term", term_name), "name": term_name,
                                        "code": clean.one_line(term.get("code"), 100),
                                        "description": clean.text(term.get("description"), 1000),
                                        "taxonomy": clean.one_line(term.get("taxonomy")), "term_uri": clean.url(term.get("term_uri"))})
-    if not needs:  # a feed without SEND terms: read the needs from what the service says it does
-        needs = list(parse_needs(f"{name}. {service['description'] or ''}", vocabulary)[0])
+    audience = " ; ".join(_strings([item.get(key) for key in AUDIENCE_KEYS]))
+    if audience:
+        needs += _needs_in(audience, vocabulary)
+        if service["minimum_age"] is None and service["maximum_age"] is None and _ADULTS.search(audience) \
+                and not _CHILDREN.search(audience):
+            service["minimum_age"] = 18  # a service for adults only: never shown for a child's age
+    if not needs:  # no SEND terms of its own: read the needs from its name, and its description's clearer words
+        needs = _needs_in(name, vocabulary) + _needs_in(service["description"] or "", vocabulary, weak=False)
     record.needs = list(dict.fromkeys(needs))
     return record
+
+
+# Who a service is for, in the feed's own fields (ORUK 1.0 pc_targetAudience, and others' spellings).
+AUDIENCE_KEYS = ("pc_targetAudience", "pc_target_audience", "target_audience", "targetAudience", "audience")
+_ADULTS = re.compile(r"\b(adults?|over 18s?|18\s*\+|older people|over 65s?|65\s*\+)\b", re.IGNORECASE)
+_CHILDREN = re.compile(r"\b(child(ren)?|young (people|person|adults?)|youth|famil(y|ies)|parents?|carers?|teen\w*|"
+                       r"infants?|bab(y|ies)|toddlers?|pupils?|students?|send|0\s*-\s*(18|19|25)|under\s*(18|19|25)s?)\b",
+                       re.IGNORECASE)
+# Phrases in which the vocabulary's words mean something else: "low salt" is no speech therapy, "a
+# language they can understand" no speech, "physical activity" no physical disability.
+TRAPS = re.compile(r"\b(low[- ]salt|salt intake|less salt|sugar,? salt|salt and sugar|physical (activity|activities|health|"
+                   r"exercise|wellbeing|well-being)|body language|languages? (they|you|other|of your)|other languages|"
+                   r"(foreign|first|english|spoken|community|own) languages?|lifelong learning|adult learning|"
+                   r"e-?learning|learning (new|about|a new)|hearing (from|about|what)|sensory garden|"
+                   r"communication (with|between|skills for work)|behaviour (in|of) (the|our) (building|venue)|"
+                   r"wheelchair[- ](accessible|access|friendly|users? welcome)|(accessible|access) (for|to|by) wheelchairs?( users)?)\b",
+                   re.IGNORECASE)
+# The vocabulary's single words too common in descriptions to set a need there on their own (in a
+# service's name, or a feed's own category or audience, they still count).
+WEAK_IN_DESCRIPTIONS = frozenset({"salt", "language", "communication", "talking", "physical", "mobility", "learning",
+                                  "hearing", "visual", "vision", "sensory", "emotional", "behaviour", "wellbeing",
+                                  "well-being", "anxiety", "anxious", "depression", "baby", "nursery", "toddler",
+                                  "overnight", "a break", "ot"})
+_strong: dict[int, Vocabulary] = {}
+
+
+def _strings(value: Any) -> list[str]:
+    """Every text in a JSON value (a string, or the strings of its lists and objects)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [text for v in value for text in _strings(v)]
+    return []
+
+
+def _needs_in(text: str, vocabulary: Vocabulary, weak: bool = True) -> list[str]:
+    """The needs a text names, its trap phrases left out; without `weak`, only by clearer words."""
+    if not weak:
+        if id(vocabulary) not in _strong:
+            _strong[id(vocabulary)] = replace(vocabulary, needs=tuple(
+                replace(n, synonyms=tuple(w for w in n.synonyms if w not in WEAK_IN_DESCRIPTIONS)) for n in vocabulary.needs))
+        vocabulary = _strong[id(vocabulary)]
+    return list(parse_needs(TRAPS.sub(" ", text), vocabulary)[0])

@@ -62,6 +62,7 @@ class Result:
     query: Query
     found: tuple[Found, ...]
     relaxed: Optional[str] = None  # which filter was dropped to find these, in words
+    unmatched: tuple[str, ...] = ()  # words typed that no service meeting the filters mentions
 
     @property
     def total(self) -> int:
@@ -87,6 +88,13 @@ def _name_hits(name: str, groups: list[tuple[str, ...]]) -> int:
     in_name = set(tags.name_words(name))
     return sum(any(tags.name_word(form) in in_name for form in group) for group in groups)
 
+
+# Words that say what sort of service, not what it is about: they rank, but never narrow a search
+# for a need (the drop-in "with speech therapists" near Gillingham still answers "speech therapy
+# near Gillingham"), and are not reported as matching nothing.
+GENERIC = frozenset("""therapy therapies therapist therapists group groups club clubs class classes session sessions
+course courses service activity activities advice accessible inclusive friendly centre center team clinic
+clinics workshop workshops drop""".split())
 
 # How well a service's text answers the words typed, best first: every word in the name, any word
 # in the name, every word anywhere, any word anywhere.
@@ -155,8 +163,12 @@ def _needs_meet(connection: Connection, query: Query) -> bool:
     return bool(_fetch(connection, None, None, [], wanted, 1))
 
 
-def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[Found]:
-    """Up to CANDIDATES services, best tier first and nearest first within a tier.
+def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[list[Found], tuple[str, ...]]:
+    """Up to CANDIDATES services, best tier first and nearest first within a tier, and the words
+    typed that none of the services meeting the filters mentions.
+
+    Words narrow: services with a need asked for that never use the words come only when no
+    service uses any of them.
 
     No relevance score is computed over every match (that cost 30 ms and more at 100,000 services):
     each tier is one indexed query that stops at CANDIDATES rows. When a tier near a place has more
@@ -165,9 +177,11 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
     place = vocabulary.place(query.place) if query.place else None
     terms = _terms(query.keywords)
     filters_checked = not terms
-    # With a need asked for, services that have it but never use the words still follow, last.
+    # With a need asked for, services that have it but never use the words come when none uses them.
     tiers = (TIERS + (((None, None),) if query.needs else ())) if terms else ((None, None),)
     found: dict[str, Found] = {}
+    unmatched: tuple[str, ...] = ()
+    every_word = False  # some service has every word typed
 
     def add(rows: list, score: float) -> None:
         for row in rows:
@@ -181,12 +195,18 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
     for number, (column, mode) in enumerate(tiers):
         if mode == "any" and len(terms) == 1:
             continue  # with one word, "all" and "any" are the same query
+        if column is None and terms:
+            specific = tuple(group[0] for group in terms if group[0] not in GENERIC)
+            if found and specific:
+                break  # the words matched: they narrow
+            unmatched = specific if not found else ()
         score = 100.0 * (len(tiers) - number)
         rows = _fetch(connection, column, mode, terms, _wanted(connection, query, place), CANDIDATES)
         if not rows and not filters_checked:
             filters_checked = True
             if not _fetch(connection, None, None, [], _wanted(connection, query, place), 1):
-                return []  # nothing within reach meets the needs, age and cost: no tier can find anything
+                return [], ()  # nothing within reach meets the needs, age and cost: no tier can find anything
+        every_word = every_word or (mode == "all" and bool(rows))
         if place is None or len(rows) < CANDIDATES:
             add(rows, score)  # the whole tier: sorted by distance below
         else:
@@ -196,8 +216,21 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
                     break
         if len(found) >= CANDIDATES:
             break
-    return sorted(found.values(), key=lambda f: (not f.in_town, -f.score, not f.in_districts,
-                                                 f.km if f.km is not None else 99, f.service_id))
+    if found and not unmatched and 1 < len(terms) <= 6 and not every_word:
+        # Only some of the words matched anywhere: which ones did not?
+        unmatched = tuple(group[0] for group in terms if group[0] not in GENERIC
+                          and not _fetch(connection, "document", "all", [group], _wanted(connection, query, place), 1))
+    ordered = sorted(found.values(), key=lambda f: (not f.in_town, -f.score, not f.in_districts,
+                                                    f.km if f.km is not None else 99, f.service_id))
+    return ordered, unmatched
+
+
+def unmatched_note(result: Result) -> Optional[str]:
+    """What to say about words typed that no service mentions, or None."""
+    if not result.unmatched:
+        return None
+    words = " or ".join(f"'{w}'" for w in result.unmatched)
+    return f"No service in the directory mentions {words}, so I left {'that word' if len(result.unmatched) == 1 else 'those words'} out."
 
 
 def _nearest_place(vocabulary: Vocabulary, latitude: float, longitude: float) -> Optional[Place]:
@@ -230,18 +263,18 @@ def search(connection: Connection, query: Query, vocabulary: Optional[Vocabulary
         connection.execute(text("SET LOCAL enable_seqscan = off"))
     # No service anywhere with all these needs: only dropping a need can help, so skip the rest.
     impossible = len(query.needs) > 1 and not _needs_meet(connection, query)
-    found = [] if impossible else _run(connection, query, vocabulary)
+    found, unmatched = ([], ()) if impossible else _run(connection, query, vocabulary)
     if found:
-        return Result(query, tuple(found))
+        return Result(query, tuple(found), unmatched=unmatched)
     for field, relax, words in RELAXATIONS:
         value = getattr(query, field)
         if not value or (field == "needs" and len(query.needs) < 2) or (impossible and field != "needs"):
             continue
         wider = relax(query)
-        found = _run(connection, wider, vocabulary)
+        found, unmatched = _run(connection, wider, vocabulary)
         if found:
             first = vocabulary.need(query.needs[0]).label if query.needs and vocabulary.need(query.needs[0]) else ""
-            return Result(wider, tuple(found), words.format(place=query.place, first=first))
+            return Result(wider, tuple(found), words.format(place=query.place, first=first), unmatched)
     return Result(query, ())
 
 
