@@ -176,10 +176,10 @@ def test_cli_exit_codes_rejects_file_and_dry_run(empty_directory, tmp_path):
 
 
 def test_feed_progress_moves_per_service():
-    ticks = []
+    ticks, totals = [], []
     with Feed(unique_services(30), per_page=25) as server:
-        records, _ = feed.fetch(server.url, client=fast_client(server.url), progress=ticks.append)
-    assert len(records) == 30 and ticks == [1] * 30
+        records, _ = feed.fetch(server.url, client=fast_client(server.url), progress=ticks.append, expected=totals.append)
+    assert len(records) == 30 and ticks == [1] * 30 and totals == [30]
 
 
 # --- problem 4: sources are named, clashes say which source and how ---------------------------------

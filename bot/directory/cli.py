@@ -137,7 +137,8 @@ def cmd(args: argparse.Namespace) -> int:
         try:
             with bar:
                 client = feed.Client(url, other_hosts=args.allow_other_hosts)
-                records, rejected = feed.fetch(url, client=client, progress=tick)
+                records, rejected = feed.fetch(url, client=client, progress=tick,
+                                               expected=lambda total: setattr(bar, "total", total))
         except feed.FeedError as exc:
             print(f"Nothing imported: {exc}", file=sys.stderr)
             return CANNOT

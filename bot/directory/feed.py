@@ -186,8 +186,10 @@ def _page_fields(page: Any, where: str) -> tuple[list, Optional[int], bool]:
 
 
 def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int = 100, client: Optional[Client] = None,
-          progress: Optional[Callable[[int], None]] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
-    """Every service in the feed as records, and the ones that could not be used with reasons."""
+          progress: Optional[Callable[[int], None]] = None,
+          expected: Optional[Callable[[int], None]] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
+    """Every service in the feed as records, and the ones that could not be used with reasons.
+    `progress` is told of each service read; `expected`, of how many the feed says it holds."""
     vocabulary = vocabulary or cached()
     client = client or Client(base_url)
     records: list[ServiceRecord] = []
@@ -196,7 +198,11 @@ def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int 
     page_number = 1
     while page_number <= MAX_PAGES:
         where = f"{base_url.rstrip('/')}/services page {page_number}"
-        items, total_pages, last = _page_fields(client.get("/services", {"page": page_number, "per_page": per_page}), where)
+        page = client.get("/services", {"page": page_number, "per_page": per_page})
+        items, total_pages, last = _page_fields(page, where)
+        total_items = page.get("total_items", page.get("totalElements"))
+        if expected and page_number == 1 and isinstance(total_items, int) and not isinstance(total_items, bool):
+            expected(total_items)
         signature = hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
         if items and signature in seen_pages:
             raise FeedError(f"{where}: the feed returned the same page again; it may ignore the 'page' parameter")
