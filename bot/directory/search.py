@@ -55,6 +55,7 @@ class Found:
     km: Optional[float]
     in_town: bool = False  # nearer the place searched for than to any other Medway place
     in_districts: bool = False  # nearest a place inside the searched town's postcode districts
+    adults_only: bool = False  # for adults only (18 and over) while the search is not: shown after the rest
 
 
 @dataclass(frozen=True)
@@ -94,15 +95,16 @@ def _name_hits(name: str, groups: list[tuple[str, ...]]) -> int:
 # near Gillingham"), and are not reported as matching nothing.
 GENERIC = frozenset("""therapy therapies therapist therapists group groups club clubs class classes session sessions
 course courses service activity activities advice accessible inclusive friendly centre center team clinic
-clinics workshop workshops drop""".split())
+clinics workshop workshops drop support supported supporting help helping information info things stuff
+problems problem issues difficulties""".split())
 
 # How well a service's text answers the words typed, best first: every word in the name, any word
 # in the name, every word anywhere, any word anywhere.
 TIERS = (("name", "all"), ("name", "any"), ("document", "all"), ("document", "any"))
 _NO_VENUE_BAND = -1
-_SQLITE_FETCH = text("SELECT si.service_id, si.name, si.latitude, si.longitude FROM service_fts "
+_SQLITE_FETCH = text("SELECT si.service_id, si.name, si.latitude, si.longitude, si.minimum_age FROM service_fts "
                      "JOIN service_index si ON si.id = service_fts.rowid WHERE service_fts MATCH :match LIMIT :limit")
-_PG_SELECT = "SELECT service_id, name, latitude, longitude FROM service_index WHERE search_tsv @@ "
+_PG_SELECT = "SELECT service_id, name, latitude, longitude, minimum_age FROM service_index WHERE search_tsv @@ "
 _PG_FETCH = text(_PG_SELECT + "CAST(:tags AS tsquery) LIMIT :limit")
 _PG_FETCH_WORDS = text(_PG_SELECT + "(CAST(:tags AS tsquery) && to_tsquery('english', :words)) LIMIT :limit")
 
@@ -163,25 +165,50 @@ def _needs_meet(connection: Connection, query: Query) -> bool:
     return bool(_fetch(connection, None, None, [], wanted, 1))
 
 
-def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[list[Found], tuple[str, ...]]:
-    """Up to CANDIDATES services, best tier first and nearest first within a tier, and the words
-    typed that none of the services meeting the filters mentions.
+def _steps(query: Query, terms: list[tuple[str, ...]], vocabulary: Vocabulary) -> tuple[list, list[tuple[str, ...]]]:
+    """The look-ups of a search, best first: (column, mode, words), or NARROW; and the words that
+    narrow. Words typed are of three kinds: specific ones ("swimming", "internship"), the need's
+    own words ("camhs", "portage"), which come after them, and GENERIC words, which rank only when
+    every word typed is there. When a service has a specific or need word, the need's services
+    without one never follow."""
+    if not terms:
+        return [(None, None, [])], []
+    need_words = {w for code in query.needs for synonym in getattr(vocabulary.need(code), "synonyms", ())
+                  for w in _TERM.findall(synonym)}
+    specific = [g for g in terms if g[0] not in GENERIC and g[0] not in need_words]
+    named = [g for g in terms if g[0] in need_words and g[0] not in GENERIC]
+    several = len(terms) > 1  # with one word, "all" and "any" are the same look-up
+    steps: list = [("name", "all", terms)]
+    steps += [("name", "any", words) for words in (specific, named) if words and several]
+    steps.append(("document", "all", terms))
+    steps += [("document", "any", words) for words in (specific, named) if words and several]
+    steps.append(NARROW)
+    if query.needs:
+        steps.append((None, None, []))  # the need's other services, last
+    return steps, specific + named
 
-    Words narrow: services with a need asked for that never use the words come only when no
-    service uses any of them.
+
+NARROW = "narrow"
+
+
+def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[list[Found], tuple[str, ...]]:
+    """Up to CANDIDATES services, best look-up first and nearest first within one, and the
+    specific words typed that none of the services meeting the filters mentions.
+
+    Specific words narrow: when a service uses them, services that do not never follow.
 
     No relevance score is computed over every match (that cost 30 ms and more at 100,000 services):
-    each tier is one indexed query that stops at CANDIDATES rows. When a tier near a place has more
+    each look-up is one indexed query that stops at CANDIDATES rows. When one near a place has more
     than that, it is read again band by band (1.5, 3, 6 km, then no fixed venue), nearest first.
     """
     place = vocabulary.place(query.place) if query.place else None
     terms = _terms(query.keywords)
     filters_checked = not terms
-    # With a need asked for, services that have it but never use the words come when none uses them.
-    tiers = (TIERS + (((None, None),) if query.needs else ())) if terms else ((None, None),)
+    steps, specific = _steps(query, terms, vocabulary)
     found: dict[str, Found] = {}
     unmatched: tuple[str, ...] = ()
     every_word = False  # some service has every word typed
+    adults = query.age is not None and query.age >= 18
 
     def add(rows: list, score: float) -> None:
         for row in rows:
@@ -190,37 +217,38 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[
                 nearest = _nearest_place(vocabulary, row.latitude, row.longitude) if km is not None else None
                 found[row.service_id] = Found(row.service_id, score + _name_hits(row.name, terms), km,
                                               nearest is not None and nearest.name == place.name,
-                                              _within_districts(nearest, place))
+                                              _within_districts(nearest, place),
+                                              not adults and (row.minimum_age or 0) >= 18)
 
-    for number, (column, mode) in enumerate(tiers):
-        if mode == "any" and len(terms) == 1:
-            continue  # with one word, "all" and "any" are the same query
-        if column is None and terms:
-            specific = tuple(group[0] for group in terms if group[0] not in GENERIC)
+    for number, step in enumerate(steps):
+        if step == NARROW:
             if found and specific:
-                break  # the words matched: they narrow
-            unmatched = specific if not found else ()
-        score = 100.0 * (len(tiers) - number)
-        rows = _fetch(connection, column, mode, terms, _wanted(connection, query, place), CANDIDATES)
+                break  # specific words matched: they narrow
+            if not found:
+                unmatched = tuple(group[0] for group in specific)
+            continue
+        column, mode, words = step
+        score = 100.0 * (len(steps) - number)
+        rows = _fetch(connection, column, mode, words, _wanted(connection, query, place), CANDIDATES)
         if not rows and not filters_checked:
             filters_checked = True
             if not _fetch(connection, None, None, [], _wanted(connection, query, place), 1):
-                return [], ()  # nothing within reach meets the needs, age and cost: no tier can find anything
+                return [], ()  # nothing within reach meets the needs, age and cost: nothing can be found
         every_word = every_word or (mode == "all" and bool(rows))
         if place is None or len(rows) < CANDIDATES:
-            add(rows, score)  # the whole tier: sorted by distance below
+            add(rows, score)  # the whole look-up: sorted by distance below
         else:
             for band in list(range(len(tags.BANDS_KM))) + [_NO_VENUE_BAND]:
-                add(_fetch(connection, column, mode, terms, _wanted(connection, query, place, band), CANDIDATES), score)
+                add(_fetch(connection, column, mode, words, _wanted(connection, query, place, band), CANDIDATES), score)
                 if len(found) >= CANDIDATES:
                     break
         if len(found) >= CANDIDATES:
             break
-    if found and not unmatched and 1 < len(terms) <= 6 and not every_word:
-        # Only some of the words matched anywhere: which ones did not?
-        unmatched = tuple(group[0] for group in terms if group[0] not in GENERIC
-                          and not _fetch(connection, "document", "all", [group], _wanted(connection, query, place), 1))
-    ordered = sorted(found.values(), key=lambda f: (not f.in_town, -f.score, not f.in_districts,
+    if found and not unmatched and 1 < len(terms) <= 6 and not every_word and specific:
+        # Only some of the words matched anywhere: which specific ones did not?
+        unmatched = tuple(group[0] for group in specific
+                          if not _fetch(connection, "document", "all", [group], _wanted(connection, query, place), 1))
+    ordered = sorted(found.values(), key=lambda f: (f.adults_only, not f.in_town, -f.score, not f.in_districts,
                                                     f.km if f.km is not None else 99, f.service_id))
     return ordered, unmatched
 
