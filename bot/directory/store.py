@@ -99,27 +99,18 @@ def _attributes(record: ServiceRecord, term_ids: dict[str, str]) -> list[dict]:
 
 
 class _Shared:
-    """The rows of the tables services share (organisations, venues, addresses, terms): one not
-    stored yet is inserted, one that may be is upserted (on PostgreSQL an upsert goes through a
-    scratch table: three times the work), and one this import has stored already is skipped."""
+    """The rows of the tables services share (organisations, venues, addresses, terms): upserted,
+    except one this import has stored already, unchanged."""
 
-    TABLES = (m.organization, m.taxonomy_term, m.location, m.address)
-
-    def __init__(self, connection: Connection) -> None:
-        self.before = {table.name: set(connection.execute(select(table.c.id)).scalars()) for table in self.TABLES}
-        self.written: dict[str, dict[str, dict]] = {table.name: {} for table in self.TABLES}
+    def __init__(self) -> None:
+        self.written: dict[str, dict[str, dict]] = {}
 
     def write(self, out: bulk.Writer, table: Table, rows: list[dict]) -> None:
         """Store rows (no two with the same id)."""
-        before, written = self.before[table.name], self.written[table.name]
-        stored: list[dict] = []
-        new: list[dict] = []
-        for row in rows:
-            if written.get(row["id"]) != row:
-                (stored if row["id"] in before or row["id"] in written else new).append(row)
-        out.upsert(table, stored)
-        out.insert(table, new)
-        written.update((row["id"], row) for row in stored + new)
+        written = self.written.setdefault(table.name, {})
+        changed = [row for row in rows if written.get(row["id"]) != row]
+        out.upsert(table, changed)
+        written.update((row["id"], row) for row in changed)
 
 
 def _write(out: bulk.Writer, records: list[ServiceRecord], new_ids: set[str], source: str,
@@ -229,7 +220,7 @@ def _apply(connection: Connection, by_id: dict[str, ServiceRecord], summary: Sum
     if progress:
         progress(summary.unchanged)
     if todo:
-        stored = _Shared(connection)
+        stored = _Shared()
         with bulk.Writer(connection) as out:
             for chunk in _chunks(todo):
                 _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary, stored)
