@@ -1,6 +1,7 @@
 """Importing services from a CSV spreadsheet that council staff fill in.
 
-Columns (header row required; order does not matter; only id and name are required):
+Columns (header row required; order does not matter; only id and name are required; other usual
+headings are understood, see SYNONYMS; a bad value in an optional column is left out with a warning):
 
 | column | what to put in it |
 | --- | --- |
@@ -8,7 +9,7 @@ Columns (header row required; order does not matter; only id and name are requir
 | name | the service's name |
 | organisation | who runs it |
 | description | what it offers, in plain English |
-| needs | kinds of help, separated by ";" (codes or labels from content/directory/vocabulary.yml, e.g. "autism; short breaks") |
+| needs | kinds of help, separated by ";" (codes or labels from content/directory/vocabulary.yml, e.g. "Autism; Speech, language and communication") |
 | minimum_age, maximum_age | whole years, 0 to 25; leave empty for no limit |
 | cost | "Free", or what it costs ("£5 a session") |
 | cost_amount | the amount in pounds, if there is one price (0 for free) |

@@ -1,8 +1,10 @@
 """Writing imported services: one transaction, upsert by service id, nothing half-done.
 
-A re-run with the same data writes nothing (each service's fingerprint is compared); services
-from the same source that no longer arrive are marked inactive, never deleted; the search index
-is refreshed for exactly the services that changed.
+A re-run with the same data writes nothing (each service's fingerprint and stored status are
+compared); services from the same source that no longer arrive are marked inactive, never
+deleted, but never more than MAX_SHRINK of them unless allowed, never any when nothing usable
+arrived, and never one whose row was rejected; the search index is refreshed for exactly the
+services that changed. The first real import takes the sample directory out.
 """
 from __future__ import annotations
 
