@@ -66,7 +66,8 @@ class Summary:
         if self.kept_unread:
             lines.append(f"  {self.kept_unread} stored services whose row was rejected were left as they were")
         if self.sample_removed:
-            lines.append(f"  the sample directory ({self.sample_removed} made-up services) was taken out: real data is in")
+            lines.append(f"  the sample directory ({self.sample_removed} made-up services) "
+                         f"{'would be' if self.dry_run else 'was'} taken out: real data is in")
         lines += [f"  rejected {r}" for r in self.rejected[:50]]
         if len(self.rejected) > 50:
             lines.append(f"  ... and {len(self.rejected) - 50} more")
