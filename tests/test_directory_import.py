@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.directory import db, feed, halves, index, models as m, search, spreadsheet, store
+from bot.directory import db, feed, index, models as m, search, spreadsheet, store
 from bot.directory.sample import SAMPLE_COUNT, generate
 from bot.directory.vocabulary import Place, cached
 from tests.assistant import free_port
@@ -50,7 +50,7 @@ def fast_client(url):
 # --- schema ---------------------------------------------------------------------------------
 
 def test_migrations_reach_head_and_go_back(empty_directory):
-    assert db.schema_version(empty_directory) == "0003"
+    assert db.schema_version(empty_directory) == "0004"
     db.migrate(empty_directory)  # a second run changes nothing
     db.downgrade(empty_directory, "base")
     assert db.schema_version(empty_directory) is None
@@ -124,7 +124,9 @@ def test_changed_row_updates_and_missing_row_is_deactivated_not_deleted(empty_di
     rows[0] = rows[0].replace("A friendly monthly group", "A friendly fortnightly group")
     path = csv_file(tmp_path, "\n".join(rows[:2]) + "\n")
     records, rejected = spreadsheet.read(path)
-    summary = store.apply(empty_directory, records, "staff", rejected)
+    with pytest.raises(store.ShrinkRefused, match="deactivate 1 of the 3 active services"):
+        store.apply(empty_directory, records, "staff", rejected)  # a third of the source: refused by default
+    summary = store.apply(empty_directory, records, "staff", rejected, allow_shrink=True)
     assert (summary.added, summary.updated, summary.unchanged, summary.deactivated) == (0, 1, 1, 1)
     stored = services(empty_directory)
     assert len(stored) == 3 and stored["sample-000003"]["status"] == "inactive"
@@ -177,13 +179,15 @@ def test_bad_rows_are_reported_with_row_and_column(tmp_path):
     # A blank row and an empty one still count: the numbers are the spreadsheet's own.
     path = csv_file(tmp_path, "\n".join([good, bad_age, "", bad_need, ",,,,", bad_email, no_name]) + "\n")
     records, rejected = spreadsheet.read(path)
-    assert [r.id for r in records] == ["sample-000001"]
+    # A bad optional value is left out with a warning (kept); only the row without a name is rejected.
+    assert [r.id for r in records] == ["sample-000001", "r2", "r3", "r4"]
     text = [str(r) for r in rejected]
     assert any("row 3, column 'maximum_age'" in t and "300" in t for t in text), text
     assert any("row 5, column 'needs'" in t and "astrology" in t for t in text), text
     assert any("row 7, column 'email'" in t for t in text), text
     assert any("row 8, column 'name'" in t for t in text), text
-    assert len(rejected) == 4
+    assert [r.kept for r in rejected] == [True, True, True, False]
+    assert records[1].service["maximum_age"] is None and records[3].service["email"] is None
 
 
 @pytest.mark.parametrize("content,message", [
@@ -206,41 +210,6 @@ def test_windows_encoded_spreadsheet_is_read(tmp_path):
     assert not rejected and records[0].service["fees"] == "£0 – free"
 
 
-def test_a_long_spreadsheet_read_on_two_cores_gives_what_one_core_gives(tmp_path, monkeypatch):
-    if not halves.can_split():
-        pytest.skip("this machine cannot read on two cores")
-    rows = list(csv.DictReader(io.StringIO(generate(halves.MINIMUM + 2000))))
-    rows[5]["minimum_age"] = "300"  # a bad row in the child's part
-    rows[-5]["needs"] = "astrology"  # and one in this process's part
-    path = rows_file(tmp_path / "long.csv", rows)
-    records, rejected = spreadsheet.read(path)
-    monkeypatch.setattr(halves, "MINIMUM", 10 ** 9)
-    alone, alone_rejected = spreadsheet.read(path)
-    assert len(records) == len(rows) - 2 and records == alone
-    assert [r.fingerprint() for r in records] == [r.fingerprint() for r in alone]
-    assert [str(r) for r in rejected] == [str(r) for r in alone_rejected] == [
-        "long.csv row 7, column 'minimum_age': '300' is not a whole number of years from 0 to 25",
-        f"long.csv row {len(rows) - 3}, column 'needs': 'astrology' is not a known need; use one of: "
-        + ", ".join(n.code for n in cached().needs)]
-
-
-def _inverse(numbers):
-    return [1 / n for n in numbers]
-
-
-def test_an_error_on_either_core_stops_the_read():
-    if not halves.can_split():
-        pytest.skip("this machine cannot read on two cores")
-    numbers = [1] * (halves.MINIMUM * 2)
-    assert halves.map_halves(_inverse, numbers) == [1.0] * len(numbers)
-    numbers[3] = 0  # in the child's part
-    with pytest.raises(halves.ChildFailed, match="ZeroDivisionError"):
-        halves.map_halves(_inverse, numbers)
-    numbers[3], numbers[-3] = 1, 0  # in this process's part
-    with pytest.raises(ZeroDivisionError):
-        halves.map_halves(_inverse, numbers)
-
-
 def test_failed_import_leaves_the_previous_directory_intact(empty_directory, tmp_path):
     load_sample(empty_directory)
     before = services(empty_directory)
@@ -248,7 +217,7 @@ def test_failed_import_leaves_the_previous_directory_intact(empty_directory, tmp
     # The database refuses it, half-way through (a new record: one's fingerprint is worked out once).
     records[3] = replace(records[3], service=dict(records[3].service, status=None), _fingerprint=None)
     with pytest.raises(IntegrityError, match="status"):
-        store.apply(empty_directory, records, "sample", sample=True)
+        store.apply(empty_directory, records, "sample", sample=True, allow_shrink=True)
     assert services(empty_directory) == before
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from bot.directory import db, index, sample, search, spreadsheet, store
+from bot.directory import db, sample, search, spreadsheet, store
 from bot.directory.query import understand
 
 
@@ -164,8 +164,6 @@ LARGE_SEARCHES = ["autism support near Strood", "free holiday club for my 9 year
 @pytest.mark.parametrize("text", LARGE_SEARCHES)
 def test_a_large_directory_answers_alike_on_both_databases(large_directories, text):
     sqlite, postgresql = large_directories
-    with postgresql.connect() as connection:
-        assert index.search_block(connection) is not None, "PostgreSQL looks in one block first"
     u = understand(text)
     query = search.Query(u.needs, u.age, u.place, u.free_only, u.keywords)
     expected = search.find(sqlite, query)

@@ -3,6 +3,7 @@ the web widget renders."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Optional
 
 SAMPLE_NOTE = "Sample data: not a real service"
@@ -27,10 +28,31 @@ def ages(low: Optional[int], high: Optional[int]) -> str:
     return f"Ages {low} to {high}"
 
 
+def _pounds(amount: Any) -> str:
+    value = Decimal(str(amount))
+    return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
+
+
+def cost_options(options: list[dict[str, Any]], fees: str = "") -> list[str]:
+    """Each priced option in words ("Under 18s: £35 per 1 hour session"), leaving out one the
+    fees text already gives, at most three."""
+    parts = []
+    for option in options:
+        if option.get("amount") is None:
+            continue
+        words = " ".join(p for p in (_pounds(option["amount"]), option.get("amount_description")) if p)
+        if option.get("option"):
+            words = f"{option['option']}: {words}"
+        if _pounds(option["amount"]) not in fees and words not in parts and (option.get("amount_description") or "") != fees:
+            parts.append(words)
+    return parts[:3]
+
+
 def cost(card: dict[str, Any]) -> str:
+    fees = card.get("fees") or ""
     if card.get("is_free"):
-        return "Free" if not card.get("fees") or card["fees"].lower() == "free" else card["fees"]
-    return card.get("fees") or "Ask the service about cost"
+        return "Free" if not fees or fees.lower() == "free" else fees
+    return "; ".join(p for p in [fees, *cost_options(card.get("cost_options") or [], fees)] if p) or "Ask the service about cost"
 
 
 def updated(value: Optional[str]) -> Optional[str]:

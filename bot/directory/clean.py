@@ -15,9 +15,14 @@ from typing import Any, Optional
 _TAG = re.compile(r"<\s*[a-zA-Z/!?][^<>]*>")
 _BLOCK_END = re.compile(r"<\s*(br|/p|/li|/div|/h[1-6])\s*/?>", re.IGNORECASE)
 _SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
-_MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u2018-\u201e\u20ac\u2122\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc]")
+# One character of UTF-8 read as Windows-1252: a lead byte and its continuation bytes, each shown
+# as the Windows-1252 character (or, for the five bytes it leaves undefined, the control character).
+_CONTINUATION = "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+_MOJIBAKE = re.compile(f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}|[\u00f0-\u00f4]{_CONTINUATION}{{3}}")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_QUOTES = "\"'\u2018\u2019\u201c\u201d`"
 _SPACES = re.compile(r"[ \t\u00a0]+")
-_NEEDS_WORK = re.compile("[<>&\n\r\u0080-\u00ff\u2018-\u201e\u20ac\u2122]")
+_NEEDS_WORK = re.compile("[<>&\n\r\u0080-\u00ff\u2018-\u201e\u20ac\u2122\u200b-\u200d\u2060\ufeff]")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d ()-]{7,20}$")
 MISSING = {"", "null", "none", "n/a", "na", "-", "tbc", "unknown", "nil"}
@@ -29,14 +34,25 @@ def _missing(value: str) -> bool:
     return len(value) <= _LONGEST_MISSING and value.lower() in MISSING
 
 
-def fix_encoding(value: str) -> str:
-    """Undo UTF-8 read as Windows-1252 ("Â£5" -> "£5", "donâ€™t" -> "don't"), only where it is clearly that."""
-    if not _MOJIBAKE.search(value):
-        return value
+def _as_utf8(match: re.Match) -> str:
+    """One mis-read character back as it was meant, or as it stands when it was not UTF-8 after all."""
+    fragment = match.group(0)
+    raw = bytes(ord(c) if ord(c) < 256 and (ord(c) >= 0xA0 or c.encode("cp1252", "ignore") == b"") else c.encode("cp1252")[0]
+                for c in fragment)
     try:
-        return value.encode("cp1252").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return fragment
+
+
+def fix_encoding(value: str) -> str:
+    """Undo UTF-8 read as Windows-1252 ("Â£5" -> "£5", "donâ€™t" -> "don't"), character by character,
+    so text that mixes broken and good characters is mended too; twice for text broken twice."""
+    for _ in range(2):
+        if not _MOJIBAKE.search(value):
+            break
+        value = _MOJIBAKE.sub(_as_utf8, value)
+    return value
 
 
 def text(value: Any, max_length: int = 5000) -> Optional[str]:
@@ -53,7 +69,7 @@ def text(value: Any, max_length: int = 5000) -> Optional[str]:
             value = _SPACES.sub(" ", value)
         value = value.strip()
         return None if _missing(value) else value[:max_length]
-    value = html.unescape(fix_encoding(value))
+    value = html.unescape(fix_encoding(_INVISIBLE.sub("", value)))
     value = _SCRIPT.sub(" ", value)
     value = _BLOCK_END.sub("\n", value)
     value = _TAG.sub(" ", value)
@@ -155,18 +171,38 @@ def email(value: Any) -> Optional[str]:
     return cleaned if cleaned and _EMAIL.match(cleaned) else None
 
 
+_BARE_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(:\d+)?([/?#]\S*)?$", re.IGNORECASE)
+
+
 def url(value: Any) -> Optional[str]:
+    """A web address; one written without "https://" ("www.example.org", "example.org/send") gets it."""
     cleaned = one_line(value, 2000)
     if not cleaned:
         return None
-    if cleaned.lower().startswith("www."):
+    cleaned = cleaned.strip(_QUOTES + "<> ")
+    if _BARE_DOMAIN.match(cleaned):
         cleaned = "https://" + cleaned
     return cleaned if re.match(r"^https?://[^\s<>\"]+$", cleaned, re.IGNORECASE) else None
 
 
+_PHONE_LABEL = re.compile(r"^(tel(ephone)?|phone|mob(ile)?|call|t)\.?\s*(no\.?|number)?\s*[:.-]?\s*(?=[+(\d])", re.IGNORECASE)
+_EXTENSION = re.compile(r"[\s,;(]*(ext(ension)?\.?|x)\s*:?\s*(\d{1,6})\)?$", re.IGNORECASE)
+
+
 def phone(value: Any) -> Optional[str]:
-    cleaned = one_line(value, 40)
-    return cleaned if cleaned and _PHONE.match(cleaned) and sum(c.isdigit() for c in cleaned) >= 7 else None
+    """A phone number as written, without quote marks or a label ("Tel: 01634 ..."); an extension
+    is kept as "ext. 123"."""
+    cleaned = one_line(value, 80)
+    if not cleaned:
+        return None
+    cleaned = _PHONE_LABEL.sub("", cleaned.strip(_QUOTES + " "))
+    extension = _EXTENSION.search(cleaned)
+    if extension:
+        cleaned = cleaned[:extension.start()]
+    cleaned = cleaned.strip(_QUOTES + " ")
+    if not (_PHONE.match(cleaned) and sum(c.isdigit() for c in cleaned) >= 7):
+        return None
+    return f"{cleaned} ext. {extension.group(3)}" if extension else cleaned
 
 
 def postcode(value: Any) -> Optional[str]:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -12,7 +14,14 @@ from bot.directory import cards, db, feed, sample, search, spreadsheet, store
 from bot.directory.query import understand
 from bot.directory.vocabulary import default_path as vocabulary_path, load as load_vocabulary
 from bot.errors import CANNOT
+from bot.paths import PROJECT_ROOT
 from bot.yamlfile import ContentError
+
+DEFAULT_CSV_SOURCE = "spreadsheet"
+
+
+EXIT_NOTHING_IMPORTED = 1
+REJECTS_COLUMNS = ("where", "service id", "what happened", "why")
 
 
 def _progress(total: Optional[int], what: str, enabled: bool):
@@ -20,9 +29,65 @@ def _progress(total: Optional[int], what: str, enabled: bool):
     return bar, bar.update
 
 
-def _finish(engine, summary: store.Summary) -> int:
+def _safe_cell(value: object) -> str:
+    """Text safe to open in a spreadsheet: a leading =, +, - or @ would be run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_rejects(summary: store.Summary, path: Path) -> Optional[Path]:
+    """Every rejected row and every value left out, with why, as a CSV staff can open in Excel
+    (None, and an old file removed, when there is nothing to report)."""
+    problems = summary.rejected + summary.warnings
+    if not problems:
+        path.unlink(missing_ok=True)
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8-sig") as out:  # the BOM makes Excel read UTF-8
+        writer = csv.writer(out)
+        writer.writerow(REJECTS_COLUMNS)
+        for problem in problems:
+            happened = ("value left out" if problem.kept and "row 1, column" not in problem.where else
+                        "column ignored" if problem.kept else "not imported")
+            writer.writerow(_safe_cell(v) for v in (problem.where, problem.service_id or "", happened, problem.reason))
+    return path
+
+
+def _rejects_path(args: argparse.Namespace, source: str, csv_path: Optional[Path]) -> Path:
+    if args.rejects:
+        return Path(args.rejects)
+    if csv_path is not None:
+        return csv_path.with_name(f"{csv_path.stem}-rejects.csv")
+    slug = re.sub(r"[^a-z0-9]+", "-", source.lower()).strip("-")[:80]
+    return PROJECT_ROOT / "var" / f"directory-rejects-{slug}.csv"
+
+
+def _import(engine, args: argparse.Namespace, records, rejected, source: str, rejects: Path, show_progress: bool,
+            sample_data: bool = False) -> int:
+    bar, tick = _progress(len(records), "storing", show_progress)
+    try:
+        with bar:
+            summary = store.apply(engine, records, source, rejected, sample=sample_data,
+                                  deactivate_missing=not args.keep_missing, progress=tick,
+                                  allow_shrink=args.allow_shrink, dry_run=args.dry_run)
+    except store.ShrinkRefused as exc:
+        written = write_rejects(exc.summary, rejects)
+        print(exc, file=sys.stderr)
+        if written:
+            print(f"The rejected rows and values left out are listed in {written}.", file=sys.stderr)
+        return EXIT_NOTHING_IMPORTED
     print(summary)
-    print(f"The directory now has {store.count_services(engine)} active services.")
+    written = write_rejects(summary, rejects)
+    if written:
+        print(f"Every rejected row and value left out, with the reason, is listed in {written}.")
+    if args.dry_run:
+        print("Dry run: the directory was not changed.")
+    else:
+        print(f"The directory now has {store.count_services(engine)} active services.")
+    if summary.received == 0:
+        print("Nothing could be imported" + (" (see the rejected rows above)." if summary.rejected else ": the source holds no services."),
+              file=sys.stderr)
+        return EXIT_NOTHING_IMPORTED
     return 0
 
 
@@ -48,6 +113,9 @@ def cmd(args: argparse.Namespace) -> int:
     if action == "search":
         return _search(engine, args)
     show_progress = args.progress or sys.stderr.isatty()
+    if action == "load-sample" and store.has_real_services(engine):
+        print("The directory holds real services, so the sample directory was not loaded.")
+        return 0
     if action == "load-sample" or args.csv:
         path = Path(args.csv) if args.csv else sample.default_path()
         try:
@@ -56,26 +124,25 @@ def cmd(args: argparse.Namespace) -> int:
             print(f"Nothing imported: {exc}", file=sys.stderr)
             return CANNOT
         is_sample = action == "load-sample"
-        source = "sample" if is_sample else (args.source or f"csv:{path.name}")
-        bar, tick = _progress(len(records), f"importing {path.name}", show_progress)
-        with bar:
-            summary = store.apply(engine, records, source, rejected, sample=is_sample,
-                                  deactivate_missing=not args.keep_missing, progress=tick)
-        return _finish(engine, summary)
+        source = sample.SOURCE if is_sample else (args.source or DEFAULT_CSV_SOURCE)
+        if not is_sample and source == sample.SOURCE:
+            print(f"Nothing imported: '{sample.SOURCE}' is the sample directory's source; choose another --source.",
+                  file=sys.stderr)
+            return CANNOT
+        return _import(engine, args, records, rejected, source, _rejects_path(args, source, path), show_progress, is_sample)
     if args.url:
+        url = feed.normalise_url(args.url)
+        source = args.source or f"feed:{url}"
         bar, tick = _progress(None, "reading the feed", show_progress)
         try:
             with bar:
-                client = feed.Client(args.url, other_hosts=args.allow_other_hosts)
-                records, rejected = feed.fetch(args.url, client=client, progress=tick)
+                client = feed.Client(url, other_hosts=args.allow_other_hosts)
+                records, rejected = feed.fetch(url, client=client, progress=tick,
+                                               expected=lambda total: setattr(bar, "total", total))
         except feed.FeedError as exc:
             print(f"Nothing imported: {exc}", file=sys.stderr)
             return CANNOT
-        bar, tick = _progress(len(records), "storing", show_progress)
-        with bar:
-            summary = store.apply(engine, records, args.source or f"oruk:{args.url}", rejected,
-                                  deactivate_missing=not args.keep_missing, progress=tick)
-        return _finish(engine, summary)
+        return _import(engine, args, records, rejected, source, _rejects_path(args, source, None), show_progress)
     print("Give --csv FILE or --url FEED (see --help).", file=sys.stderr)
     return 2
 
@@ -88,6 +155,8 @@ def _search(engine, args: argparse.Namespace) -> int:
     print(f"Searched for: {result.query.describe()}")
     if result.relaxed:
         print(f"Nothing matched exactly, so {result.relaxed}.")
+    if search.unmatched_note(result):
+        print(search.unmatched_note(result))
     for problem in understood.problems:
         print(f"Note: {problem.replace('_', ' ')}")
     rows = search.details(engine, [f.service_id for f in result.found[: args.limit]])
@@ -113,9 +182,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--database", help="SQLAlchemy URL (default: $MEDWAY_DIRECTORY_URL or var/directory.db)")
     p.add_argument("--csv", help="with import: a CSV spreadsheet in the documented columns")
     p.add_argument("--url", help="with import: the base address of an Open Referral UK API (1.0 or 3.0)")
-    p.add_argument("--source", help="with import: a name for this source (default: from the file or address)")
+    p.add_argument("--source", help="with import: the name of this source of services: the same name every time for "
+                                    "the same data (default: 'spreadsheet' for --csv, 'feed:ADDRESS' for --url)")
     p.add_argument("--keep-missing", action="store_true",
                    help="with import: leave services missing from this import active (default: mark them inactive)")
+    p.add_argument("--allow-shrink", action="store_true",
+                   help=f"with import: allow marking more than {store.MAX_SHRINK:.0%} of the source's active services "
+                        "inactive (refused by default)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="with import: read, check and count everything, write the rejects file, change nothing")
+    p.add_argument("--rejects", help="with import: where to write the rejects CSV (default: FILE-rejects.csv beside "
+                                     "the spreadsheet, var/directory-rejects-SOURCE.csv for a feed)")
     p.add_argument("--allow-other-hosts", action="store_true",
                    help="with --url: follow redirects to another host (refused by default)")
     p.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")

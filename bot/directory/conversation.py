@@ -251,8 +251,13 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
         intro = f"More services for {result.query.describe(cached())}:"
     else:
         intro = f"Here are services for {described}:"
-    if any(c["sample"] for c in found_cards):
+    note = search.unmatched_note(result) if not page else None
+    if note:
+        intro = f"{note} {intro}"
+    if found_cards and all(c["sample"] for c in found_cards):
         intro += " (These are sample entries for trying the assistant, not real services.)"
+    elif any(c["sample"] for c in found_cards):  # only the entries marked as sample are made up
+        intro += " (Entries marked as sample data are made up, for trying the assistant.)"
     text = cards.as_text(found_cards, first_number=start + 1)
     more = start + PAGE_SIZE < result.total
     buttons = ([{"title": "Show more", "payload": "/directory_more"}] if more else []) + [change, again]

@@ -161,6 +161,19 @@ class Client:
         return self.backoff * (2 ** (attempt - 1))
 
 
+def normalise_url(url: str) -> str:
+    """A feed's base address written one way: scheme and host in lower case, no default port, no
+    trailing "/" or "/services", no query or fragment. Used to fetch and to name the source."""
+    parts = urlsplit(url.strip())
+    scheme = (parts.scheme or "https").lower()
+    host = (parts.hostname or "").lower()
+    port = f":{parts.port}" if parts.port and (scheme, parts.port) not in (("http", 80), ("https", 443)) else ""
+    path = parts.path.rstrip("/")
+    if path.lower().endswith("/services"):
+        path = path[: -len("/services")]
+    return f"{scheme}://{host}{port}{path}"
+
+
 def _page_fields(page: Any, where: str) -> tuple[list, Optional[int], bool]:
     """(items, total pages, last page?) for either version's paging."""
     if not isinstance(page, dict):
@@ -173,8 +186,10 @@ def _page_fields(page: Any, where: str) -> tuple[list, Optional[int], bool]:
 
 
 def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int = 100, client: Optional[Client] = None,
-          progress: Optional[Callable[[int], None]] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
-    """Every service in the feed as records, and the ones that could not be used with reasons."""
+          progress: Optional[Callable[[int], None]] = None,
+          expected: Optional[Callable[[int], None]] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
+    """Every service in the feed as records, and the ones that could not be used with reasons.
+    `progress` is told of each service read; `expected`, of how many the feed says it holds."""
     vocabulary = vocabulary or cached()
     client = client or Client(base_url)
     records: list[ServiceRecord] = []
@@ -183,7 +198,11 @@ def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int 
     page_number = 1
     while page_number <= MAX_PAGES:
         where = f"{base_url.rstrip('/')}/services page {page_number}"
-        items, total_pages, last = _page_fields(client.get("/services", {"page": page_number, "per_page": per_page}), where)
+        page = client.get("/services", {"page": page_number, "per_page": per_page})
+        items, total_pages, last = _page_fields(page, where)
+        total_items = page.get("total_items", page.get("totalElements"))
+        if expected and page_number == 1 and isinstance(total_items, int) and not isinstance(total_items, bool):
+            expected(total_items)
         signature = hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
         if items and signature in seen_pages:
             raise FeedError(f"{where}: the feed returned the same page again; it may ignore the 'page' parameter")
@@ -194,12 +213,15 @@ def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int 
                 try:
                     item = client.get(f"/services/{quote(str(item['id']), safe='')}")
                 except FeedError as exc:
-                    rejected.append(Rejected(f"{item_where} (id {item.get('id')})", f"could not read its details: {exc}"))
+                    rejected.append(Rejected(f"{item_where} (id {item.get('id')})", f"could not read its details: {exc}",
+                                             str(item["id"]).strip()))
+                    if progress:
+                        progress(1)
                     continue
-            result = oruk.to_record(item, vocabulary, item_where)
+            result = oruk.to_record(item, vocabulary, item_where, rejected)
             (rejected if isinstance(result, Rejected) else records).append(result)
-        if progress:
-            progress(len(items))
+            if progress:
+                progress(1)
         if last or not items or (isinstance(total_pages, int) and page_number >= total_pages):
             break
         page_number += 1

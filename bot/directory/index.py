@@ -111,28 +111,11 @@ def refresh(out: bulk.Writer, records: list[ServiceRecord], vocabulary: Vocabula
 def tidy(connection: Connection) -> None:
     """After writing: fresh statistics, so the query planner picks the right index for the new
     data; on SQLite the full-text index merged into one segment (each write adds segments and a
-    search reads them all: a third off search times at 100,000 services, for half a second); on
-    PostgreSQL the block a search looks in first chosen again."""
+    search reads them all: a third off search times at 100,000 services, for half a second)."""
     if connection.dialect.name == "sqlite":
         connection.execute(text("INSERT INTO service_fts(service_fts) VALUES ('optimize')"))
-    else:
-        _set_state(connection, "search_block", _fullest_block(connection))
     # Every table: a result card's query reads five, and unknown tables cost it half a second.
     connection.execute(text("ANALYZE"))
-
-
-def _fullest_block(connection: Connection) -> str:
-    """The block of index rows holding the most services, when there are enough services for
-    looking in one block first to pay (see tags.BLOCK_ROWS); else ''."""
-    row = connection.execute(text(f"SELECT id / {tags.BLOCK_ROWS} AS number, COUNT(*) AS size FROM service_index "
-                                  "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1")).first()
-    return str(row.number) if row and indexed_count(connection) >= 2 * tags.BLOCK_ROWS else ""
-
-
-def search_block(connection: Connection) -> Optional[int]:
-    """The block a PostgreSQL search looks in first, or None to look everywhere at once."""
-    value = connection.execute(select(m.directory_state.c.value).where(m.directory_state.c.name == "search_block")).scalar()
-    return int(value) if value else None
 
 
 def _set_state(connection: Connection, name: str, value: str) -> None:

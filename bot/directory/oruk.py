@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from typing import Any, Optional, Union
 
 from bot.directory import clean
@@ -70,9 +72,11 @@ def _location(record: ServiceRecord, link: dict, service_id: str, index: int) ->
                                        "service_id": service_id, "location_id": location_id})
 
 
-def _phones(record: ServiceRecord, owner: dict, service_id: str, contact_id: Optional[str]) -> None:
+def _phones(record: ServiceRecord, owner: dict, service_id: str, contact_id: Optional[str], dropped) -> None:
     for n, item in enumerate(_list(owner, "phones")):
         number = clean.phone(item.get("number"))
+        if number is None and clean.one_line(item.get("number")):
+            dropped("phone", item.get("number"))
         if number:
             record.phone.append({"id": _owned_id("phone", service_id, f"{contact_id}/{item.get('id') or n}", n), "service_id": service_id,
                                  "contact_id": contact_id, "number": number, "type": clean.one_line(item.get("type"), 20),
@@ -93,26 +97,48 @@ def _terms(item: dict) -> list[dict]:
     return terms
 
 
-def to_record(item: Any, vocabulary: Vocabulary, where: str) -> Union[ServiceRecord, Rejected]:
-    """One feed record as a service, or why it cannot be one."""
+def _first(item: dict, *keys: str) -> Any:
+    """The first of `keys` with a value (3.0 and 1.0 name some fields differently). A value that
+    is only one of the field names ("fees": "fees_description", as in the standard's own mock
+    feed) is a placeholder, not a value."""
+    for key in keys:
+        value = clean.one_line(item.get(key))
+        if value is not None and value.lower() not in keys:
+            return item.get(key)
+    return None
+
+
+def to_record(item: Any, vocabulary: Vocabulary, where: str,
+              warnings: Optional[list[Rejected]] = None) -> Union[ServiceRecord, Rejected]:
+    """One feed record as a service, or why it cannot be one. A value that cannot be read (a
+    phone, email or web address) is left out, with a warning added to `warnings`."""
     if not isinstance(item, dict):
         return Rejected(where, "not a JSON object")
     service_id, name = clean.one_line(item.get("id"), 250), clean.one_line(item.get("name"), 300)
     if not service_id:
         return Rejected(where, "no id")
     if not name:
-        return Rejected(f"{where} (id {service_id})", "no name")
+        return Rejected(f"{where} (id {service_id})", "no name", service_id)
+
+    def dropped(field: str, value: Any) -> None:
+        if warnings is not None:
+            warnings.append(Rejected(f"{where} (id {service_id}), {field}",
+                                     f"'{str(value)[:60]}' does not look like a {field}; imported without it", service_id, kept=True))
+
+    for field, check in (("url", clean.url), ("email", clean.email)):
+        if clean.one_line(item.get(field)) and check(item.get(field)) is None:
+            dropped(field, item.get(field))
     minimum_age, maximum_age = _ages(item)
     status = clean.enum(item.get("status"), clean.STATUS, clean.STATUS_ALIASES, "active")
     service = {
         "id": service_id, "name": name, "alternate_name": clean.one_line(item.get("alternate_name")),
         "description": clean.text(item.get("description")), "url": clean.url(item.get("url")),
         "email": clean.email(item.get("email")), "status": status,
-        "fees": clean.text(item.get("fees") if item.get("fees") is not None else item.get("fees_description"), 1000),
+        "fees": clean.text(_first(item, "fees_description", "fees"), 1000),
         "application_process": clean.text(item.get("application_process"), 1000),
         "accreditations": clean.text(item.get("accreditations"), 1000), "alert": clean.text(item.get("alert"), 1000),
         "minimum_age": minimum_age, "maximum_age": maximum_age, "assured_date": clean.day(item.get("assured_date")),
-        "assurer_email": clean.email(item.get("assurer_email")), "last_modified": clean.timestamp(item.get("last_modified")),
+        "assurer_email": clean.email(item.get("assurer_email")), "last_modified": clean.timestamp(_first(item, "last_modified", "date_modified")),
         "organization_id": None}
     record = ServiceRecord(service=service, raw=json.dumps(item, ensure_ascii=False, default=str)[:100_000])
     organization = item.get("organization")
@@ -131,8 +157,8 @@ def to_record(item: Any, vocabulary: Vocabulary, where: str) -> Union[ServiceRec
         record.contact.append({"id": contact_id, "service_id": service_id, "name": clean.one_line(contact.get("name")),
                                "title": clean.one_line(contact.get("title")), "department": clean.one_line(contact.get("department")),
                                "email": clean.email(contact.get("email"))})
-        _phones(record, contact, service_id, contact_id)
-    _phones(record, item, service_id, None)
+        _phones(record, contact, service_id, contact_id, dropped)
+    _phones(record, item, service_id, None, dropped)
     for n, entry in enumerate(_list(item, "schedules", "regular_schedules")):
         record.schedule.append({"id": _owned_id("schedule", service_id, entry.get("id"), n), "service_id": service_id,
                                 "description": clean.text(entry.get("description"), 1000),
@@ -159,11 +185,63 @@ def to_record(item: Any, vocabulary: Vocabulary, where: str) -> Union[ServiceRec
         if need:
             needs.append(need.code)
         else:
+            needs += _needs_in(term_name, vocabulary)  # a category of the feed's own ("Speech and Language Therapy")
             record.other_terms.append({"id": _id(term.get("id"), "term", term_name), "name": term_name,
                                        "code": clean.one_line(term.get("code"), 100),
                                        "description": clean.text(term.get("description"), 1000),
                                        "taxonomy": clean.one_line(term.get("taxonomy")), "term_uri": clean.url(term.get("term_uri"))})
-    if not needs:  # a feed without SEND terms: read the needs from what the service says it does
-        needs = list(parse_needs(f"{name}. {service['description'] or ''}", vocabulary)[0])
+    audience = " ; ".join(_strings([item.get(key) for key in AUDIENCE_KEYS]))
+    if audience:
+        needs += _needs_in(audience, vocabulary)
+        if service["minimum_age"] is None and service["maximum_age"] is None and _ADULTS.search(audience) \
+                and not _CHILDREN.search(audience):
+            service["minimum_age"] = 18  # a service for adults only: never shown for a child's age
+    if not needs:  # no SEND terms of its own: read the needs from its name, and its description's clearer words
+        needs = _needs_in(name, vocabulary) + _needs_in(service["description"] or "", vocabulary, weak=False)
     record.needs = list(dict.fromkeys(needs))
     return record
+
+
+# Who a service is for, in the feed's own fields (ORUK 1.0 pc_targetAudience, and others' spellings).
+AUDIENCE_KEYS = ("pc_targetAudience", "pc_target_audience", "target_audience", "targetAudience", "audience")
+_ADULTS = re.compile(r"\b(adults?|over 18s?|18\s*\+|older people|over 65s?|65\s*\+)\b", re.IGNORECASE)
+_CHILDREN = re.compile(r"\b(child(ren)?|young (people|person|adults?)|youth|famil(y|ies)|parents?|carers?|teen\w*|"
+                       r"infants?|bab(y|ies)|toddlers?|pupils?|students?|send|0\s*-\s*(18|19|25)|under\s*(18|19|25)s?)\b",
+                       re.IGNORECASE)
+# Phrases in which the vocabulary's words mean something else: "low salt" is no speech therapy, "a
+# language they can understand" no speech, "physical activity" no physical disability.
+TRAPS = re.compile(r"\b(low[- ]salt|salt intake|less salt|sugar,? salt|salt and sugar|physical (activity|activities|health|"
+                   r"exercise|wellbeing|well-being)|body language|languages? (they|you|other|of your)|other languages|"
+                   r"(foreign|first|english|spoken|community|own) languages?|lifelong learning|adult learning|"
+                   r"e-?learning|learning (new|about|a new)|hearing (from|about|what)|sensory garden|"
+                   r"communication (with|between|skills for work)|behaviour (in|of) (the|our) (building|venue)|"
+                   r"wheelchair[- ](accessible|access|friendly|users? welcome)|(accessible|access) (for|to|by) wheelchairs?( users)?)\b",
+                   re.IGNORECASE)
+# The vocabulary's single words too common in descriptions to set a need there on their own (in a
+# service's name, or a feed's own category or audience, they still count).
+WEAK_IN_DESCRIPTIONS = frozenset({"salt", "language", "communication", "talking", "physical", "mobility", "learning",
+                                  "hearing", "visual", "vision", "sensory", "emotional", "behaviour", "wellbeing",
+                                  "well-being", "anxiety", "anxious", "depression", "baby", "nursery", "toddler",
+                                  "overnight", "a break", "ot"})
+_strong: dict[int, Vocabulary] = {}
+
+
+def _strings(value: Any) -> list[str]:
+    """Every text in a JSON value (a string, or the strings of its lists and objects)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [text for v in value for text in _strings(v)]
+    return []
+
+
+def _needs_in(text: str, vocabulary: Vocabulary, weak: bool = True) -> list[str]:
+    """The needs a text names, its trap phrases left out; without `weak`, only by clearer words."""
+    if not weak:
+        if id(vocabulary) not in _strong:
+            _strong[id(vocabulary)] = replace(vocabulary, needs=tuple(
+                replace(n, synonyms=tuple(w for w in n.synonyms if w not in WEAK_IN_DESCRIPTIONS)) for n in vocabulary.needs))
+        vocabulary = _strong[id(vocabulary)]
+    return list(parse_needs(TRAPS.sub(" ", text), vocabulary)[0])

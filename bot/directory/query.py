@@ -70,7 +70,10 @@ class Understood:
 
 @functools.lru_cache(maxsize=2048)  # the vocabulary's phrases, looked up for every message read
 def _phrase_pattern(phrase: str) -> re.Pattern:
-    return re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
+    """A word or phrase as a whole, also in the plural ("learning disabilities", "toddlers", "stammers")."""
+    plural = "(?:ies|s|es)?" if not phrase.endswith("y") else "(?:s)?"
+    stem = re.escape(phrase[:-1]) + "(?:y|ies)" if phrase.endswith("y") and len(phrase) > 3 else re.escape(phrase) + plural
+    return re.compile(r"(?<![a-z0-9])" + stem + r"(?![a-z0-9])")
 
 
 def _number(token: str) -> int:

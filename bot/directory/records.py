@@ -58,10 +58,15 @@ class ServiceRecord:
 
 @dataclass(frozen=True)
 class Rejected:
-    """A record or row that was not imported, and why, in words staff can act on."""
+    """A record or row that was not imported, and why, in words staff can act on. With `kept`, a
+    warning instead: one value was dropped (or a column ignored) and the row imported without it.
+    `service_id` is the id the row or record gives, when it gives one: a rejected service is never
+    taken for one that left the source."""
 
     where: str
     reason: str
+    service_id: Optional[str] = None
+    kept: bool = False
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"

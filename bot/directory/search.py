@@ -11,12 +11,11 @@ then the extra needs) and the result says which.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
-from sqlalchemy import select, text
+from sqlalchemy import Float, select, text, type_coerce
 from sqlalchemy.engine import Connection, Engine
 
 from bot.directory import index, models as m, tags
@@ -56,6 +55,7 @@ class Found:
     km: Optional[float]
     in_town: bool = False  # nearer the place searched for than to any other Medway place
     in_districts: bool = False  # nearest a place inside the searched town's postcode districts
+    adults_only: bool = False  # for adults only (18 and over) while the search is not: shown after the rest
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Result:
     query: Query
     found: tuple[Found, ...]
     relaxed: Optional[str] = None  # which filter was dropped to find these, in words
+    unmatched: tuple[str, ...] = ()  # words typed that no service meeting the filters mentions
 
     @property
     def total(self) -> int:
@@ -89,13 +90,21 @@ def _name_hits(name: str, groups: list[tuple[str, ...]]) -> int:
     return sum(any(tags.name_word(form) in in_name for form in group) for group in groups)
 
 
+# Words that say what sort of service, not what it is about: they rank, but never narrow a search
+# for a need (the drop-in "with speech therapists" near Gillingham still answers "speech therapy
+# near Gillingham"), and are not reported as matching nothing.
+GENERIC = frozenset("""therapy therapies therapist therapists group groups club clubs class classes session sessions
+course courses service activity activities advice accessible inclusive friendly centre center team clinic
+clinics workshop workshops drop support supported supporting help helping information info things stuff
+problems problem issues difficulties""".split())
+
 # How well a service's text answers the words typed, best first: every word in the name, any word
 # in the name, every word anywhere, any word anywhere.
 TIERS = (("name", "all"), ("name", "any"), ("document", "all"), ("document", "any"))
 _NO_VENUE_BAND = -1
-_SQLITE_FETCH = text("SELECT si.service_id, si.name, si.latitude, si.longitude FROM service_fts "
+_SQLITE_FETCH = text("SELECT si.service_id, si.name, si.latitude, si.longitude, si.minimum_age FROM service_fts "
                      "JOIN service_index si ON si.id = service_fts.rowid WHERE service_fts MATCH :match LIMIT :limit")
-_PG_SELECT = "SELECT service_id, name, latitude, longitude FROM service_index WHERE search_tsv @@ "
+_PG_SELECT = "SELECT service_id, name, latitude, longitude, minimum_age FROM service_index WHERE search_tsv @@ "
 _PG_FETCH = text(_PG_SELECT + "CAST(:tags AS tsquery) LIMIT :limit")
 _PG_FETCH_WORDS = text(_PG_SELECT + "(CAST(:tags AS tsquery) && to_tsquery('english', :words)) LIMIT :limit")
 
@@ -136,68 +145,70 @@ def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], g
            wanted: tags.Filter, limit: int) -> list:
     """Up to `limit` services with the words typed (every one or any, by `mode`) in `column` (the
     name, the whole text, or None: no words) and tags that meet `wanted`, in the full-text index's
-    own order: SQLite stops as soon as it has them.
-
-    PostgreSQL's index always finds every match before the limit applies, so in a large directory
-    it first looks in one block of services (tags.BLOCK_ROWS rows, side by side in the index); only
-    when those hold too few does it look everywhere."""
+    own order: SQLite stops as soon as it has them."""
     if connection.dialect.name == "sqlite":
         return connection.execute(_SQLITE_FETCH, {"match": _sqlite_match(column, mode, groups, wanted), "limit": limit}).all()
     wanted_tags = _pg_tags(column, mode, groups, wanted)
     statement, values = _PG_FETCH, {"limit": limit}
     if column == "document":
         statement, values["words"] = _PG_FETCH_WORDS, _words(groups, mode, False, False)
-    block = _remembered(connection, ("block",), lambda: index.search_block(connection))
-    rows: list = []
-    if block is not None:
-        rows = connection.execute(statement, dict(values, tags=f"{wanted_tags} & {tags.block(block)}")).all()
-        if len(rows) >= limit:
-            return rows
-    seen = {row.service_id for row in rows}
-    rest = connection.execute(statement, dict(values, tags=wanted_tags)).all()
-    return (rows + [row for row in rest if row.service_id not in seen])[:limit]
+    return connection.execute(statement, dict(values, tags=wanted_tags)).all()
 
 
 def _wanted(connection: Connection, query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
     return tags.for_query(query.needs, query.age, query.free_only, place, band, index.pairs(connection.dialect))
 
 
-_REMEMBER_SECONDS = 300.0
-_remembered_answers: dict[tuple, tuple[float, Any]] = {}
-
-
-def _remembered(connection: Connection, key: tuple, answer: Callable[[], Any]) -> Any:
-    """A fact about the directory that changes only with an import, remembered for five minutes."""
-    key = (str(connection.engine.url),) + key
-    now = time.monotonic()
-    before = _remembered_answers.get(key)
-    if before and now - before[0] < _REMEMBER_SECONDS:
-        return before[1]
-    value = answer()
-    _remembered_answers[key] = (now, value)
-    return value
-
-
 def _needs_meet(connection: Connection, query: Query) -> bool:
     """Whether any active service has every one of these needs."""
     wanted = tags.for_query(query.needs, None, False, None, None)
-    return _remembered(connection, ("needs",) + tuple(sorted(query.needs)),
-                       lambda: bool(_fetch(connection, None, None, [], wanted, 1)))
+    return bool(_fetch(connection, None, None, [], wanted, 1))
 
 
-def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[Found]:
-    """Up to CANDIDATES services, best tier first and nearest first within a tier.
+def _steps(query: Query, terms: list[tuple[str, ...]], vocabulary: Vocabulary) -> tuple[list, list[tuple[str, ...]]]:
+    """The look-ups of a search, best first: (column, mode, words), or NARROW; and the words that
+    narrow. Words typed are of three kinds: specific ones ("swimming", "internship"), the need's
+    own words ("camhs", "portage"), which come after them, and GENERIC words, which rank only when
+    every word typed is there. When a service has a specific or need word, the need's services
+    without one never follow."""
+    if not terms:
+        return [(None, None, [])], []
+    need_words = {w for code in query.needs for synonym in getattr(vocabulary.need(code), "synonyms", ())
+                  for w in _TERM.findall(synonym)}
+    specific = [g for g in terms if g[0] not in GENERIC and g[0] not in need_words]
+    named = [g for g in terms if g[0] in need_words and g[0] not in GENERIC]
+    several = len(terms) > 1  # with one word, "all" and "any" are the same look-up
+    steps: list = [("name", "all", terms)]
+    steps += [("name", "any", words) for words in (specific, named) if words and several]
+    steps.append(("document", "all", terms))
+    steps += [("document", "any", words) for words in (specific, named) if words and several]
+    steps.append(NARROW)
+    if query.needs:
+        steps.append((None, None, []))  # the need's other services, last
+    return steps, specific + named
+
+
+NARROW = "narrow"
+
+
+def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[list[Found], tuple[str, ...]]:
+    """Up to CANDIDATES services, best look-up first and nearest first within one, and the
+    specific words typed that none of the services meeting the filters mentions.
+
+    Specific words narrow: when a service uses them, services that do not never follow.
 
     No relevance score is computed over every match (that cost 30 ms and more at 100,000 services):
-    each tier is one indexed query that stops at CANDIDATES rows. When a tier near a place has more
+    each look-up is one indexed query that stops at CANDIDATES rows. When one near a place has more
     than that, it is read again band by band (1.5, 3, 6 km, then no fixed venue), nearest first.
     """
     place = vocabulary.place(query.place) if query.place else None
     terms = _terms(query.keywords)
     filters_checked = not terms
-    # With a need asked for, services that have it but never use the words still follow, last.
-    tiers = (TIERS + (((None, None),) if query.needs else ())) if terms else ((None, None),)
+    steps, specific = _steps(query, terms, vocabulary)
     found: dict[str, Found] = {}
+    unmatched: tuple[str, ...] = ()
+    every_word = False  # some service has every word typed
+    adults = query.age is not None and query.age >= 18
 
     def add(rows: list, score: float) -> None:
         for row in rows:
@@ -206,28 +217,48 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> list[F
                 nearest = _nearest_place(vocabulary, row.latitude, row.longitude) if km is not None else None
                 found[row.service_id] = Found(row.service_id, score + _name_hits(row.name, terms), km,
                                               nearest is not None and nearest.name == place.name,
-                                              _within_districts(nearest, place))
+                                              _within_districts(nearest, place),
+                                              not adults and (row.minimum_age or 0) >= 18)
 
-    for number, (column, mode) in enumerate(tiers):
-        if mode == "any" and len(terms) == 1:
-            continue  # with one word, "all" and "any" are the same query
-        score = 100.0 * (len(tiers) - number)
-        rows = _fetch(connection, column, mode, terms, _wanted(connection, query, place), CANDIDATES)
+    for number, step in enumerate(steps):
+        if step == NARROW:
+            if found and specific:
+                break  # specific words matched: they narrow
+            if not found:
+                unmatched = tuple(group[0] for group in specific)
+            continue
+        column, mode, words = step
+        score = 100.0 * (len(steps) - number)
+        rows = _fetch(connection, column, mode, words, _wanted(connection, query, place), CANDIDATES)
         if not rows and not filters_checked:
             filters_checked = True
             if not _fetch(connection, None, None, [], _wanted(connection, query, place), 1):
-                return []  # nothing within reach meets the needs, age and cost: no tier can find anything
+                return [], ()  # nothing within reach meets the needs, age and cost: nothing can be found
+        every_word = every_word or (mode == "all" and bool(rows))
         if place is None or len(rows) < CANDIDATES:
-            add(rows, score)  # the whole tier: sorted by distance below
+            add(rows, score)  # the whole look-up: sorted by distance below
         else:
             for band in list(range(len(tags.BANDS_KM))) + [_NO_VENUE_BAND]:
-                add(_fetch(connection, column, mode, terms, _wanted(connection, query, place, band), CANDIDATES), score)
+                add(_fetch(connection, column, mode, words, _wanted(connection, query, place, band), CANDIDATES), score)
                 if len(found) >= CANDIDATES:
                     break
         if len(found) >= CANDIDATES:
             break
-    return sorted(found.values(), key=lambda f: (not f.in_town, -f.score, not f.in_districts,
-                                                 f.km if f.km is not None else 99, f.service_id))
+    if found and not unmatched and 1 < len(terms) <= 6 and not every_word and specific:
+        # Only some of the words matched anywhere: which specific ones did not?
+        unmatched = tuple(group[0] for group in specific
+                          if not _fetch(connection, "document", "all", [group], _wanted(connection, query, place), 1))
+    ordered = sorted(found.values(), key=lambda f: (f.adults_only, not f.in_town, -f.score, not f.in_districts,
+                                                    f.km if f.km is not None else 99, f.service_id))
+    return ordered, unmatched
+
+
+def unmatched_note(result: Result) -> Optional[str]:
+    """What to say about words typed that no service mentions, or None."""
+    if not result.unmatched:
+        return None
+    words = " or ".join(f"'{w}'" for w in result.unmatched)
+    return f"No service in the directory mentions {words}, so I left {'that word' if len(result.unmatched) == 1 else 'those words'} out."
 
 
 def _nearest_place(vocabulary: Vocabulary, latitude: float, longitude: float) -> Optional[Place]:
@@ -260,18 +291,18 @@ def search(connection: Connection, query: Query, vocabulary: Optional[Vocabulary
         connection.execute(text("SET LOCAL enable_seqscan = off"))
     # No service anywhere with all these needs: only dropping a need can help, so skip the rest.
     impossible = len(query.needs) > 1 and not _needs_meet(connection, query)
-    found = [] if impossible else _run(connection, query, vocabulary)
+    found, unmatched = ([], ()) if impossible else _run(connection, query, vocabulary)
     if found:
-        return Result(query, tuple(found))
+        return Result(query, tuple(found), unmatched=unmatched)
     for field, relax, words in RELAXATIONS:
         value = getattr(query, field)
         if not value or (field == "needs" and len(query.needs) < 2) or (impossible and field != "needs"):
             continue
         wider = relax(query)
-        found = _run(connection, wider, vocabulary)
+        found, unmatched = _run(connection, wider, vocabulary)
         if found:
             first = vocabulary.need(query.needs[0]).label if query.needs and vocabulary.need(query.needs[0]) else ""
-            return Result(wider, tuple(found), words.format(place=query.place, first=first))
+            return Result(wider, tuple(found), words.format(place=query.place, first=first), unmatched)
     return Result(query, ())
 
 
@@ -298,18 +329,25 @@ def details(engine: Engine, service_ids: list[str]) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         services = {r.id: r._asdict() for r in connection.execute(
             select(s.c.id, s.c.name, s.c.description, s.c.minimum_age, s.c.maximum_age, s.c.fees,
-                   s.c.application_process, s.c.url, s.c.email, s.c.last_modified, s.c.is_sample,
+                   s.c.application_process, s.c.url, s.c.email, s.c.last_modified, s.c.assured_date, s.c.is_sample,
                    o.c.name.label("organization"), si.c.is_free, first_phone.label("phone"),
                    _first_address(m.address.c.city).label("city"), _first_address(m.address.c.postal_code).label("postcode"))
             .select_from(s.outerjoin(o, o.c.id == s.c.organization_id).outerjoin(si, si.c.service_id == s.c.id))
             .where(s.c.id.in_(service_ids)))}
+        costs: dict[str, list[dict]] = {}
+        c = m.cost_option.c
+        for cost in connection.execute(select(c.service_id, c.option, type_coerce(c.amount, Float).label("amount"),
+                                              c.amount_description).where(m.cost_option.c.service_id.in_(list(services)))
+                                       .order_by(m.cost_option.c.service_id, m.cost_option.c.id)):
+            costs.setdefault(cost.service_id, []).append(cost._asdict())
     cards = []
     for id_ in service_ids:
         row = services.get(id_)
         if row is None:
             continue
-        modified = row.pop("last_modified")
+        modified, assured = row.pop("last_modified"), row.pop("assured_date")
+        day = modified.date() if isinstance(modified, datetime) else assured
         city, postcode = row.pop("city"), row.pop("postcode")
         cards.append(dict(row, where=" ".join(p for p in (city, postcode) if p) or None, is_free=bool(row["is_free"]),
-                          last_modified=modified.date().isoformat() if isinstance(modified, datetime) else None))
+                          cost_options=costs.get(id_, []), last_modified=day.isoformat() if day else None))
     return cards

@@ -1,6 +1,7 @@
 """Importing services from a CSV spreadsheet that council staff fill in.
 
-Columns (header row required; order does not matter; only id and name are required):
+Columns (header row required; order does not matter; only id and name are required; other usual
+headings are understood, see SYNONYMS; a bad value in an optional column is left out with a warning):
 
 | column | what to put in it |
 | --- | --- |
@@ -8,7 +9,7 @@ Columns (header row required; order does not matter; only id and name are requir
 | name | the service's name |
 | organisation | who runs it |
 | description | what it offers, in plain English |
-| needs | kinds of help, separated by ";" (codes or labels from content/directory/vocabulary.yml, e.g. "autism; short breaks") |
+| needs | kinds of help, separated by ";" (codes or labels from content/directory/vocabulary.yml, e.g. "Autism; Speech, language and communication") |
 | minimum_age, maximum_age | whole years, 0 to 25; leave empty for no limit |
 | cost | "Free", or what it costs ("£5 a session") |
 | cost_amount | the amount in pounds, if there is one price (0 for free) |
@@ -24,13 +25,14 @@ Columns (header row required; order does not matter; only id and name are requir
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
-from functools import partial
+import re
 from pathlib import Path
-from typing import Iterator, Optional, Sequence, Union
+from typing import Iterator, Optional, Sequence
 
-from bot.directory import clean, collector, halves
+from bot.directory import clean
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary, cached
 from bot.errors import MedwayError
@@ -40,6 +42,37 @@ COLUMNS = ("id", "name", "organisation", "description", "needs", "minimum_age", 
            "website", "opening_times", "area_served", "last_updated", "status")
 REQUIRED = ("id", "name")
 MAX_ROWS = 500_000
+# Other headings staff use for each column (compared in lower case, runs of other characters as
+# one "_": "Post Code", "post-code" and "POSTCODE " are all post_code). Add to these freely.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("ref", "reference", "service_id", "service_ref", "service_reference", "unique_id", "record_id"),
+    "name": ("service_name", "service", "name_of_service"),
+    "organisation": ("organization", "organisation_name", "organization_name", "provider", "run_by", "org"),
+    "description": ("details", "summary", "about", "service_description", "what_it_offers"),
+    "needs": ("need", "send_needs", "send_need", "categories", "category", "kinds_of_help", "needs_met", "send_category"),
+    "minimum_age": ("min_age", "age_from", "from_age", "lower_age", "minimum_age_years", "age_min"),
+    "maximum_age": ("max_age", "age_to", "to_age", "upper_age", "maximum_age_years", "age_max"),
+    "cost": ("fees", "fee", "price", "charges", "charge", "cost_description", "costs"),
+    "cost_amount": ("price_amount", "amount", "fee_amount", "cost_in_pounds", "cost_gbp"),
+    "how_to_access": ("how_to_get_it", "referral", "access", "application_process", "how_to_refer", "referral_route",
+                      "how_to_apply"),
+    "venue": ("venue_name", "location", "location_name", "site"),
+    "address": ("address_1", "address_line_1", "address1", "street", "street_address", "address_line"),
+    "town": ("city", "locality", "town_city"),
+    "postcode": ("post_code", "postal_code", "zip", "zip_code"),
+    "latitude": ("lat",),
+    "longitude": ("lon", "lng", "long"),
+    "phone": ("telephone", "tel", "phone_number", "telephone_number", "tel_no", "phone_no", "contact_number",
+              "contact_phone", "mobile"),
+    "email": ("e_mail", "email_address", "contact_email"),
+    "website": ("url", "web", "web_address", "web_site", "webpage", "web_page", "site_url"),
+    "opening_times": ("opening_hours", "hours", "times", "when_open"),
+    "area_served": ("area", "service_area", "coverage", "areas_served"),
+    "last_updated": ("updated", "last_reviewed", "date_updated", "last_checked", "date_modified", "last_modified",
+                     "reviewed"),
+    "status": ("service_status",),
+}
+_HEADINGS = {heading: column for column in COLUMNS for heading in (column, *SYNONYMS.get(column, ()))}
 
 
 class SpreadsheetError(MedwayError):
@@ -58,80 +91,137 @@ def read_text(path: Path) -> str:
     raise SpreadsheetError(f"{path}: the file's characters cannot be read; save it as 'CSV UTF-8'")
 
 
-def rows(text: str, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, row) pairs; the header is row 1. Blank rows count (and come back
-    empty): the numbers are the ones staff see in their spreadsheet."""
+def heading_key(heading: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", heading.strip().lower()).strip("_")
+
+
+def columns(header: list[str], name: str) -> tuple[list[Optional[str]], list[Rejected]]:
+    """Each heading's column (None: ignored), and a warning for each heading ignored, naming the
+    column it may have meant."""
+    found: list[Optional[str]] = []
+    warnings: list[Rejected] = []
+    for heading in header:
+        column = _HEADINGS.get(heading_key(heading))
+        where = f"{name} row 1, column '{heading.strip()}'"
+        if column is None:
+            if heading.strip():
+                guess = difflib.get_close_matches(heading_key(heading), list(_HEADINGS), n=1, cutoff=0.6)
+                hint = (f"did you mean '{_HEADINGS[guess[0]]}'?" if guess
+                        else f"the columns are: {', '.join(COLUMNS)}")
+                warnings.append(Rejected(where, f"not a column the import knows, so it was ignored; {hint}", kept=True))
+        elif column in found:
+            warnings.append(Rejected(where, f"another column already gives '{column}', so this one was ignored", kept=True))
+            column = None
+        found.append(column)
+    return found, warnings
+
+
+def rows(text: str, name: str, warnings: Optional[list[Rejected]] = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, row) pairs, keyed by column; the header is row 1. Blank rows count
+    (and come back empty): the numbers are the ones staff see in their spreadsheet. Headings the
+    import does not know are added to `warnings`."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip().lower().replace(" ", "_") for h in next(reader, None) or []]
-    if not any(header):
+    header = next(reader, None) or []
+    if not any(h.strip() for h in header):
         raise SpreadsheetError(f"{name}: the file is empty; the first row must name the columns")
-    missing = [c for c in REQUIRED if c not in header]
+    names, ignored = columns(header, name)
+    missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise SpreadsheetError(f"{name} row 1: missing column(s) {', '.join(missing)}; the columns are: {', '.join(COLUMNS)}")
-    padding = [""] * len(header)
+    if warnings is not None:
+        warnings.extend(ignored)
+    padding = [""] * len(names)
     for number, values in enumerate(reader, start=2):
         if number > MAX_ROWS:
             raise SpreadsheetError(f"{name}: more than {MAX_ROWS} rows; split the file")
-        if len(values) < len(header):
+        if len(values) < len(names):
             values += padding[len(values):]
-        yield number, {column: value for column, value in zip(header, values) if column}
+        yield number, {column: value for column, value in zip(names, values) if column}
+
+
+def needs(cell: str, vocabulary: Vocabulary) -> tuple[list[str], list[str]]:
+    """The need codes in a cell, and the parts that are no need. Needs are separated by ";" (or
+    commas): a label with commas of its own ("Speech, language and communication") is one need."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    for part in re.split(r"[;|\n]", cell):
+        pieces = [p.strip() for p in part.split(",")]
+        start = 0
+        while start < len(pieces):
+            for end in range(len(pieces), start, -1):  # the longest run of pieces that names a need
+                need = vocabulary.need_for_label(", ".join(pieces[start:end]))
+                if need:
+                    codes.append(need.code)
+                    start = end
+                    break
+            else:
+                if pieces[start]:
+                    unknown.append(pieces[start])
+                start += 1
+    return list(dict.fromkeys(codes)), unknown
 
 
 def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems: list[Rejected]) -> Optional[ServiceRecord]:
-    """One row as a service, or None (with the reasons added to `problems`)."""
-    def bad(column: str, reason: str) -> None:
-        problems.append(Rejected(f"{where}, column '{column}'", reason))
-
+    """One row as a service, or None (with the reasons added to `problems`). A bad optional value
+    is left out with a warning (in `problems`, marked kept); only a missing id or name, or a status
+    that cannot be read, rejects the row."""
     service_id = clean.one_line(row.get("id"), 200)
     name = clean.one_line(row.get("name"), 300)
+
+    def bad(column: str, reason: str) -> None:
+        problems.append(Rejected(f"{where}, column '{column}'", reason, service_id))
+
+    def dropped(column: str, reason: str) -> None:
+        problems.append(Rejected(f"{where}, column '{column}'", f"{reason}; imported without it", service_id, kept=True))
+
     if not service_id:
         bad("id", "empty; give every service a unique reference")
     if not name:
         bad("name", "empty; give the service's name")
-    needs: list[str] = []
-    for part in (row.get("needs") or "").replace(",", ";").split(";"):
-        if not part.strip():
-            continue
-        need = vocabulary.need_for_label(part)
-        if need is None:
-            bad("needs", f"'{part.strip()}' is not a known need; use one of: {', '.join(n.code for n in vocabulary.needs)}")
-            return None
-        needs.append(need.code)
+    codes, unknown = needs(row.get("needs") or "", vocabulary)
+    for part in unknown:
+        dropped("needs", f"'{part}' is not a known need (use one of: {'; '.join(n.label for n in vocabulary.needs)})")
     ages = {}
     for column in ("minimum_age", "maximum_age"):
         value = row.get(column, "").strip()
         ages[column] = clean.integer(value, 0, 25) if value else None
         if value and ages[column] is None:
-            bad(column, f"'{value}' is not a whole number of years from 0 to 25")
-            return None
+            dropped(column, f"'{value}' is not a whole number of years from 0 to 25")
     if ages["minimum_age"] is not None and ages["maximum_age"] is not None and ages["minimum_age"] > ages["maximum_age"]:
-        bad("maximum_age", "is lower than minimum_age")
-        return None
-    status = clean.enum(row.get("status"), clean.STATUS, clean.STATUS_ALIASES, default=None if row.get("status", "").strip() else "active")
+        dropped("maximum_age", f"{ages['maximum_age']} is lower than minimum_age {ages['minimum_age']}, so both ages were left out")
+        ages = {"minimum_age": None, "maximum_age": None}
+    status_cell = row.get("status", "").strip()
+    status = clean.enum(status_cell, clean.STATUS, clean.STATUS_ALIASES, default=None if status_cell else "active")
     if status is None:
-        bad("status", f"'{row.get('status')}' is not one of: active, inactive, temporarily closed")
-        return None
+        bad("status", f"'{status_cell}' is not one of: active, inactive, temporarily closed")
     checked = {"email": clean.email, "phone": clean.phone, "website": clean.url, "postcode": clean.postcode}
     values = {}
     for column, check in checked.items():
         value = row.get(column, "").strip()
         values[column] = check(value) if value else None
         if value and values[column] is None:
-            bad(column, f"'{value[:60]}' does not look like a valid {column}")
-            return None
+            dropped(column, f"'{value[:60]}' does not look like a {column}")
     updated = row.get("last_updated", "").strip()
     last_modified = clean.timestamp(updated) if updated else None
     if updated and last_modified is None:
-        bad("last_updated", f"'{updated}' is not a date (write 2026-03-01 or 01/03/2026)")
+        dropped("last_updated", f"'{updated}' is not a date (write 2026-03-01 or 01/03/2026)")
+    if not service_id or not name or status is None:
         return None
-    if not service_id or not name:
-        return None
-    amount = clean.decimal(row.get("cost_amount"))
+    amount_cell = row.get("cost_amount", "").strip()
+    amount = clean.decimal(amount_cell)
+    if amount_cell and amount is None and clean.one_line(amount_cell):
+        dropped("cost_amount", f"'{amount_cell[:30]}' is not an amount in pounds")
+    coordinates = {}
+    for column, low, high in (("latitude", 50.0, 53.0), ("longitude", -1.0, 2.0)):
+        value = row.get(column, "").strip()
+        coordinates[column] = clean.coordinate(value, low, high) if value else None
+        if value and coordinates[column] is None:
+            dropped(column, f"'{value[:30]}' is not a {column} in Kent")
     service = {"id": service_id, "name": name, "description": clean.text(row.get("description")),
                "url": values["website"], "email": values["email"], "status": status, "fees": clean.one_line(row.get("cost")),
                "application_process": clean.text(row.get("how_to_access")), "last_modified": last_modified,
                "organization_id": None, **ages}
-    record = ServiceRecord(service=service, needs=needs, raw=json.dumps(row, ensure_ascii=False))
+    record = ServiceRecord(service=service, needs=codes, raw=json.dumps(row, ensure_ascii=False))
     organisation = clean.one_line(row.get("organisation"), 300)
     if organisation:
         record.organization = {"id": stable_id("organization", organisation.lower()), "name": organisation}
@@ -140,8 +230,7 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
     if town or postcode or row.get("venue") or row.get("address"):
         location_id = stable_id("location", service_id)
         record.locations.append({"id": location_id, "location_type": "physical", "name": clean.one_line(row.get("venue")),
-                                 "latitude": clean.coordinate(row.get("latitude"), 50.0, 53.0),
-                                 "longitude": clean.coordinate(row.get("longitude"), -1.0, 2.0)})
+                                 **coordinates})
         record.addresses.append({"id": stable_id("address", service_id), "location_id": location_id,
                                  "address_1": clean.one_line(row.get("address")), "city": town, "postal_code": postcode,
                                  "country": "GB", "address_type": "physical"})
@@ -162,30 +251,26 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
 
 
 def _convert(numbered: Sequence[tuple[int, dict[str, str]]], name: str,
-             vocabulary: Vocabulary) -> list[Union[ServiceRecord, list[Rejected]]]:
-    """Each row as a record (its fingerprint worked out: this may run in another process), or its problems."""
-    outcomes: list[Union[ServiceRecord, list[Rejected]]] = []
+             vocabulary: Vocabulary) -> list[tuple[Optional[ServiceRecord], list[Rejected]]]:
+    """Each row as a record and its problems."""
+    outcomes: list[tuple[Optional[ServiceRecord], list[Rejected]]] = []
     for number, row in numbered:
         problems: list[Rejected] = []
         record = to_record(row, f"{name} row {number}", vocabulary, problems)
-        if record:
-            record.fingerprint()
-        outcomes.append(record or problems)
+        outcomes.append((record, problems))
     return outcomes
 
 
 def read(path: Path, vocabulary: Optional[Vocabulary] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
-    """Every readable row as a record; unreadable rows come back as Rejected with row and column.
-    A long file is read on two cores (bot.directory.halves)."""
+    """Every readable row as a record; the rows that cannot be, with row and column, and the
+    values left out (marked kept), as Rejected."""
     vocabulary = vocabulary or cached()
-    numbered = [(number, row) for number, row in rows(read_text(path), path.name) if any(v.strip() for v in row.values())]
-    records: list[ServiceRecord] = []
     problems: list[Rejected] = []
-    with collector.paused():
-        outcomes = halves.map_halves(partial(_convert, name=path.name, vocabulary=vocabulary), numbered)
-    for outcome in outcomes:
-        if isinstance(outcome, ServiceRecord):
-            records.append(outcome)
-        else:
-            problems.extend(outcome)
+    numbered = [(number, row) for number, row in rows(read_text(path), path.name, problems)
+                if any(v.strip() for v in row.values())]
+    records: list[ServiceRecord] = []
+    for record, found in _convert(numbered, path.name, vocabulary):
+        if record is not None:
+            records.append(record)
+        problems.extend(found)
     return records, problems

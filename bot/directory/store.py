@@ -1,26 +1,43 @@
 """Writing imported services: one transaction, upsert by service id, nothing half-done.
 
-A re-run with the same data writes nothing (each service's fingerprint is compared); services
-from the same source that no longer arrive are marked inactive, never deleted; the search index
-is refreshed for exactly the services that changed.
+A re-run with the same data writes nothing (each service's fingerprint and stored status are
+compared); services from the same source that no longer arrive are marked inactive, never
+deleted, but never more than MAX_SHRINK of them unless allowed, never any when nothing usable
+arrived, and never one whose row was rejected; the search index is refreshed for exactly the
+services that changed. The first real import takes the sample directory out.
 """
 from __future__ import annotations
 
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Callable, ContextManager, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.schema import Table
 
-from bot.directory import bulk, collector, index, models as m
+from bot.directory import bulk, index, models as m
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary, cached
+from bot.errors import MedwayError
 
 CHUNK = 2000
 Progress = Callable[[int], None]
+
+
+MAX_SHRINK = 0.2  # an import may deactivate at most this share of a source's active services
+
+
+class ShrinkRefused(MedwayError):
+    """The import would deactivate too many of the source's services; nothing was changed."""
+
+    def __init__(self, summary: "Summary", active: int, limit: float) -> None:
+        self.summary = summary
+        super().__init__(
+            f"Nothing imported: this import would deactivate {summary.deactivated} of the {active} active services "
+            f"from '{summary.source}' ({summary.deactivated / active:.0%}; the limit is {limit:.0%}). "
+            "If the file or feed is incomplete, fix it and import again; if a partial file is meant, use "
+            "--keep-missing; if those services really have gone, import again with --allow-shrink.")
 
 
 @dataclass
@@ -31,6 +48,10 @@ class Summary:
     unchanged: int = 0
     deactivated: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    warnings: list[Rejected] = field(default_factory=list)
+    sample_removed: int = 0
+    kept_unread: int = 0  # services left as they were because their row or record was rejected
+    dry_run: bool = False
     seconds: float = 0.0
 
     @property
@@ -38,11 +59,21 @@ class Summary:
         return self.added + self.updated + self.unchanged
 
     def __str__(self) -> str:
-        lines = [f"{self.source}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-                 f"{self.deactivated} deactivated, {len(self.rejected)} rejected ({self.seconds:.1f}s)"]
+        head = "Dry run (nothing was written): " if self.dry_run else ""
+        lines = [f"{head}{self.source}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+                 f"{self.deactivated} deactivated, {len(self.rejected)} rejected, "
+                 f"{len(self.warnings)} warnings ({self.seconds:.1f}s)"]
+        if self.kept_unread:
+            lines.append(f"  {self.kept_unread} stored services whose row was rejected were left as they were")
+        if self.sample_removed:
+            lines.append(f"  the sample directory ({self.sample_removed} made-up services) "
+                         f"{'would be' if self.dry_run else 'was'} taken out: real data is in")
         lines += [f"  rejected {r}" for r in self.rejected[:50]]
         if len(self.rejected) > 50:
             lines.append(f"  ... and {len(self.rejected) - 50} more")
+        lines += [f"  warning {r}" for r in self.warnings[:50]]
+        if len(self.warnings) > 50:
+            lines.append(f"  ... and {len(self.warnings) - 50} more warnings")
         return "\n".join(lines)
 
 
@@ -71,27 +102,18 @@ def _attributes(record: ServiceRecord, term_ids: dict[str, str]) -> list[dict]:
 
 
 class _Shared:
-    """The rows of the tables services share (organisations, venues, addresses, terms): one not
-    stored yet is inserted, one that may be is upserted (on PostgreSQL an upsert goes through a
-    scratch table: three times the work), and one this import has stored already is skipped."""
+    """The rows of the tables services share (organisations, venues, addresses, terms): upserted,
+    except one this import has stored already, unchanged."""
 
-    TABLES = (m.organization, m.taxonomy_term, m.location, m.address)
-
-    def __init__(self, connection: Connection) -> None:
-        self.before = {table.name: set(connection.execute(select(table.c.id)).scalars()) for table in self.TABLES}
-        self.written: dict[str, dict[str, dict]] = {table.name: {} for table in self.TABLES}
+    def __init__(self) -> None:
+        self.written: dict[str, dict[str, dict]] = {}
 
     def write(self, out: bulk.Writer, table: Table, rows: list[dict]) -> None:
         """Store rows (no two with the same id)."""
-        before, written = self.before[table.name], self.written[table.name]
-        stored: list[dict] = []
-        new: list[dict] = []
-        for row in rows:
-            if written.get(row["id"]) != row:
-                (stored if row["id"] in before or row["id"] in written else new).append(row)
-        out.upsert(table, stored)
-        out.insert(table, new)
-        written.update((row["id"], row) for row in stored + new)
+        written = self.written.setdefault(table.name, {})
+        changed = [row for row in rows if written.get(row["id"]) != row]
+        out.upsert(table, changed)
+        written.update((row["id"], row) for row in changed)
 
 
 def _write(out: bulk.Writer, records: list[ServiceRecord], new_ids: set[str], source: str,
@@ -121,78 +143,115 @@ def _write(out: bulk.Writer, records: list[ServiceRecord], new_ids: set[str], so
     index.refresh(out, records, vocabulary, replaced)
 
 
-BULK_ROWS = 5000
-# Written by plain inserts on a first load: no key of theirs is needed while loading.
-_LOADED = tuple(m.SERVICE_CHILDREN) + (m.attribute, m.service_index)
-
-
-def _loading(connection: Connection, rows: int) -> ContextManager[None]:
-    """A load of at least BULK_ROWS services that at least doubles the directory goes without
-    indexes and foreign key checks until its end (bulk.unindexed; searches wait for its commit
-    meanwhile), so only a first load or one that replaces most of a small directory does this.
-    Tables written by upserts (services, venues, addresses) keep their keys: updates find rows by them."""
-    if connection.dialect.name != "postgresql" or rows < BULK_ROWS or rows < index.indexed_count(connection):
-        return nullcontext()
-    return bulk.unindexed(connection, _LOADED + (m.service, m.location, m.address), _LOADED)
+class _DryRun(Exception):
+    """Raised inside the transaction of a dry run, so that it rolls back."""
 
 
 def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejected: Optional[list[Rejected]] = None,
           sample: bool = False, deactivate_missing: bool = True, progress: Optional[Progress] = None,
-          vocabulary: Optional[Vocabulary] = None) -> Summary:
-    """Store `records` from `source` in one transaction; on any error nothing changes."""
+          vocabulary: Optional[Vocabulary] = None, allow_shrink: bool = False, max_shrink: float = MAX_SHRINK,
+          dry_run: bool = False) -> Summary:
+    """Store `records` from `source` in one transaction; on any error nothing changes.
+
+    Services of the source that did not arrive are marked inactive, except those whose row or
+    record was rejected (they are left as they were), and nothing at all when nothing arrived.
+    When that would deactivate more than `max_shrink` of the source's active services, ShrinkRefused
+    is raised and nothing changes, unless `allow_shrink`. A real import takes the sample directory
+    out. With `dry_run` everything is worked out and the summary returned, but nothing is kept.
+    """
     started = time.perf_counter()
     vocabulary = vocabulary or cached()
-    summary = Summary(source, rejected=list(rejected or []))
+    problems = list(rejected or [])
+    summary = Summary(source, rejected=[r for r in problems if not r.kept], warnings=[r for r in problems if r.kept],
+                      dry_run=dry_run)
     by_id: dict[str, ServiceRecord] = {}
     for record in records:
         if record.id in by_id:
             summary.rejected.append(Rejected(f"service {record.id}", "the same id appears twice in the source; kept the first"))
             continue
         by_id[record.id] = record
-    with engine.begin() as connection:
-        term_ids = ensure_taxonomy(connection, vocabulary)
-        existing = {row.id: (row.content_hash, row.status) for row in connection.execute(
-            select(m.service.c.id, m.service.c.content_hash, m.service.c.status).where(m.service.c.source == source))}
-        others = set()
-        if by_id:
-            for chunk in _chunks(list(by_id)):
-                others.update(connection.execute(select(m.service.c.id).where(
-                    m.service.c.id.in_(chunk), m.service.c.source != source)).scalars())
-        for id_ in others:
-            summary.rejected.append(Rejected(f"service {id_}", "this id belongs to another source's service; not imported"))
-            del by_id[id_]
-        todo: list[ServiceRecord] = []
-        for record in by_id.values():
-            before = existing.get(record.id)
-            if before is None:
-                summary.added += 1
-                todo.append(record)
-            elif before[0] != record.fingerprint():
-                summary.updated += 1
-                todo.append(record)
-            else:
-                summary.unchanged += 1
-        new_ids = {r.id for r in todo if r.id not in existing}
-        done = summary.unchanged
-        if progress:
-            progress(done)
-        if todo:
-            stored = _Shared(connection)
-            with collector.paused(), _loading(connection, len(todo)), bulk.Writer(connection, background=True) as out:
-                for chunk in _chunks(todo):
-                    _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary, stored)
-                    if progress:
-                        progress(len(chunk))
-        if deactivate_missing:
-            gone = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
-            for chunk in _chunks(gone):
-                connection.execute(update(m.service).where(m.service.c.id.in_(chunk)).values(status="inactive"))
-                index.remove(bulk.Writer(connection), list(chunk))
-            summary.deactivated = len(gone)
-        if summary.added or summary.updated or summary.deactivated:
-            index.tidy(connection)
+    try:
+        with engine.begin() as connection:
+            _apply(connection, by_id, summary, sample, deactivate_missing, progress, vocabulary, allow_shrink, max_shrink)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _apply(connection: Connection, by_id: dict[str, ServiceRecord], summary: Summary, sample: bool,
+           deactivate_missing: bool, progress: Optional[Progress], vocabulary: Vocabulary, allow_shrink: bool,
+           max_shrink: float) -> None:
+    source = summary.source
+    term_ids = ensure_taxonomy(connection, vocabulary)
+    existing = {row.id: (row.content_hash, row.status) for row in connection.execute(
+        select(m.service.c.id, m.service.c.content_hash, m.service.c.status).where(m.service.c.source == source))}
+    owners: dict[str, str] = {}
+    if by_id:
+        for chunk in _chunks(list(by_id)):
+            owners.update(connection.execute(select(m.service.c.id, m.service.c.source).where(
+                m.service.c.id.in_(chunk), m.service.c.source != source)).all())
+    for id_, owner in sorted(owners.items()):
+        summary.rejected.append(Rejected(
+            f"service {id_}", f"this id belongs to the source '{owner}'; not imported (if this is the same data, "
+                              f"import it with --source '{owner}')", service_id=id_))
+        del by_id[id_]
+    gone: list[str] = []
+    if deactivate_missing and by_id:  # nothing received (an empty feed, every row rejected) deactivates nothing
+        unread = {r.service_id for r in summary.rejected if r.service_id}
+        missing = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
+        gone = [id_ for id_ in missing if id_ not in unread]
+        summary.kept_unread = len(missing) - len(gone)
+    active = sum(status != "inactive" for _, status in existing.values())
+    summary.deactivated = len(gone)
+    if gone and not allow_shrink and len(gone) > max_shrink * active:
+        raise ShrinkRefused(summary, active, max_shrink)
+    todo: list[ServiceRecord] = []
+    for record in by_id.values():
+        before = existing.get(record.id)
+        if before is None:
+            summary.added += 1
+            todo.append(record)
+        elif before != (record.fingerprint(), record.service["status"]):  # a service that returns is active again
+            summary.updated += 1
+            todo.append(record)
+        else:
+            summary.unchanged += 1
+    new_ids = {r.id for r in todo if r.id not in existing}
+    if progress:
+        progress(summary.unchanged)
+    if todo:
+        stored = _Shared()
+        with bulk.Writer(connection) as out:
+            for chunk in _chunks(todo):
+                _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary, stored)
+                if progress:
+                    progress(len(chunk))
+    for chunk in _chunks(gone):
+        connection.execute(update(m.service).where(m.service.c.id.in_(chunk)).values(status="inactive"))
+        index.remove(bulk.Writer(connection), list(chunk))
+    if not sample and by_id:
+        summary.sample_removed = _remove_sample(connection)
+    if summary.added or summary.updated or summary.deactivated or summary.sample_removed:
+        index.tidy(connection)
+
+
+def _remove_sample(connection: Connection) -> int:
+    """Take the made-up sample services out of the directory (marked inactive, out of the index)."""
+    ids = list(connection.execute(select(m.service.c.id).where(
+        m.service.c.is_sample.is_(True), m.service.c.status != "inactive")).scalars())
+    for chunk in _chunks(ids):
+        connection.execute(update(m.service).where(m.service.c.id.in_(chunk)).values(status="inactive"))
+        index.remove(bulk.Writer(connection), list(chunk))
+    return len(ids)
+
+
+def has_real_services(engine: Engine) -> bool:
+    """Whether anything but the sample has ever been imported."""
+    with engine.connect() as connection:
+        return connection.execute(select(m.service.c.id).where(m.service.c.is_sample.is_(False)).limit(1)).first() is not None
 
 
 def count_services(engine: Engine, active_only: bool = True) -> int:

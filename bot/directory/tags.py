@@ -143,16 +143,6 @@ def for_query(needs: tuple[str, ...], years: Optional[int], free_only: bool, pla
     return Filter(tuple(required) or ((LISTED,) if not any_of else ()), any_of, excluded)
 
 
-# PostgreSQL only: each service's tags also hold the block of BLOCK_ROWS index rows it is in
-# ("blk" + id // BLOCK_ROWS, made by the database: migration 0003), so that a search can look in one
-# block first (see bot.directory.search).
-BLOCK_ROWS = 1024
-
-
-def block(number: int) -> str:
-    return f"blk{number}"
-
-
 def fingerprint(vocabulary: Vocabulary) -> str:
     """Changes when anything the tags are made from changes: rebuild the tags when it does."""
     places = [(p.name, p.latitude, p.longitude) for p in vocabulary.places]

@@ -58,8 +58,7 @@ class Vocabulary:
 
     def need_for_label(self, text: str) -> Optional[Need]:
         """A need from its code, its label or one of its synonyms (as staff write them in a spreadsheet)."""
-        wanted = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
-        return self._by_name.get(wanted)
+        return self._by_name.get(_name_key(text))
 
     @cached_property
     def _by_code(self) -> dict[str, Need]:
@@ -78,9 +77,15 @@ class Vocabulary:
     def _by_name(self) -> dict[str, Need]:
         names: dict[str, Need] = {}
         for need in reversed(self.needs):  # the first need wins a shared word
-            names.update({word: need for word in need.synonyms})
-            names.update({need.code.replace("_", " "): need, need.label.lower(): need})
+            names.update({_name_key(word): need for word in need.synonyms})
+            names.update({_name_key(need.code): need, _name_key(need.label): need})
         return names
+
+
+def _name_key(text: str) -> str:
+    """A need's name as compared: lower case, hyphens and underscores as spaces, spaces folded
+    ("Multi-sensory impairment" is "multi sensory impairment")."""
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
 
 
 def default_path() -> Path:
