@@ -15,21 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench import SCRIPT
 from bench.figures import percentile, save
 from tests.assistant import Assistant
-
-SCRIPT = [
-    "hello",
-    "what is an ehcp",
-    "are you a real person?",
-    "is there speech therapy for my 4 year old near Gillingham?",
-    "when are my bins collected",
-    "can I talk to someone",
-    "tell me about the parents forum",
-    "what can you help with",
-    "thanks",
-    "bye",
-]
 
 
 def one_conversation(assistant: Assistant, number: int) -> list[tuple[int, float]]:
