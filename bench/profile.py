@@ -30,7 +30,7 @@ from tests.assistant import MODEL, Assistant
 
 PARTS = [  # (label, file ending, function name): cumulative time per message
     ("whole message (handle_message)", "rasa/core/agent.py", "handle_message"),
-    ("  read the tracker (tracker store retrieve)", "rasa/core/processor.py", "fetch_tracker_with_initial_session"),
+    ("  read the tracker (tracker store retrieve, session check)", "rasa/core/processor.py", "fetch_tracker_and_update_session"),
     ("  understand the message (intent model and entities)", "rasa/core/processor.py", "parse_message"),
     ("  choose next actions (policies)", "rasa/core/processor.py", "_predict_next_with_tracker"),
     ("  run actions (all; remote ones below)", "rasa/core/processor.py", "_run_action"),
@@ -90,13 +90,22 @@ async def _rasa_side(assistant: Assistant, conversations: int, turns: int, top: 
     agent = await load_agent(model_path=str(MODEL), endpoints=AvailableEndpoints.read_endpoints(str(assistant._endpoints)))
     script = [SCRIPT[i % len(SCRIPT)] for i in range(turns)]
 
-    async def conversation(n: int, timings: list[tuple[int, float]], cpu: list[float]) -> None:
+    early, late = cProfile.Profile(time.process_time), cProfile.Profile(time.process_time)
+    window = range(turns - 9, turns + 1) if turns >= 20 else range(0)  # long conversations: the last 10 apart
+
+    async def conversation(n: int, timings: list[tuple[int, float]], cpu: list[float],
+                           profiler: Any = None) -> None:
         sender = f"profile-{n}-{time.time_ns()}"
         for turn, text in enumerate(script, start=1):
+            chosen = (late if turn in window else early) if profiler else None
+            if chosen:
+                chosen.enable()
             started, started_cpu = time.perf_counter(), time.process_time()
             await agent.handle_message(UserMessage(text, CollectingOutputChannel(), sender, input_channel="rest"))
             timings.append((turn, time.perf_counter() - started))
             cpu.append(time.process_time() - started_cpu)
+            if chosen:
+                chosen.disable()
 
     await conversation(-1, [], [])  # warm up
     plain: list[tuple[int, float]] = []
@@ -104,18 +113,25 @@ async def _rasa_side(assistant: Assistant, conversations: int, turns: int, top: 
     for n in range(conversations):
         await conversation(n, plain, cpu)
     calls.clear()
-    profiler = cProfile.Profile(time.process_time)  # CPU time: a busy shared machine inflates wall time
     profiled: list[tuple[int, float]] = []
-    profiler.enable()
     for n in range(conversations):
-        await conversation(1000 + n, profiled, [])
-    profiler.disable()
+        await conversation(1000 + n, profiled, [], profiler=True)
     ms = [s * 1000 for _, s in plain]
     print(f"Rasa side in-process, without the profiler: p50 {statistics.median(ms):.1f} ms a message (wall), "
           f"{statistics.median(cpu) * 1000:.1f} ms CPU of this process; turn 1 p50 "
           f"{statistics.median([s * 1000 for t, s in plain if t == 1]):.1f} ms, turn {turns} p50 "
           f"{statistics.median([s * 1000 for t, s in plain if t == turns]):.1f} ms")
-    _report("Rasa server", pstats.Stats(profiler), PARTS, len(profiled), top)
+    if window:
+        cpu_by_turn = list(zip((t for t, _ in plain), cpu))
+        first = [c * 1000 for t, c in cpu_by_turn if t <= 10]
+        last = [c * 1000 for t, c in cpu_by_turn if t in window]
+        print(f"  CPU p50 over turns 1-10: {statistics.median(first):.1f} ms; over turns {window[0]}-{turns}: "
+              f"{statistics.median(last):.1f} ms")
+        _report(f"Rasa server, turns 1 to {window[0] - 1}", pstats.Stats(early), PARTS,
+                conversations * (window[0] - 1), top)
+        _report(f"Rasa server, turns {window[0]} to {turns}", pstats.Stats(late), PARTS, conversations * 10, top)
+    else:
+        _report("Rasa server", pstats.Stats(early), PARTS, len(profiled), top)
     return calls
 
 
