@@ -145,7 +145,7 @@ class Cluster:
         for name in ("tracker", "directory", "queue"):
             self.postgres.create_database(name)
         pg = f"postgresql://postgres@127.0.0.1:{self.postgres.port}"
-        redis_port = free_port()
+        redis_port = self.redis_port = free_port()
         base = dict(os.environ, SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2",
                     RASA_TELEMETRY_ENABLED="false", PYTHONHASHSEED="0",
                     ACTION_SERVER_TOKEN=secrets.token_hex(16), MEDWAY_ALLOWED_ORIGINS=self.url,

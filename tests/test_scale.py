@@ -5,11 +5,23 @@ demo page and nginx (`bench/scale.py`, which `make scale-demo` runs with a repor
 on 2 cores; then plays 10 conversations of 10 turns, 5 at a time, kills replica 1 after 30% of
 them, and reads every conversation back from the PostgreSQL tracker store.
 """
+import time
+
 import pytest
 import requests
 
 from bench import SCRIPT
-from bench.scale import Cluster, check_stored, resend_answered, run_load, send, socketio_hello, texts, upstream_counts
+from bench.scale import (
+    LOCK_LIFETIME,
+    Cluster,
+    check_stored,
+    resend_answered,
+    run_load,
+    send,
+    socketio_hello,
+    texts,
+    upstream_counts,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres, pytest.mark.model]
 
@@ -43,6 +55,28 @@ def test_a_resent_message_is_answered_once(cluster):
     refused = requests.post(cluster.webhook, json={"sender": "x", "message": "hi", "message_id": "no spaces"},
                             timeout=30)
     assert refused.status_code == 400
+
+
+def test_a_resend_behind_a_dead_replicas_lock_is_answered(cluster):
+    """Rasa 3.6's ticket lock leaves a waiter whose own ticket expired with the dead one waiting until its
+    HTTP request times out; a resend waits for the dead ticket first (channels/resend.py)."""
+    from rasa.core.lock_store import RedisLockStore
+
+    sender = "scale-dead-lock"
+    assert send(cluster.webhook, sender, 1, "hello").replies
+    locks = RedisLockStore(host="127.0.0.1", port=cluster.redis_port, db=1, key_prefix="medway")
+    # As if a replica died handling this conversation, its ticket outliving by a little the one a
+    # message sent now would get.
+    locks.issue_ticket(sender, lock_lifetime=LOCK_LIFETIME + 0.5)
+    started = time.monotonic()
+    answer = requests.post(cluster.webhook, json={"sender": sender, "message": "what is an ehcp",
+                                                  "message_id": f"{sender}.2", "resend": True}, timeout=90)
+    waited = time.monotonic() - started
+    assert answer.status_code == 200 and answer.json(), answer.text
+    assert not any("something went wrong" in (r.get("text") or "") for r in answer.json())
+    assert waited < LOCK_LIFETIME + 6
+    users = [e["message_id"] for e in cluster.stored_events()[sender] if e["event"] == "user"]
+    assert users == [f"{sender}.1", f"{sender}.2"]
 
 
 def test_killing_a_replica_mid_load_loses_and_repeats_nothing(cluster):
