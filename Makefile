@@ -19,7 +19,7 @@ WIDGET    := web/dist/medway-chat.js
 WEBCHAT   := tests/webchat/rasa-webchat.js
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED) $(wildcard components/*.py)
 
-.PHONY: help setup run train content test test-fast lint system-packages screenshots pytest validate stories check bench nlu-report clean
+.PHONY: help setup run train content test test-fast lint system-packages screenshots pytest validate stories check bench scale-demo nlu-report clean
 
 help:
 	@echo "make run    create the environment, train if needed, start the assistant (Ctrl-C stops it)"
@@ -30,6 +30,7 @@ help:
 	@echo "make content  rebuild the generated training files from content/faq after editing it"
 	@echo "make nlu-report  Rasa NLU cross-validation report in results/nlu-crossval/"
 	@echo "make bench  measure the assistant's latency, the directory's import and search, and triage speed"
+	@echo "make scale-demo  PostgreSQL, Redis, 2 Rasa replicas and 2 action servers behind nginx; kill one mid-load; check nothing was lost"
 	@echo "make clean  remove the trained model and test output (keeps .venv)"
 
 setup: $(STAMP)
@@ -82,7 +83,7 @@ stories: $(MODEL)
 $(WEBCHAT): tests/webchat/rasa-webchat-1.0.1.integrity scripts/fetch-webchat
 	scripts/fetch-webchat
 
-# Debian's chromium and postgresql (and npm, openssl): installed as root, else the command is printed.
+# Debian's chromium and postgresql (and npm, openssl, redis-server, nginx): installed as root, else the command is printed.
 system-packages:
 	scripts/system-packages
 
@@ -121,6 +122,12 @@ bench: $(MODEL)
 	$(PY) -m bench
 	$(PY) -m bench.directory
 	$(PY) -m bench.triage
+
+# Several replicas for real (issue 19): PostgreSQL, Redis, two action servers, two Rasa servers with
+# deploy/endpoints.scale.yml, the demo page and nginx on one port; one replica is SIGKILLed mid-load
+# and every conversation is read back from PostgreSQL (bench/scale.py; tests/test_scale.py in make test).
+scale-demo: system-packages $(MODEL) $(WIDGET)
+	$(PY) -m bench.scale
 
 clean:
 	rm -rf models results .pytest_cache

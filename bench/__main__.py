@@ -15,27 +15,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench import SCRIPT
 from bench.figures import percentile, save
 from tests.assistant import Assistant
 
-SCRIPT = [
-    "hello",
-    "what is an ehcp",
-    "are you a real person?",
-    "is there speech therapy for my 4 year old near Gillingham?",
-    "when are my bins collected",
-    "can I talk to someone",
-    "tell me about the parents forum",
-    "what can you help with",
-    "thanks",
-    "bye",
-]
 
-
-def one_conversation(assistant: Assistant, number: int) -> list[tuple[int, float]]:
+def one_conversation(assistant: Assistant, number: int, turns: int = len(SCRIPT)) -> list[tuple[int, float]]:
     chat = assistant.chat(f"bench-{number}-{time.time_ns()}")
     timings = []
-    for turn, text in enumerate(SCRIPT, start=1):
+    for turn, text in enumerate((SCRIPT[i % len(SCRIPT)] for i in range(turns)), start=1):
         start = time.perf_counter()
         replies = chat.send(text)
         timings.append((turn, time.perf_counter() - start))
@@ -48,6 +36,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument("--clients", type=int, default=4, help="conversations in flight at once")
+    parser.add_argument("--turns", type=int, default=len(SCRIPT),
+                        help="turns per conversation (the script repeated): does latency grow with the conversation?")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as workdir:
@@ -56,29 +46,38 @@ def main() -> None:
             one_conversation(assistant, -1)  # warm up: first calls load lazily
             started = time.perf_counter()
             with ThreadPoolExecutor(args.clients) as pool:
-                runs = list(pool.map(lambda n: one_conversation(assistant, n), range(args.conversations)))
+                runs = list(pool.map(lambda n: one_conversation(assistant, n, args.turns), range(args.conversations)))
             elapsed = time.perf_counter() - started
         finally:
             assistant.stop()
 
     all_ms = [seconds * 1000 for run in runs for _, seconds in run]
-    by_turn = {turn: [s * 1000 for run in runs for t, s in run if t == turn] for turn in (1, len(SCRIPT))}
+    last = args.turns
+    by_turn = {turn: [s * 1000 for run in runs for t, s in run if t == turn] for turn in (1, last)}
     figures = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "conversations": args.conversations,
-        "turns_per_conversation": len(SCRIPT),
+        "turns_per_conversation": last,
         "concurrent_clients": args.clients,
         "messages": len(all_ms),
         "p50_ms": round(statistics.median(all_ms), 1),
         "p95_ms": round(percentile(all_ms, 0.95), 1),
         "p50_ms_turn_1": round(statistics.median(by_turn[1]), 1),
-        "p50_ms_turn_10": round(statistics.median(by_turn[len(SCRIPT)]), 1),
+        f"p50_ms_turn_{last}": round(statistics.median(by_turn[last]), 1),
         "messages_per_second": round(len(all_ms) / elapsed, 1),
     }
+    if last >= 2 * len(SCRIPT):  # the same ten messages at the start and at the end of the conversation
+        first = [s * 1000 for run in runs for t, s in run if t <= len(SCRIPT)]
+        final = [s * 1000 for run in runs for t, s in run if t > last - len(SCRIPT)]
+        figures["p50_ms_first_10_turns"] = round(statistics.median(first), 1)
+        figures["p50_ms_last_10_turns"] = round(statistics.median(final), 1)
     print(f"Conversation benchmark: {figures['conversations']} conversations x {figures['turns_per_conversation']} turns, "
           f"{figures['concurrent_clients']} clients at once, REST channel")
     print(f"  latency per message: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
-    print(f"  p50 at turn 1: {figures['p50_ms_turn_1']} ms; at turn 10: {figures['p50_ms_turn_10']} ms")
+    print(f"  p50 at turn 1: {figures['p50_ms_turn_1']} ms; at turn {last}: {figures[f'p50_ms_turn_{last}']} ms")
+    if "p50_ms_first_10_turns" in figures:
+        print(f"  p50 over the first 10 turns: {figures['p50_ms_first_10_turns']} ms; over the last 10: "
+              f"{figures['p50_ms_last_10_turns']} ms")
     print(f"  throughput: {figures['messages_per_second']} messages per second")
     save("conversation", figures)
 

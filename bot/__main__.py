@@ -126,7 +126,7 @@ def cmd_web(args: argparse.Namespace) -> int:
     if args.action == "build":
         print(f"built {web.build().relative_to(content.PROJECT_ROOT)}")
         return 0
-    web.serve(args.port, args.rasa_url)
+    web.serve(args.port, args.rasa_url, args.host)
     return 0
 
 
@@ -168,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["build", "serve"])
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--rasa-url", default="http://localhost:5005", help="the Rasa server the widget talks to")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
     p.set_defaults(func=cmd_web)
 
     p = commands.add_parser("people", help="show or check content/people.yml")

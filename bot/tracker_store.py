@@ -15,9 +15,14 @@ from typing import Any, Iterator
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
+from bot import rasa_speedups
 from bot.redaction import redact
+
+rasa_speedups.install()  # every Rasa server of this project imports this module (see bot/rasa_speedups.py)
 
 SQLITE_BUSY_SECONDS = 20
 """How long a turn waits for an SQLite database another process has locked (Python's default is 5 s)."""
@@ -50,8 +55,14 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _wait_when_busy(connection: Any, _record: Any) -> None:
+def _sqlite_settings(connection: Any, _record: Any) -> None:
     connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
+    # Write-ahead log: a turn's commit appends to the log instead of rewriting pages through a
+    # rollback journal, and readers (the insight page, the retention command) never block a turn.
+    # synchronous=NORMAL syncs the log at checkpoints, not at every commit: a turn that completed is
+    # never lost when a process crashes; a power cut can lose the last turns before a checkpoint.
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
@@ -59,14 +70,19 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     Adds an index on the event time, which the retention command and the insight page select by.
     On SQLite, a turn waits up to SQLITE_BUSY_SECONDS for a lock held by another process (a
-    backup, the retention command) instead of failing and losing the message.
+    backup, the retention command) instead of failing and losing the message; the database is in
+    WAL mode (`_sqlite_settings`), and connections are kept open between turns (SQLAlchemy 1.4
+    opens a new SQLite connection for every read and every write otherwise).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _wait_when_busy)
             self.engine.dispose()
+            self.engine = create_engine(self.engine.url, poolclass=QueuePool, pool_size=2, max_overflow=8,
+                                        connect_args={"check_same_thread": False})
+            event.listen(self.engine, "connect", _sqlite_settings)
+            self.sessionmaker = sessionmaker(bind=self.engine)
         with self.engine.begin() as connection:
             connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_timestamp ON events (timestamp)"))
 

@@ -84,9 +84,9 @@ def make_server(port: int = 8000, rasa_url: str = "http://localhost:5005", host:
     return _DemoServer((host, port), partial(handler, directory=str(DEMO)))
 
 
-def serve(port: int = 8000, rasa_url: str = "http://localhost:5005") -> None:
+def serve(port: int = 8000, rasa_url: str = "http://localhost:5005", host: str = "127.0.0.1") -> None:
     build()
-    server = make_server(port, rasa_url)
+    server = make_server(port, rasa_url, host)
     print(f"Demo Local Offer page: http://localhost:{port}/ (assistant at {rasa_url})")
     try:
         server.serve_forever()

@@ -5,6 +5,9 @@ sends no `sender` under one shared conversation, and passes control characters t
 store. Here those get a clear 400 or 413 instead, the text is cleaned before Rasa sees it, and
 "/intent" payloads are accepted only when a button could have sent them. Metadata is cut to
 `input_checks.METADATA_KEYS`, and a turn that fails or says nothing is answered with an apology.
+
+A client may name each message (`"message_id"`) and send it again with `"resend": true` after a
+lost connection: it is then answered once, never twice (`channels.resend`).
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from sanic.exceptions import InvalidUsage, PayloadTooLarge, SanicException
 from sanic.request import Request
 
 from bot import input_checks
+from channels import resend
 from channels.turns import never_silent
 
 
@@ -51,10 +55,26 @@ class CheckedRestInput(RestInput):
         return self.name()  # never a name the client chose
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
-        return input_checks.checked_metadata(self._body(request).get("metadata"))
+        body = self._body(request)
+        metadata: Dict[Text, Any] = input_checks.checked_metadata(body.get("metadata"))
+        try:
+            message_id = resend.checked_message_id(body.get("message_id"))
+        except ValueError as wrong:
+            raise InvalidUsage(str(wrong)) from None
+        if message_id:  # taken out again by channels.resend before the message is handled
+            metadata[resend.ID_KEY] = message_id
+            metadata[resend.RESEND_KEY] = body.get("resend") is True
+        return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(never_silent(on_new_message))
+        running: Dict[str, Any] = {}
+        blueprint = super().blueprint(never_silent(resend.answered_once(on_new_message, lambda: running["app"])))
+
+        @blueprint.listener("before_server_start")
+        async def remember_app(app: Any, _loop: Any) -> None:
+            running["app"] = app
+
+        return blueprint
 
 
 def _http_error(refused: input_checks.Refused) -> SanicException:

@@ -90,7 +90,8 @@ class Assistant:
     def webhook(self) -> str:
         return f"{self.url}/webhooks/rest/webhook"
 
-    def start(self, timeout: float = 240) -> "Assistant":
+    def start(self, timeout: float = 240, rasa: bool = True) -> "Assistant":
+        """Start the action server and (unless `rasa` is False, for a caller that runs Rasa itself) the Rasa server."""
         if not MODEL.exists():
             raise RuntimeError(f"no trained model at {MODEL}: run `make train` first")
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -112,7 +113,8 @@ class Assistant:
         subprocess.run([sys.executable, "-m", "bot", "directory", "load-sample"], cwd=ROOT, env=self._env,
                        check=True, stdout=subprocess.DEVNULL)
         self.start_actions(timeout)
-        self.start_rasa(timeout)
+        if rasa:
+            self.start_rasa(timeout)
         return self
 
     def start_actions(self, timeout: float = 240) -> None:

@@ -12,7 +12,8 @@ from tests.assistant import ROOT
 
 SCRIPT = ROOT / "scripts" / "system-packages"
 FILES = {"chromium": "usr/bin/chromium", "postgresql": "usr/lib/postgresql/15/bin/initdb",
-         "npm": "usr/bin/npm", "openssl": "usr/bin/openssl"}
+         "npm": "usr/bin/npm", "openssl": "usr/bin/openssl", "redis-server": "usr/bin/redis-server",
+         "nginx": "usr/sbin/nginx"}
 
 
 def _system(folder: Path, *installed: str) -> Path:
@@ -37,14 +38,14 @@ def test_nothing_to_do_when_everything_is_installed(tmp_path, uid):
 
 
 def test_root_installs_only_what_is_missing_after_an_update(tmp_path):
-    run = _run(_system(tmp_path, "npm", "openssl"), 0, "--dry-run")
+    run = _run(_system(tmp_path, "npm", "openssl", "redis-server", "nginx"), 0, "--dry-run")
     assert run.returncode == 0, run.stderr
     assert "Would install for make test: chromium postgresql" in run.stdout
     assert "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium postgresql\n" in run.stdout
 
 
 def test_another_user_gets_the_exact_command_and_a_failure(tmp_path):
-    run = _run(_system(tmp_path, "chromium", "npm", "openssl"), 1000)
+    run = _run(_system(tmp_path, "chromium", "npm", "openssl", "redis-server", "nginx"), 1000)
     assert run.returncode == 1
     assert "make test needs these Debian packages: postgresql." in run.stderr
     assert "  sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql'" in run.stderr

@@ -1,0 +1,79 @@
+"""Costs in Rasa 3.6's message path removed without changing what it does (issue 19's profile).
+
+- Rasa checks every reply from the action server against its response schema with
+  `jsonschema.validate`, which first checks the *schema itself* against JSON Schema's meta-schema,
+  every call: about three quarters of the Rasa server's own time per message in the profile
+  (README "Benchmarks"). `validate` here checks each distinct schema once, keeps its validator, and
+  then validates exactly as jsonschema's does (the same best-matching error is raised).
+
+- Rasa finds an event's class from its name (`Event.resolve_by_type`) by listing every subclass of
+  Event, recursively, for every event it reads: a stored conversation of 40 events costs about
+  1,300 calls of `all_subclasses`. Here the name-to-class table is kept, and rebuilt whenever a
+  name is not in it (so a class defined later is still found, and an unknown name fails as before).
+
+`MEDWAY_RASA_SPEEDUPS=0` leaves Rasa as it is (for measuring the difference).
+
+`install()` is called when `bot.tracker_store` is imported, which every Rasa server of this project
+does (its endpoints name `bot.tracker_store.RedactingSQLTrackerStore`).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Optional, Type
+
+import jsonschema
+from jsonschema import exceptions, validators
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import all_subclasses
+
+_original_validate = jsonschema.validate
+_checked: list[tuple[Any, Any]] = []  # (schema, its validator), a handful at most
+_lock = threading.Lock()
+
+
+def validate(instance: Any, schema: Any, cls: Any = None, *args: Any, **kwargs: Any) -> None:
+    """jsonschema.validate, with each schema checked and its validator built once."""
+    if cls is not None or args or kwargs:
+        return _original_validate(instance, schema, cls, *args, **kwargs)
+    validator = next((checked for known, checked in _checked if known == schema), None)
+    if validator is None:
+        kind = validators.validator_for(schema)
+        kind.check_schema(schema)  # raises SchemaError as jsonschema.validate would
+        validator = kind(schema)
+        with _lock:
+            if len(_checked) < 32:
+                _checked.append((schema, validator))
+    error = exceptions.best_match(validator.iter_errors(instance))
+    if error is not None:
+        raise error
+
+
+_event_classes: dict[str, Type[Event]] = {}
+
+
+def resolve_by_type(type_name: str, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+    """Event.resolve_by_type: the first known Event subclass with this type name, as Rasa's finds it."""
+    found = _event_classes.get(type_name)
+    if found is not None:
+        return found
+    table: dict[str, Type[Event]] = {}
+    for cls in all_subclasses(Event):
+        table.setdefault(cls.type_name, cls)
+    _event_classes.clear()
+    _event_classes.update(table)
+    if type_name in table:
+        return table[type_name]
+    if type_name == "topic":
+        return None  # Rasa's backwards compatibility for old TopicSet events
+    if default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
+def install() -> None:
+    """Use the faster equivalents in this process (idempotent), unless MEDWAY_RASA_SPEEDUPS=0."""
+    if os.environ.get("MEDWAY_RASA_SPEEDUPS", "1") == "0":
+        return
+    jsonschema.validate = validate
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
