@@ -43,6 +43,7 @@ from typing import Any, Optional
 import requests
 
 from bench import SCRIPT
+from bot import aio
 from tests.assistant import MODEL, ROOT, _wait_until_up, free_port
 from tests.postgres import Postgres
 
@@ -392,7 +393,7 @@ def _websocket_hello(cluster: Cluster) -> str:
                 await ws.send_str("42" + json.dumps(["user_uttered", {"message": "hello", "session_id": session_id}]))
                 return str((await event("bot_uttered")).get("text", ""))
 
-    return asyncio.run(hello())
+    return aio.run(hello())
 
 
 def texts(replies: list[dict[str, Any]]) -> list[str]:

@@ -1,8 +1,6 @@
 """A tracker store seeded with known conversations, written by the assistant's own store (for insight tests)."""
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional, Sequence
@@ -12,7 +10,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from bot import volunteer_queue
+from bot import aio, volunteer_queue
 from bot.tracker_store import RedactingSQLTrackerStore
 
 # (sender, [(text, intent, confidence, action or None, active loop after or "")], days before `now`)
@@ -68,9 +66,7 @@ def seed(url: str, now: datetime, domain: Optional[Domain] = None) -> None:
         for sender, turns, days_ago in CONVERSATIONS:
             await store.save(DialogueStateTracker.from_events(sender, _events(turns, now - timedelta(days=days_ago, hours=1))))
 
-    # In a thread of its own: a browser test's Playwright may already run an event loop in this one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, save_all()).result()
+    aio.run(save_all())
     store.engine.dispose()
 
 

@@ -1,7 +1,6 @@
 """Stored conversations: redacted on the way into Rasa's SQL tracker store, and forgotten after the retention period."""
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
-from bot import conversations
+from bot import aio, conversations
 from bot.tracker_store import RedactingSQLTrackerStore, redact_event
 from tests.assistant import ROOT
 
@@ -54,7 +53,7 @@ def _conversation(sender: str, when: datetime, text: str = "hello") -> DialogueS
 def _save(url: str, *trackers: DialogueStateTracker) -> None:
     store = _store(url)
     for tracker in trackers:
-        asyncio.run(store.save(tracker))
+        aio.run(store.save(tracker))
     store.engine.dispose()
 
 
@@ -84,12 +83,12 @@ def test_personal_details_never_reach_the_tracker_store_and_the_conversation_sti
     assert "[name]" in stored and "[email]" in stored and "[phone]" in stored and "ME7 [postcode]" in stored
 
     store = _store(tracker_url)
-    tracker = asyncio.run(store.retrieve("parent-1"))
+    tracker = aio.run(store.retrieve("parent-1"))
     assert tracker.latest_message.text.startswith("My son is called [name]")
     assert tracker.get_slot("note").startswith("note: My son is called [name]")
     assert tracker.latest_message.intent["name"] == "greet"
     # Saving the reloaded tracker again adds nothing: Rasa's own count of stored events still works.
-    asyncio.run(store.save(tracker))
+    aio.run(store.save(tracker))
     engine = conversations.connect(tracker_url)
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(conversations.events)).scalar_one() == 5

@@ -6,7 +6,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, 
 from rasa.shared.utils.common import all_subclasses
 from sqlalchemy import text
 
-from bot import rasa_speedups
+from bot import aio, rasa_speedups
 from bot.tracker_store import RedactingSQLTrackerStore
 
 SCHEMA = RemoteAction.action_response_format_spec()
@@ -52,8 +52,6 @@ def test_installed_in_the_rasa_server_process():
 
 
 def test_the_sqlite_tracker_store_is_in_wal_mode_and_keeps_conversations(tmp_path):
-    import asyncio
-
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -62,6 +60,6 @@ def test_the_sqlite_tracker_store_is_in_wal_mode_and_keeps_conversations(tmp_pat
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
     tracker = DialogueStateTracker.from_events("a", [UserUttered("hi, I'm on 07700 900123"), BotUttered("Hello")])
-    asyncio.run(store.save(tracker))
-    again = asyncio.run(store.retrieve("a"))
+    aio.run(store.save(tracker))
+    again = aio.run(store.retrieve("a"))
     assert [e.text for e in again.events if isinstance(e, (UserUttered, BotUttered))] == ["hi, I'm on [phone]", "Hello"]
