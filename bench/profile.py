@@ -37,7 +37,7 @@ PARTS = [  # (label, file ending, function name): cumulative time per message
     ("    remote action calls (this side's CPU only)", "rasa/core/actions/action.py", "run"),
     ("      tracker and domain to JSON for it", "rasa/core/actions/action.py", "_action_call_format"),
     ("  save the tracker (tracker store save)", "rasa/core/processor.py", "save_tracker"),
-    ("    redaction of new events", "bot/tracker_store.py", "redact_event"),
+    ("    redaction of new events", "addons/tracker_store.py", "redact_event"),
     ("  redaction in log records", "bot/redaction.py", "filter"),
 ]
 ACTION_PARTS = [

@@ -217,7 +217,7 @@ class Cluster:
 
 
 def _create_tracker_tables(env: dict[str, str]) -> None:
-    code = ("import os; from bot.tracker_store import RedactingSQLTrackerStore as S; e = os.environ; "
+    code = ("import os; from addons.tracker_store import RedactingSQLTrackerStore as S; e = os.environ; "
             "S(dialect='postgresql', host=e['TRACKER_DB_HOST'], port=e['TRACKER_DB_PORT'], "
             "db=e['TRACKER_DB_NAME'], username=e['TRACKER_DB_USER'], password=e['TRACKER_DB_PASSWORD'])")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)

@@ -1,6 +1,6 @@
 """The stored conversations: where Rasa's tracker store is, reading its events, forgetting old ones.
 
-Rasa writes one row per event in an `events` table (see `bot.tracker_store`); this module
+Rasa writes one row per event in an `events` table (see `addons.tracker_store`); this module
 only reads that table and deletes from it, so it works on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations

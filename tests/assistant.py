@@ -99,7 +99,7 @@ class Assistant:
         self._endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
             '  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n'
-            f'tracker_store:\n  type: bot.tracker_store.RedactingSQLTrackerStore\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
+            f'tracker_store:\n  type: addons.tracker_store.RedactingSQLTrackerStore\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
             "lock_store:\n  type: in_memory\n"
         )
         shutil.copytree(ROOT / "content", self.content_dir, dirs_exist_ok=True)

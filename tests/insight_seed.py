@@ -10,8 +10,8 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from addons.tracker_store import RedactingSQLTrackerStore
 from bot import aio, volunteer_queue
-from bot.tracker_store import RedactingSQLTrackerStore
 
 # (sender, [(text, intent, confidence, action or None, active loop after or "")], days before `now`)
 CONVERSATIONS = [

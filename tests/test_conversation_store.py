@@ -14,8 +14,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
+from addons.tracker_store import RedactingSQLTrackerStore, redact_event
 from bot import aio, conversations
-from bot.tracker_store import RedactingSQLTrackerStore, redact_event
 from tests.assistant import ROOT
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
@@ -147,7 +147,7 @@ def test_the_tracker_store_url_comes_from_endpoints_yml(monkeypatch, tmp_path):
     monkeypatch.delenv(conversations.URL_VARIABLE, raising=False)
     assert conversations.database_url() == f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: bot.tracker_store.RedactingSQLTrackerStore\n  dialect: postgresql\n"
+    endpoints.write_text("tracker_store:\n  type: addons.tracker_store.RedactingSQLTrackerStore\n  dialect: postgresql\n"
                          "  url: db.example.org\n  port: 5433\n  db: rasa\n  username: bot\n  password: secret\n")
     assert conversations.database_url(endpoints) == "postgresql+psycopg2://bot:secret@db.example.org:5433/rasa"
     monkeypatch.setenv(conversations.URL_VARIABLE, "sqlite:///elsewhere.db")

@@ -1,4 +1,4 @@
-"""bot/rasa_speedups.py and the tracker store's SQLite settings: faster, and the same answers as Rasa's own."""
+"""addons/rasa_speedups.py and the tracker store's SQLite settings: faster, and the same answers as Rasa's own."""
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -6,8 +6,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, 
 from rasa.shared.utils.common import all_subclasses
 from sqlalchemy import text
 
-from bot import aio, rasa_speedups
-from bot.tracker_store import RedactingSQLTrackerStore
+from addons import rasa_speedups
+from addons.tracker_store import RedactingSQLTrackerStore
+from bot import aio
 
 SCHEMA = RemoteAction.action_response_format_spec()
 GOOD = {"events": [{"event": "slot", "name": "last_entry", "value": "x"}],
@@ -45,7 +46,7 @@ def test_events_resolve_to_the_classes_rasa_finds():
 
 
 def test_installed_in_the_rasa_server_process():
-    # bot.tracker_store, which every Rasa server of this project loads, installs them.
+    # addons.tracker_store, which every Rasa server of this project loads, installs them.
     assert jsonschema.validate is rasa_speedups.validate
     assert Event.resolve_by_type("user") is UserUttered
     assert Event.from_parameters({"event": "action", "name": "action_listen"}) == ActionExecuted("action_listen")

@@ -13,8 +13,8 @@
 
 `MEDWAY_RASA_SPEEDUPS=0` leaves Rasa as it is (for measuring the difference).
 
-`install()` is called when `bot.tracker_store` is imported, which every Rasa server of this project
-does (its endpoints name `bot.tracker_store.RedactingSQLTrackerStore`).
+`install()` is called when `addons.tracker_store` is imported, which every Rasa server of this project
+does (its endpoints name `addons.tracker_store.RedactingSQLTrackerStore`).
 """
 from __future__ import annotations
 

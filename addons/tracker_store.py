@@ -5,7 +5,7 @@ The model reads each message as typed; only what is written to the database pass
 personal details therefore live only in memory for the turn that handles it (which is how the
 volunteer queue receives a contact email that the parent agreed to give), never on disk.
 
-Configured in endpoints.yml as `type: bot.tracker_store.RedactingSQLTrackerStore`, with the
+Configured in endpoints.yml as `type: addons.tracker_store.RedactingSQLTrackerStore`, with the
 same settings as Rasa's `type: SQL` (dialect, url, port, db, username, password).
 """
 from __future__ import annotations
@@ -19,10 +19,10 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot import rasa_speedups
+from addons import rasa_speedups
 from bot.redaction import redact
 
-rasa_speedups.install()  # every Rasa server of this project imports this module (see bot/rasa_speedups.py)
+rasa_speedups.install()  # every Rasa server of this project imports this module (see addons/rasa_speedups.py)
 
 SQLITE_BUSY_SECONDS = 20
 """How long a turn waits for an SQLite database another process has locked (Python's default is 5 s)."""
