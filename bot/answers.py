@@ -95,6 +95,8 @@ def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Itera
         return follow_up(reading, str(last_entry), library, events)
     if entry is None:
         return Outcome([], response="utter_default")
+    if not last_entry and followups.needs_context(parse.text, parse.confidence):
+        return not_understood(parse, last_entry, library, None, events)
     return answer(entry, library, events, also=library.by_intent(other_question))
 
 

@@ -122,6 +122,17 @@ def points_back(text: str, library: Library) -> bool:
     return any(w in _POINTING for w in found) and not any(w in topic_words(library) for w in found)
 
 
+CONTEXT_FREE_MAX_WORDS = 8
+"""A message this short that points back ("is that working days?") is a follow-up, whatever its words."""
+
+
+def needs_context(text: str, confidence: float) -> bool:
+    """A short message that points back, read with no answer before it: the model's weak guess (below
+    MIN_SCORE) answers something the parent never asked, so the reply is "not sure" instead."""
+    found = words(text)
+    return len(found) <= CONTEXT_FREE_MAX_WORDS and any(w in _POINTING for w in found) and confidence < MIN_SCORE
+
+
 def looks_like_follow_up(text: str, confidence: float, library: Library) -> bool:
     """A short message; one that points back ("it", "that", "they") and names no topic of its own;
     or one the model is unsure of that points back or names no topic. A longer message with a

@@ -179,3 +179,11 @@ def test_a_not_sure_after_the_only_send_notice_is_not_a_repeat(library):
     outcome = answers.not_understood(answers.Parse("the thing with the stuff", "nlu_fallback", 0.13), None, library,
                                      None, events)
     assert "not sure I understood" in outcome.messages[0].text
+
+
+def test_a_short_message_pointing_back_with_nothing_before_it_is_not_guessed_at():
+    assert followups.needs_context("is that working days or normal days?", 0.3)
+    assert followups.needs_context("can they refuse it", 0.2)
+    assert not followups.needs_context("can they refuse it", 0.6)  # the model is sure enough
+    assert not followups.needs_context("what is SEN support", 0.3)  # points at nothing
+    assert not followups.needs_context("my son's school says they cannot meet his needs, what now", 0.3)  # long
