@@ -12,7 +12,7 @@ from typing import Any, Iterable, Optional
 
 from sqlalchemy.engine import Engine
 
-from bot import safety
+from bot import people, safety
 from bot.directory import cards, clean, search
 from bot.directory.query import STOPWORDS, Understood, is_skip, understand
 
@@ -233,7 +233,7 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
     described = query.describe(cached())
     change = {"title": "Change the search", "payload": "/directory_change"}
     again = {"title": "Start again", "payload": "/restart"}
-    person = {"title": "Talk to a person", "payload": "/human_handoff"}
+    person = people.handoff_button()
     if not result.found:
         intro = (f"I couldn't find any services for {described}, even after widening the search. "
                  "The directory doesn't list everything: Medway SENDIASS can help you look.")
