@@ -112,6 +112,40 @@ def test_a_dropped_connection_shows_a_notice_then_recovers(page, assistant):
     assert page.locator(".msc-notice").is_hidden()
 
 
+def test_a_reply_lost_on_the_way_back_is_resent_and_answered_once(page, assistant):
+    """The server stores the turn but the page gets a 502 (a replica died behind the load balancer):
+    the widget sends the message again with the same id and "resend", and the parent reads one answer,
+    stored once."""
+    bodies = []
+
+    def lose_the_first_reply(route):
+        bodies.append(route.request.post_data_json)
+        if len(bodies) == 1:
+            route.fetch()  # the server handles and stores the turn ...
+            route.fulfill(status=502, body="Bad Gateway")  # ... and the page never hears back
+        else:
+            route.continue_()
+
+    open_with_keyboard(page)
+    page.route("**/webhooks/rest/webhook", lose_the_first_reply)
+    try:
+        page.fill("#msc-input", "what is an EHC plan")
+        page.keyboard.press("Enter")
+        page.wait_for_function("[...document.querySelectorAll('.msc-bot')].some(m => m.innerText.includes('legal document'))",
+                               timeout=30000)
+    finally:
+        page.unroute("**/webhooks/rest/webhook")
+    first, second = bodies[0], bodies[1]
+    assert first["message_id"] == second["message_id"]
+    assert first["resend"] is False and second["resend"] is True
+    answers = [m for m in bot_messages(page).all_inner_texts() if "legal document" in m]
+    assert len(answers) == 1, answers
+    stored = assistant.tracker(first["sender"])["events"]
+    asked = [e for e in stored if e["event"] == "user" and e.get("text") == "what is an EHC plan"]
+    assert len(asked) == 1, "the message is handled and stored once"
+    assert asked[0]["message_id"] == first["message_id"]
+
+
 def test_no_serious_accessibility_violations_with_a_conversation_open(page):
     from axe_playwright_python.sync_playwright import Axe
     open_with_keyboard(page)

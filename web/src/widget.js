@@ -251,11 +251,16 @@
   }
 
   // ---- talking to the server -----------------------------------------------------------
-  function post(message) {
+  // A message carries its own id. Sent again after a failed attempt (a dropped connection, or a 502
+  // when the server behind the load balancer died), it says "resend": the server then answers it
+  // from what it stored if the first attempt got through, so the parent never gets two answers.
+  function post(message, messageId, resend) {
+    var body = { sender: state.sender, message: message };
+    if (messageId) { body.message_id = messageId; body.resend = !!resend; }
     return fetch(config.server.replace(/\/$/, "") + "/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: message }),
+      body: JSON.stringify(body),
     }).then(function (response) {
       if (response.status >= 400 && response.status < 500) {
         return response.json().catch(function () { return {}; }).then(function (body) {
@@ -316,7 +321,9 @@
     var sentIn = generation;
     status.textContent = "The assistant is typing…";
     send.disabled = false;
-    post(pending.payload).then(function (replies) {
+    var resend = !!pending.tried;  // an earlier attempt, perhaps before a page reload, may have got through
+    pending.tried = true; save();
+    post(pending.payload, pending.id, resend).then(function (replies) {
       if (sentIn !== generation) return;
       state.pending = null; save();
       notice.hidden = true;
@@ -348,7 +355,8 @@
       return false;
     }
     if (shown) { addMessage({ from: "user", text: shown }, true); scrollToEnd(); }
-    state.pending = { payload: payload };
+    state.sent = (state.sent || 0) + 1;
+    state.pending = { payload: payload, id: state.sender + "." + state.sent };
     save();
     clearTimeout(retryTimer);
     deliver(0);
