@@ -160,6 +160,19 @@ def test_the_page_shows_the_figures_and_exports_a_group(site):
     assert everything.count("\n") == 4  # a header and three wordings
 
 
+def test_the_session_is_found_among_a_browsers_other_cookies(site):
+    """A council page sets cookies of its own (analytics, consent, quoted values): the sign-in still
+    holds beside them, and a cookie header that cannot be read signs nobody in."""
+    base, _ = site
+    own = _signed_in(base).cookies.get("insight_session")
+    mixed = f'consent="yes; analytics=no"; _ga=GA1.2.3; insight_session={own}; theme=dark'
+    answer = requests.get(f"{base}/", headers={"Cookie": mixed}, allow_redirects=False, timeout=10)
+    assert answer.status_code == 200 and "Questions the assistant could not answer" in answer.text
+    for broken in ("insight_session", "=; ;insight_session", 'insight_session="unclosed', "insight_session=wrong"):
+        answer = requests.get(f"{base}/", headers={"Cookie": broken}, allow_redirects=False, timeout=10)
+        assert answer.status_code in (302, 303, 401) and "Traceback" not in answer.text
+
+
 def test_volunteers_mark_questions_done_with_a_form_token(site, stores):
     base, _ = site
     session = _signed_in(base)

@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as clock, timedelta, timezone
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Optional
 from urllib.parse import parse_qs, urlsplit
@@ -168,11 +169,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(303, b"", "text/plain", {"Location": location, **(headers or {})})
 
     def _cookie(self) -> Optional[str]:
-        for part in (self.headers.get("Cookie") or "").split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == COOKIE:
-                return value
-        return None
+        jar = SimpleCookie()
+        try:
+            jar.load(self.headers.get("Cookie") or "")
+        except CookieError:
+            return None
+        return jar[COOKIE].value if COOKIE in jar else None
 
     def _client(self) -> str:
         return client_address(self.client_address[0], self.headers.get_all("X-Forwarded-For") or [], self.server.proxies)
