@@ -19,7 +19,7 @@ from tests.assistant import ROOT, free_port
 pytestmark = pytest.mark.server
 
 LINKED = [".venv", "models", "web", "actions", "bot", "channels", "components", "content", "scripts",
-          "config.yml", "credentials.yml", "endpoints.yml", "domain"]
+          "config.yml", "credentials.yml", "endpoints.yml", "logging.yml", "domain"]
 
 
 class Run:
