@@ -126,7 +126,7 @@ def test_logging_yml_redacts_what_rasa_logs():
     import subprocess
     import sys
 
-    from tests.assistant import ROOT
+    from harness.assistant import ROOT
 
     result = subprocess.run([sys.executable, "-c", AS_RASA_RUN], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -138,7 +138,7 @@ def test_the_action_server_stops_if_its_logging_file_cannot_be_applied(tmp_path)
     import subprocess
     import sys
 
-    from tests.assistant import ROOT
+    from harness.assistant import ROOT
 
     broken = tmp_path / "logging.yml"
     broken.write_text("version: 1\nfilters:\n  redact:\n    (): bot.redaction.NoSuchFilter\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.assistant import ROOT, free_port
+from harness.assistant import ROOT, free_port
 
 pytestmark = pytest.mark.server
 
