@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 from sanic.exceptions import InvalidUsage, PayloadTooLarge, SanicException
@@ -83,14 +83,12 @@ class CheckedRestInput(RestInput):
 OTHER_PARTS = ("buttons", "quick_replies", "image", "attachment", "elements")
 
 
-class _OneMessageEach(OutputChannel):
-    """The REST channel's collector, sending a bot message that has text and custom JSON as one message."""
+class _OneMessageEach:
+    """The REST channel's collector, sending a bot message that has text and custom JSON as one message;
+    everything else is the collector's own (not an OutputChannel subclass, whose methods would hide them)."""
 
     def __init__(self, inner: CollectingOutputChannel) -> None:
         self.inner = inner
-
-    def name(self) -> Text:  # type: ignore[override]
-        return self.inner.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         text, custom = message.get("text"), message.get("custom")
