@@ -135,8 +135,9 @@ class ActionSearchServices(Action):
         reply = await asyncio.to_thread(conversation.results, db.shared_engine(), slots, page)
         if reply.payload:
             dispatcher.utter_message(text=reply.intro)
-            dispatcher.utter_message(text=reply.text)
-            dispatcher.utter_message(json_message=reply.payload)
+            # The cards once: their plain-text copy for any client, the cards for the widget, in one message.
+            found = {key: value for key, value in reply.payload["service_cards"].items() if key != "text"}
+            dispatcher.utter_message(text=reply.text, json_message={"service_cards": found})
             dispatcher.utter_message(text="What would you like to do next?", buttons=reply.buttons)
         else:
             dispatcher.utter_message(text=reply.intro, buttons=reply.buttons)

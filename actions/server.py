@@ -6,6 +6,9 @@ queue with `consent=yes`). This one listens on 127.0.0.1 unless told otherwise, 
 $ACTION_SERVER_TOKEN is set every call except /health must carry `Authorization: Bearer <token>`
 (Rasa sends it from `headers:` under `action_endpoint` in its endpoints file). It refuses to
 listen on another address without a token.
+
+Its logging comes from logging.yml (the Rasa server's `--logging-config-file`), which redacts personal
+details from every record; unlike Rasa, a file that cannot be applied stops the server.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import argparse
 import hmac
 import ipaddress
 import logging
+import logging.config
 import os
 import sys
 from typing import Optional, Sequence
@@ -56,8 +60,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"address to listen on (default 127.0.0.1; any other needs ${TOKEN_VARIABLE})")
     parser.add_argument("--port", type=int, default=5055)
     parser.add_argument("--actions", default="actions", help="the package of actions")
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"),
+                        help="INFO unless $LOG_LEVEL says otherwise (as for the Rasa server)")
+    parser.add_argument("--logging-config-file", default="logging.yml",
+                        help="logging configuration (dictConfig YAML), default logging.yml: it redacts personal details")
     return parser
+
+
+def configure_logging(config_file: str, level: str) -> None:
+    """Logging as the Rasa server sets it up: the configuration file, then rasa_sdk's coloured console
+    output (which keeps the file's filters on the handler it restyles). Errors are not swallowed."""
+    import yaml
+    from rasa_sdk import utils
+
+    with open(config_file, encoding="utf-8") as file:
+        logging.config.dictConfig(yaml.safe_load(file))
+    utils.configure_colored_logging(level)
+    utils.update_sanic_log_level()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -68,16 +87,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(problem, file=sys.stderr)
         return 2
 
-    from rasa_sdk import utils
     from rasa_sdk.endpoint import create_app
     from sanic import response
     from sanic.request import Request
 
-    utils.configure_colored_logging(args.log_level)
-    utils.update_sanic_log_level()
+    configure_logging(args.logging_config_file, args.log_level)
     app = create_app(args.actions, cors_origins=None)
-    from bot.redaction import install_log_filter
-    install_log_filter()  # after logging is configured: the handlers exist now
 
     if token:
         @app.middleware("request")

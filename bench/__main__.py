@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench import SCRIPT
 from bench.figures import percentile, save
-from tests.assistant import Assistant
+from harness.assistant import Assistant
 
 
 def one_conversation(assistant: Assistant, number: int, turns: int = len(SCRIPT)) -> list[tuple[int, float]]:

@@ -91,7 +91,7 @@ def main() -> None:
         csv_path.write_text(sample.generate(args.services), encoding="utf-8")
         figures["sqlite"] = measure(f"sqlite:///{Path(work) / 'directory.db'}", csv_path, searches)
         if not args.no_postgres:
-            from tests.postgres import Postgres
+            from harness.postgres import Postgres
             server = Postgres().start()
             try:
                 figures["postgresql"] = measure(server.create_database("bench"), csv_path, searches)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import SCRIPT
-from tests.assistant import MODEL, Assistant
+from harness.assistant import MODEL, Assistant
 
 PARTS = [  # (label, file ending, function name): cumulative time per message
     ("whole message (handle_message)", "rasa/core/agent.py", "handle_message"),

@@ -44,8 +44,8 @@ import requests
 
 from bench import SCRIPT
 from bot import aio
-from tests.assistant import MODEL, ROOT, _wait_until_up, free_port
-from tests.postgres import Postgres
+from harness.assistant import MODEL, ROOT, _wait_until_up, free_port
+from harness.postgres import Postgres
 
 BIN = Path(sys.executable).parent
 LOCK_LIFETIME = 10
@@ -355,7 +355,7 @@ def socketio_hello(cluster: Cluster, transport: str) -> str:
     """Say hello over socket.io through nginx, as a third-party widget would; the reply text."""
     if transport == "websocket":
         return _websocket_hello(cluster)
-    from tests.assistant import SocketChat
+    from harness.assistant import SocketChat
 
     chat = SocketChat(cluster.url, origin=cluster.url)  # long-polling
     try:

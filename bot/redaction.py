@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator
 
 from bot import names, phone_numbers
 
@@ -125,7 +125,8 @@ def words_left(text: str) -> set[str]:
 
 
 class RedactingFilter(logging.Filter):
-    """A logging filter that redacts each record's final message (Rasa's structlog ends in logging too)."""
+    """A logging filter that redacts each record's final message (Rasa's structlog ends in logging too).
+    logging.yml puts it on the console handler of the Rasa server and the action server."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -134,9 +135,3 @@ class RedactingFilter(logging.Filter):
             record.msg, record.args = cleaned, ()
         return True
 
-
-def install_log_filter(logger: Optional[logging.Logger] = None) -> None:
-    """Redact every record that reaches the logger's handlers (the root logger's by default)."""
-    for handler in (logger or logging.getLogger()).handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())

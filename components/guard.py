@@ -23,7 +23,7 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import input_checks, redaction, safety
+from bot import input_checks, safety
 
 SAFEGUARDING_INTENT = safety.SAFEGUARDING_INTENT
 GUARD_KEY = "safety_guard"
@@ -51,7 +51,6 @@ class SafetyGuard(GraphComponent):
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SafetyGuard":
         safety.load()  # fail at start-up, not on a parent's message, if the rules file is broken
-        redaction.install_log_filter()  # the Rasa server's logs never keep what parents typed verbatim
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

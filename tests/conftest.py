@@ -3,7 +3,7 @@ import threading
 import pytest
 
 from bot import web
-from tests.assistant import Assistant, free_port
+from harness.assistant import Assistant, free_port
 
 WEB_PORT = free_port()
 WEB_ORIGIN = f"http://127.0.0.1:{WEB_PORT}"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.directory import db, sample, spreadsheet, store
-from tests.postgres import Postgres, binaries
+from harness.postgres import Postgres, binaries
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from addons.tracker_store import RedactingSQLTrackerStore, redact_event
 from bot import aio, conversations
-from tests.assistant import ROOT
+from harness.assistant import ROOT
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 DOMAIN = Domain.from_yaml('version: "3.1"\nslots:\n  note:\n    type: any\n    mappings:\n    - type: custom\n')

@@ -4,7 +4,7 @@ import sys
 
 from bot import conversations, db, volunteer_queue
 from bot.directory import db as directory_db
-from tests.assistant import ROOT
+from harness.assistant import ROOT
 
 
 def test_the_queue_and_the_conversations_do_not_load_the_directory():

@@ -19,8 +19,12 @@ def test_one_sentence_fills_the_whole_search(chat):
     text = "\n".join(r.get("text", "") for r in replies)
     assert "Speech, language and communication, age 4, near Gillingham" in text
     assert "sample" in text.lower(), "sample data is always said to be sample"
-    texts = [r.get("text") for r in replies]
-    assert all(block in texts for block in found[0]["text"].split("\n\n")), "a plain-text copy for other channels"
+    with_cards = [r for r in replies if r.get("custom", {}).get("service_cards")]
+    assert len(with_cards) == 1, "the cards are sent once"
+    copy = with_cards[0]["text"]
+    assert all(name in copy for name in names), "with a plain-text copy as the message's text, for any client"
+    others = "\n".join(r.get("text", "") for r in replies if r is not with_cards[0])
+    assert not any(name in others for name in names), "and nowhere else"
     buttons = [b["title"] for r in replies for b in r.get("buttons", [])]
     assert {"Show more", "Change the search", "Start again"} <= set(buttons)
     more = cards_in(chat.send("/directory_more"))

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.directory import db, feed, index, models as m, search, spreadsheet, store
 from bot.directory.sample import SAMPLE_COUNT, generate
 from bot.directory.vocabulary import Place, cached
-from tests.assistant import free_port
+from harness.assistant import free_port
 from tests.directory_fixtures import load_sample
 from tests.oruk_server import Feed, oruk_file, unique_services
 

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from tests.assistant import Assistant, SocketChat
+from harness.assistant import Assistant, SocketChat
 from tests.conftest import THIRD_PARTY_ORIGIN
 
 pytestmark = pytest.mark.server

@@ -1,7 +1,7 @@
 """free_port(), which every test server is started on: free, and kept from anything else until used."""
 import socket
 
-from tests.assistant import ephemeral_ports, free_port
+from harness.assistant import ephemeral_ports, free_port
 
 
 def test_ports_are_free_distinct_and_never_ones_the_kernel_hands_out_meanwhile():

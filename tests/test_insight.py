@@ -18,7 +18,7 @@ import requests
 from bot import content, conversations, volunteer_queue
 from bot.insight import figures, login_guard, server
 from bot.insight.grouping import group
-from tests.assistant import ROOT, free_port
+from harness.assistant import ROOT, free_port
 from tests.insight_seed import EXPECTED, seed_stores
 
 TOKEN = "test-token-for-the-insight-page"

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from bot.insight import server
-from tests.assistant import free_port
+from harness.assistant import free_port
 from tests.browser import SCREENSHOTS
 from tests.insight_seed import EXPECTED, seed_stores
 

@@ -1,7 +1,7 @@
 """scripts/pytest, through which make runs pytest: collecting no tests fails, and says so."""
 import subprocess
 
-from tests.assistant import ROOT
+from harness.assistant import ROOT
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

@@ -92,22 +92,57 @@ def test_phone_numbers_are_redacted_even_when_they_are_a_service_line():
     assert redact(KEPT[-1]) == "short breaks number [phone]"
 
 
-def test_log_records_are_redacted_before_any_handler_writes_them():
+def test_log_records_are_redacted_before_the_handler_writes_them():
     import io
     import logging
 
-    from bot.redaction import install_log_filter
+    from bot.redaction import RedactingFilter
 
     stream = io.StringIO()
     logger = logging.getLogger("test.redaction")
     logger.propagate = False
     handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
     logger.addHandler(handler)
     try:
-        install_log_filter(logger)
-        install_log_filter(logger)  # idempotent
         logger.warning("message %s", "my son is called Jack, email jack@example.com, 07700 900123")
         assert stream.getvalue().strip() == "message my son is called [name], email [email], [phone]"
-        assert len(handler.filters) == 1
     finally:
         logger.removeHandler(handler)
+
+
+# logging.yml set up as `rasa run --logging-config-file` does (Rasa's own functions, in their order), then
+# a record like the one Rasa logs for each message at DEBUG. Rasa says nothing if the file cannot be applied.
+AS_RASA_RUN = """
+import logging
+import rasa.utils.common, rasa.utils.io
+rasa.utils.common.configure_logging_and_warnings(logging.DEBUG, "logging.yml")
+rasa.utils.io.configure_colored_logging(logging.DEBUG)
+logging.getLogger("rasa.core.processor").debug("Received user message %r", "I'm Sarah Jones, 07700 900123")
+"""
+
+
+def test_logging_yml_redacts_what_rasa_logs():
+    import subprocess
+    import sys
+
+    from harness.assistant import ROOT
+
+    result = subprocess.run([sys.executable, "-c", AS_RASA_RUN], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Received user message \"I'm [name], [phone]\"" in result.stderr
+    assert "Sarah" not in result.stderr and "900123" not in result.stderr
+
+
+def test_the_action_server_stops_if_its_logging_file_cannot_be_applied(tmp_path):
+    import subprocess
+    import sys
+
+    from harness.assistant import ROOT
+
+    broken = tmp_path / "logging.yml"
+    broken.write_text("version: 1\nfilters:\n  redact:\n    (): bot.redaction.NoSuchFilter\n")
+    result = subprocess.run([sys.executable, "-m", "actions.server", "--port", "1", "--logging-config-file", str(broken)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "NoSuchFilter" in result.stderr

@@ -14,18 +14,18 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.assistant import ROOT, free_port
+from harness.assistant import ROOT, free_port
 
 pytestmark = pytest.mark.server
 
 LINKED = [".venv", "models", "web", "actions", "bot", "channels", "components", "content", "scripts",
-          "config.yml", "credentials.yml", "endpoints.yml", "domain"]
+          "config.yml", "credentials.yml", "endpoints.yml", "logging.yml", "domain"]
 
 
 class Run:
     """scripts/run in the background, its output in a file."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, **env: str):
         for name in LINKED:
             (folder / name).symlink_to(ROOT / name)
         (folder / "var").mkdir()
@@ -38,6 +38,7 @@ class Run:
                         TF_CPP_MIN_LOG_LEVEL="2")
         self.env.pop("ACTION_SERVER_TOKEN", None)
         self.env.pop("MEDWAY_INSIGHT_TOKEN", None)
+        self.env.update(env)
         subprocess.run([sys.executable, "-m", "bot", "directory", "load-sample"], cwd=folder, env=self.env,
                        check=True, stdout=subprocess.DEVNULL)
         self.log = folder / "run.log"

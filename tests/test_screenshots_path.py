@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from tests.assistant import ROOT
+from harness.assistant import ROOT
 from tests.browser import SCREENSHOTS
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from tests.assistant import ROOT, free_port
+from harness.assistant import ROOT, free_port
 
 SERVERS = {"web": ["web", "serve"], "insight": ["insight", "serve"]}
 

@@ -3,7 +3,7 @@ import pytest
 import socketio
 import sqlalchemy as sa
 
-from tests.assistant import SocketChat
+from harness.assistant import SocketChat
 from tests.conftest import THIRD_PARTY_ORIGIN
 from tests.test_bad_input import PAYLOADS_NO_BUTTON_SENDS, read_by_the_model
 

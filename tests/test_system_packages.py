@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.assistant import ROOT
+from harness.assistant import ROOT
 
 SCRIPT = ROOT / "scripts" / "system-packages"
 FILES = {"chromium": "usr/bin/chromium", "postgresql": "usr/lib/postgresql/15/bin/initdb",

@@ -15,7 +15,7 @@ from bot.__main__ import main
 from bot.triage import reader
 from bot.triage.classify import SAFEGUARDING, Triage, several_questions
 from bot.triage.reader import Question
-from tests.assistant import ROOT
+from harness.assistant import ROOT
 
 INBOX = ROOT / "tests" / "data" / "forum-questions.csv"
 PERSONAL = ("Oliver", "12/03/2015", "jo.bloggs@example.com", "07700 900123")

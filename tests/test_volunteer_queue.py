@@ -85,7 +85,7 @@ def test_a_flood_of_junk_does_not_hide_a_new_question_on_the_insight_page(tmp_pa
     import requests
 
     from bot.insight import server
-    from tests.assistant import free_port
+    from harness.assistant import free_port
     from tests.insight_seed import seed_stores
 
     tracker_url, queue_url = seed_stores(tmp_path, [(f"junk {n}", None) for n in range(250)])

@@ -66,65 +66,88 @@ class _Conversation:
         self.last_entry: Optional[str] = None
 
 
-def compute(engine: Engine, start: datetime, end: datetime, library: Optional[content.Library] = None,
-            top: int = 10) -> Figures:
-    """Everything on the insight page for [start, end)."""
-    library = library or content.load()
-    figures = Figures(start, end)
-    senders: set[str] = set()
-    topics: Counter[str] = Counter()
-    unanswered: list[str] = []
-    feedback: dict[str, Feedback] = {}
-    state: dict[str, _Conversation] = {}
+class _Tally:
+    """The counts so far, event by event, over every conversation of the period."""
 
-    def settle(talk: _Conversation, action: Optional[str]) -> None:
+    def __init__(self, library: content.Library) -> None:
+        self.library = library
+        self.senders: set[str] = set()
+        self.messages = 0
+        self.topics: Counter[str] = Counter()
+        self.unanswered: list[str] = []
+        self.feedback: dict[str, Feedback] = {}
+        self.safeguarding = 0
+        self.handoffs = 0
+        self.talks: dict[str, _Conversation] = {}
+
+    def add(self, event: conversations.StoredEvent) -> None:
+        talk = self.talks.setdefault(event.sender_id, _Conversation())
+        kind = event.data.get("event")
+        if kind == "active_loop":
+            talk.in_form = bool(event.data.get("name"))
+        elif kind == "user":
+            self._message(talk, event)
+        elif kind == "action" and event.action_name != "action_listen":
+            self._action(talk, event.action_name)
+
+    def _message(self, talk: _Conversation, event: conversations.StoredEvent) -> None:
+        """A parent's message: counted, and its topic or its feedback on the last answer."""
+        intent_data = (event.data.get("parse_data") or {}).get("intent") or {}
+        intent = intent_data.get("name") or event.intent_name
+        self.senders.add(event.sender_id)
+        self.messages += 1
+        if intent in ("feedback_helpful", "feedback_not_helpful"):
+            self._feedback(talk, helpful=intent == "feedback_helpful")
+            return
+        topic = _topic(intent, self.library)
+        if topic:
+            self.topics[topic] += 1
+        text, confidence = str(event.data.get("text") or ""), float(intent_data.get("confidence") or 0.0)
+        talk.pending = None if talk.in_form else (text, intent, confidence)
+
+    def _feedback(self, talk: _Conversation, helpful: bool) -> None:
+        """"Helpful" or "not helpful", counted against the FAQ entry last answered in the conversation."""
+        if not talk.last_entry:
+            return
+        entry = self.library.entries.get(talk.last_entry)
+        counts = self.feedback.setdefault(talk.last_entry, Feedback(entry.title if entry else talk.last_entry))
+        if helpful:
+            counts.helpful += 1
+        else:
+            counts.not_helpful += 1
+
+    def _action(self, talk: _Conversation, action: str) -> None:
+        if action == "action_safeguarding":
+            self.safeguarding += 1
+        elif action == "action_talk_to_person":
+            self.handoffs += 1
+        self._settle(talk, action)
+
+    def _settle(self, talk: _Conversation, action: str) -> None:
+        """The first action after a message: whether the message went unanswered, or which entry answered it."""
         if talk.pending is None:
             return
         text, intent, confidence = talk.pending
         talk.pending = None
         guessed = confidence < CONFIDENT and intent not in NOT_TOPICS
         if action in FALLBACK_ACTIONS or (guessed and not text.startswith("/")):
-            unanswered.append(redact(text))
-        answered = library.by_intent(intent) if action == "action_answer_faq" else None
+            self.unanswered.append(redact(text))
+        answered = self.library.by_intent(intent) if action == "action_answer_faq" else None
         if answered:
             talk.last_entry = answered.id
 
+    def figures(self, start: datetime, end: datetime, top: int) -> Figures:
+        return Figures(start, end, conversations=len(self.senders), messages=self.messages,
+                       topics=self.topics.most_common(top), unanswered=group(self.unanswered),
+                       unanswered_messages=len(self.unanswered),
+                       feedback=sorted(self.feedback.values(), key=lambda f: (-f.not_helpful, -f.helpful, f.title)),
+                       safeguarding=self.safeguarding, handoffs=self.handoffs)
+
+
+def compute(engine: Engine, start: datetime, end: datetime, library: Optional[content.Library] = None,
+            top: int = 10) -> Figures:
+    """Everything on the insight page for [start, end)."""
+    tally = _Tally(library or content.load())
     for event in conversations.read(engine, start, end):
-        talk = state.setdefault(event.sender_id, _Conversation())
-        kind = event.data.get("event")
-        if kind == "active_loop":
-            talk.in_form = bool(event.data.get("name"))
-        elif kind == "user":
-            parse = event.data.get("parse_data") or {}
-            intent = (parse.get("intent") or {}).get("name") or event.intent_name
-            confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
-            text = str(event.data.get("text") or "")
-            senders.add(event.sender_id)
-            figures.messages += 1
-            if intent in ("feedback_helpful", "feedback_not_helpful"):
-                if talk.last_entry:
-                    entry = library.entries.get(talk.last_entry)
-                    counts = feedback.setdefault(talk.last_entry, Feedback(entry.title if entry else talk.last_entry))
-                    if intent == "feedback_helpful":
-                        counts.helpful += 1
-                    else:
-                        counts.not_helpful += 1
-                continue
-            topic = _topic(intent, library)
-            if topic:
-                topics[topic] += 1
-            talk.pending = None if talk.in_form else (text, intent, confidence)
-        elif kind == "action" and event.action_name != "action_listen":
-            if event.action_name == "action_safeguarding":
-                figures.safeguarding += 1
-            elif event.action_name == "action_talk_to_person":
-                figures.handoffs += 1
-            settle(talk, event.action_name)
-
-    figures.conversations = len(senders)
-    figures.topics = topics.most_common(top)
-    figures.unanswered_messages = len(unanswered)
-    figures.unanswered = group(unanswered)
-    figures.feedback = sorted(feedback.values(), key=lambda f: (-f.not_helpful, -f.helpful, f.title))
-    return figures
-
+        tally.add(event)
+    return tally.figures(start, end, top)

@@ -277,9 +277,6 @@
   function showReplies(replies) {
     var last = null;
     var firstIndex = state.messages.length;
-    // Cards arrive with a plain-text copy for other channels; the widget shows the cards instead.
-    var cardTexts = replies.filter(function (r) { return r.custom && r.custom.service_cards; })
-                           .map(function (r) { return r.custom.service_cards.text; });
     // The assistant started again (a typed "start again" too): the view starts again with it.
     if (replies.some(function (r) { return r.custom && r.custom.restarted; })) {
       state.messages = []; save(); updateStarted();
@@ -288,14 +285,12 @@
       firstIndex = 0;
     }
     replies.forEach(function (reply) {
+      // Directory results: one message, the cards with their plain-text copy for other clients as its text.
       if (reply.custom && reply.custom.service_cards) {
         var found = reply.custom.service_cards;
         addMessage({ from: "bot", text: "", buttons: [], cards: found.cards || [], firstNumber: found.first_number }, true);
         return;
       }
-      // (Rasa splits a text at blank lines, so each card's copy arrives as its own message.)
-      if (reply.text && !(reply.buttons || []).length &&
-          cardTexts.some(function (t) { return t.indexOf(reply.text) >= 0; })) return;
       if (reply.custom && reply.custom.feedback_for && last) {
         last.feedback = true;
         log.lastChild.appendChild(feedbackControl(last));

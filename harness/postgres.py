@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for the tests: its own data folder, a free port, gone afterwards.
+"""A throwaway PostgreSQL server for the tests and benchmarks: its own data folder, a free port, gone afterwards.
 
 Uses the server binaries from Debian's postgresql package (`scripts/system-packages` installs it). As root, the
 server runs as the `postgres` user, since PostgreSQL refuses to run as root.
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from tests.assistant import free_port
+from harness.assistant import free_port
 
 
 def binaries() -> Optional[Path]:

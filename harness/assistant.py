@@ -133,6 +133,7 @@ class Assistant:
         """Start (or restart) the Rasa server on the same port, with the same tracker store."""
         self._rasa = self._spawn("rasa", [
             str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+            "--logging-config-file", str(ROOT / "logging.yml"),
             "--endpoints", str(self._endpoints), "--credentials", str(ROOT / "credentials.yml"),
             "--enable-api", "--auth-token", self.token, "--cors", *self.cors_origins])
         _wait_until_up(f"{self.url}/webhooks/rest/", [self._rasa], [self.workdir / "rasa.log"], timeout)
