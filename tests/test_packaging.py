@@ -1,5 +1,6 @@
 """The packaged code stands without the tests: `bench` (packaged, run by `make bench` and `make scale-demo`)
 imports its throwaway servers from `harness`, never from tests/."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,15 @@ def test_the_benchmarks_import_nothing_from_the_tests():
 
 def test_the_harness_lives_outside_the_tests():
     assert Path(sys.modules["harness.assistant"].__file__).parent.name == "harness"
+
+
+
+def test_every_package_of_ours_is_in_pyproject():
+    """A non-editable install carries only the packages pyproject.toml lists: each Python package of the
+    repository (a folder with __init__.py; the tests and migrations aside) must be there."""
+    listed = set(re.search(r"^packages = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+                 .replace('"', "").replace(" ", "").split(","))
+    tops = [d for d in ROOT.iterdir() if d.is_dir() and not d.name.startswith(".") and d.name != "tests"]
+    ours = {".".join(init.parent.relative_to(ROOT).parts) for top in tops for init in top.glob("**/__init__.py")
+            if "migrations" not in init.parts and "node_modules" not in init.parts}
+    assert ours - listed == set()
