@@ -170,7 +170,8 @@ class Cluster:
             env = dict(base, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook")
             self._spawn(f"rasa-{n}", [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port),
                                       "--endpoints", str(ROOT / "deploy" / "endpoints.scale.yml"),
-                                      "--credentials", str(ROOT / "credentials.yml"), "--cors", self.url], env)
+                                      "--credentials", str(ROOT / "credentials.yml"), "--cors", self.url,
+                                      "--logging-config-file", str(ROOT / "logging.yml")], env)
         servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in self.rasa_ports)
         (self.workdir / "nginx.conf").write_text(NGINX_CONF.format(
             dir=self.workdir, port=self.port, web_port=web_port, rasa_servers=servers,
