@@ -45,7 +45,7 @@ def rows_file(path, rows):
 
 
 def fast_client(url):
-    return feed.Client(url, sleep=lambda seconds: None, timeout=(2, 5))
+    return feed.Client(url, backoff=0, timeout=(2, 5))
 
 
 # --- schema ---------------------------------------------------------------------------------
@@ -301,6 +301,14 @@ def test_retries_rate_limits_and_server_errors(empty_directory):
     assert len(records) == 5 and not rejected
 
 
+def test_a_rate_limit_waits_as_long_as_retry_after_asks():
+    with Feed(unique_services(2)) as server:
+        server.broken = lambda path, count: (429, b"slow down", {"Retry-After": "1"}) if count == 1 else None
+        started = time.monotonic()
+        records, rejected = feed.fetch(server.url, client=fast_client(server.url))
+    assert len(records) == 2 and not rejected and time.monotonic() - started >= 0.9
+
+
 def test_a_feed_that_keeps_failing_changes_nothing(empty_directory):
     load_sample(empty_directory)
     before = services(empty_directory)
@@ -367,10 +375,10 @@ def test_a_trickling_page_and_a_slow_import_are_stopped_at_their_deadlines():
         server.trickle = 400
         started = time.monotonic()
         with pytest.raises(feed.FeedError, match="took longer than 1 s to arrive"):
-            feed.fetch(server.url, per_page=1, client=feed.Client(server.url, sleep=lambda s: None, timeout=(2, 1)))
+            feed.fetch(server.url, per_page=1, client=feed.Client(server.url, backoff=0, timeout=(2, 1)))
         assert time.monotonic() - started < 2.5
         server.trickle = 1000
-        slow = feed.Client(server.url, sleep=lambda s: None, timeout=(2, 5), deadline=1.5)
+        slow = feed.Client(server.url, backoff=0, timeout=(2, 5), deadline=1.5)
         with pytest.raises(feed.FeedError, match="import took longer than 1.5 s"):
             feed.fetch(server.url, per_page=1, client=slow)
 
@@ -383,7 +391,7 @@ def test_redirects_stay_on_the_feeds_host_unless_allowed():
         server.broken = lambda path, count: (302, b"", {"Location": elsewhere}) if "moved" not in path and path.startswith("/services?") else None
         with pytest.raises(feed.FeedError, match=r"redirected to another host \(localhost\)"):
             feed.fetch(server.url, client=fast_client(server.url))
-        allowed = feed.Client(server.url, sleep=lambda s: None, timeout=(2, 5), other_hosts=True)
+        allowed = feed.Client(server.url, backoff=0, timeout=(2, 5), other_hosts=True)
         assert len(feed.fetch(server.url, client=allowed)[0]) == 2
         server.broken = lambda path, count: (301, b"", {"Location": "/services?page=1&moved=1"}) if "moved" not in path and path.startswith("/services?") else None
         assert len(feed.fetch(server.url, client=fast_client(server.url))[0]) == 2
