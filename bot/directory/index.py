@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection, Dialect
 
 from bot.directory import bulk, models as m, tags
@@ -146,6 +146,3 @@ def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     _set_state(connection, "tags", wanted)
     return len(changes)
 
-
-def indexed_count(connection: Connection) -> int:
-    return int(connection.execute(select(func.count()).select_from(m.service_index)).scalar_one())
