@@ -131,10 +131,6 @@ def _write(connection: Connection, records: list[ServiceRecord], new_ids: set[st
     index.refresh(connection, records, vocabulary, replaced)
 
 
-class _DryRun(Exception):
-    """Raised inside the transaction of a dry run, so that it rolls back."""
-
-
 def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejected: Optional[list[Rejected]] = None,
           sample: bool = False, deactivate_missing: bool = True, progress: Optional[Progress] = None,
           vocabulary: Optional[Vocabulary] = None, allow_shrink: bool = False, max_shrink: float = MAX_SHRINK,
@@ -158,69 +154,72 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
             summary.rejected.append(Rejected(f"service {record.id}", "the same id appears twice in the source; kept the first"))
             continue
         by_id[record.id] = record
-    try:
-        with engine.begin() as connection:
-            _apply(connection, by_id, summary, sample, deactivate_missing, progress, vocabulary, allow_shrink, max_shrink)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    with engine.connect() as connection, connection.begin() as transaction:
+        existing = {row.id: (row.content_hash, row.status) for row in connection.execute(
+            select(m.service.c.id, m.service.c.content_hash, m.service.c.status).where(m.service.c.source == source))}
+        _leave_out_other_sources(connection, by_id, summary)
+        gone = _gone(existing, by_id, summary) if deactivate_missing else []
+        active = sum(status != "inactive" for _, status in existing.values())
+        if gone and not allow_shrink and len(gone) > max_shrink * active:
+            raise ShrinkRefused(summary, active, max_shrink)
+        todo = _to_write(existing, by_id, summary)
+        if progress:
+            progress(summary.unchanged)
+        term_ids, shared = ensure_taxonomy(connection, vocabulary), {}
+        new_ids = {r.id for r in todo if r.id not in existing}
+        for chunk in _chunks(todo):
+            _write(connection, list(chunk), new_ids, source, sample, term_ids, vocabulary, shared)
+            if progress:
+                progress(len(chunk))
+        _deactivate(connection, gone)
+        if not sample and by_id:
+            summary.sample_removed = _deactivate(connection, list(connection.execute(select(m.service.c.id).where(
+                m.service.c.is_sample.is_(True), m.service.c.status != "inactive")).scalars()))
+        if summary.added or summary.updated or summary.deactivated or summary.sample_removed:
+            index.tidy(connection)
+        if dry_run:
+            transaction.rollback()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _apply(connection: Connection, by_id: dict[str, ServiceRecord], summary: Summary, sample: bool,
-           deactivate_missing: bool, progress: Optional[Progress], vocabulary: Vocabulary, allow_shrink: bool,
-           max_shrink: float) -> None:
-    source = summary.source
-    term_ids = ensure_taxonomy(connection, vocabulary)
-    existing = {row.id: (row.content_hash, row.status) for row in connection.execute(
-        select(m.service.c.id, m.service.c.content_hash, m.service.c.status).where(m.service.c.source == source))}
+def _leave_out_other_sources(connection: Connection, by_id: dict[str, ServiceRecord], summary: Summary) -> None:
+    """Reject the services whose id another source already gives, naming that source."""
     owners: dict[str, str] = {}
-    if by_id:
-        for chunk in _chunks(list(by_id)):
-            owners.update(connection.execute(select(m.service.c.id, m.service.c.source).where(
-                m.service.c.id.in_(chunk), m.service.c.source != source)).all())
+    for chunk in _chunks(list(by_id)):
+        owners.update(connection.execute(select(m.service.c.id, m.service.c.source).where(
+            m.service.c.id.in_(chunk), m.service.c.source != summary.source)).all())
     for id_, owner in sorted(owners.items()):
         summary.rejected.append(Rejected(
             f"service {id_}", f"this id belongs to the source '{owner}'; not imported (if this is the same data, "
                               f"import it with --source '{owner}')", service_id=id_))
         del by_id[id_]
-    gone: list[str] = []
-    if deactivate_missing and by_id:  # nothing received (an empty feed, every row rejected) deactivates nothing
-        unread = {r.service_id for r in summary.rejected if r.service_id}
-        missing = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
-        gone = [id_ for id_ in missing if id_ not in unread]
-        summary.kept_unread = len(missing) - len(gone)
-    active = sum(status != "inactive" for _, status in existing.values())
-    summary.deactivated = len(gone)
-    if gone and not allow_shrink and len(gone) > max_shrink * active:
-        raise ShrinkRefused(summary, active, max_shrink)
-    todo: list[ServiceRecord] = []
+
+
+def _gone(existing: dict[str, tuple], by_id: dict[str, ServiceRecord], summary: Summary) -> list[str]:
+    """The source's active services that did not arrive, less those whose row or record was
+    rejected (left as they were). Nothing arrived (an empty feed, every row rejected): none."""
+    if not by_id:
+        return []
+    unread = {r.service_id for r in summary.rejected if r.service_id}
+    missing = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
+    gone = [id_ for id_ in missing if id_ not in unread]
+    summary.kept_unread, summary.deactivated = len(missing) - len(gone), len(gone)
+    return gone
+
+
+def _to_write(existing: dict[str, tuple], by_id: dict[str, ServiceRecord], summary: Summary) -> list[ServiceRecord]:
+    """The services that are new or changed (a service that returns is active again), counted."""
+    todo = []
     for record in by_id.values():
         before = existing.get(record.id)
-        if before is None:
-            summary.added += 1
-            todo.append(record)
-        elif before != (record.fingerprint(), record.service["status"]):  # a service that returns is active again
-            summary.updated += 1
-            todo.append(record)
-        else:
+        if before == (record.fingerprint(), record.service["status"]):
             summary.unchanged += 1
-    new_ids = {r.id for r in todo if r.id not in existing}
-    if progress:
-        progress(summary.unchanged)
-    shared: dict[str, dict] = {}
-    for chunk in _chunks(todo):
-        _write(connection, list(chunk), new_ids, source, sample, term_ids, vocabulary, shared)
-        if progress:
-            progress(len(chunk))
-    _deactivate(connection, gone)
-    if not sample and by_id:
-        summary.sample_removed = _deactivate(connection, list(connection.execute(select(m.service.c.id).where(
-            m.service.c.is_sample.is_(True), m.service.c.status != "inactive")).scalars()))
-    if summary.added or summary.updated or summary.deactivated or summary.sample_removed:
-        index.tidy(connection)
+            continue
+        summary.added += before is None
+        summary.updated += before is not None
+        todo.append(record)
+    return todo
 
 
 def _deactivate(connection: Connection, ids: list[str]) -> int:
