@@ -29,8 +29,8 @@ import difflib
 import io
 import json
 import re
-from pathlib import Path
 from functools import partial
+from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from bot.directory import clean
