@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection, Dialect
 
 from bot.directory import bulk, models as m, tags
@@ -118,12 +118,6 @@ def tidy(connection: Connection) -> None:
     connection.execute(text("ANALYZE"))
 
 
-def _set_state(connection: Connection, name: str, value: str) -> None:
-    state = m.directory_state
-    if connection.execute(update(state).where(state.c.name == name).values(value=value)).rowcount == 0:
-        connection.execute(insert(state).values(name=name, value=value))
-
-
 def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     """Rewrite every indexed service's tags when what they are made from has changed (a place or
     need added to the vocabulary, or new tag rules); returns how many were rewritten."""
@@ -143,6 +137,6 @@ def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     if connection.dialect.name == "sqlite":
         connection.execute(text("INSERT INTO service_fts(service_fts) VALUES ('rebuild')"))
     tidy(connection)
-    _set_state(connection, "tags", wanted)
+    bulk.upsert(connection, m.directory_state, [{"name": "tags", "value": wanted}])
     return len(changes)
 
