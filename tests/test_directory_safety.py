@@ -46,7 +46,7 @@ def statuses(engine):
 
 
 def fast_client(url):
-    return feed.Client(url, sleep=lambda seconds: None, timeout=(2, 5))
+    return feed.Client(url, backoff=0, timeout=(2, 5))
 
 
 # --- problem 1: a service that leaves and comes back is active again ---------------------------

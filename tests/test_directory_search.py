@@ -61,6 +61,8 @@ CASES = [
     ("free physio Chatham", "Chatham Children's Physiotherapy Clinic", None),
     ("selective mutism support", None, None),
     ("signing class ME3", "Hoo Peninsula Makaton Signing Class", None),
+    ("OT for my 6 year old", "Children's Occupational Therapy", "Occupational"),
+    ("does my son need an OT? he's 8, we live in Chatham", "Chatham Children's Occupational Therapy", None),
 ]
 
 
@@ -72,6 +74,18 @@ def test_ranking(sample_directory, text, expected, every):
         assert any(expected in name for name in names), f"{text!r}: expected {expected!r} in {names}"
     if every:
         assert all(every.lower() in name.lower() for name in names), f"{text!r}: {names}"
+
+
+def test_a_service_for_adults_only_is_hidden_from_a_childs_search_and_last_without_an_age(empty_directory, tmp_path):
+    path = tmp_path / "council.csv"
+    path.write_text(sample.generate(sample.SAMPLE_COUNT) + "adult-ot,Adult Occupational Therapy,,Occupational therapy "
+                    "(OT) for adults,physical,18,,Free,0,,,,Chatham,ME4,,,,,,,,,active\n", encoding="utf-8")
+    records, rejected = spreadsheet.read(path)
+    store.apply(empty_directory, records, "council", rejected)
+    result, names = top(empty_directory, "occupational therapy for my 6 year old in Chatham", n=60)
+    assert names and not result.relaxed and "Adult Occupational Therapy" not in names
+    _, names = top(empty_directory, "occupational therapy in Chatham", n=60)
+    assert names[0] != "Adult Occupational Therapy" and names[-1] == "Adult Occupational Therapy"
 
 
 def test_filters_are_respected(sample_directory):

@@ -26,12 +26,6 @@ _NEEDS_WORK = re.compile("[<>&\n\r\u0080-\u00ff\u2018-\u201e\u20ac\u2122\u200b-\
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d ()-]{7,20}$")
 MISSING = {"", "null", "none", "n/a", "na", "-", "tbc", "unknown", "nil"}
-_LONGEST_MISSING = max(map(len, MISSING))
-
-
-def _missing(value: str) -> bool:
-    """Whether a value is a way of writing 'nothing' (the length first: most values are longer)."""
-    return len(value) <= _LONGEST_MISSING and value.lower() in MISSING
 
 
 def _as_utf8(match: re.Match) -> str:
@@ -64,26 +58,15 @@ def text(value: Any, max_length: int = 5000) -> Optional[str]:
     if value is None or isinstance(value, (dict, list)):
         return None
     value = str(value)
-    if not _NEEDS_WORK.search(value):  # most values: plain one-line text, nothing to undo
-        if "  " in value or "\t" in value or "\u00a0" in value:
-            value = _SPACES.sub(" ", value)
-        value = value.strip()
-        return None if _missing(value) else value[:max_length]
-    value = html.unescape(fix_encoding(_INVISIBLE.sub("", value)))
-    value = _SCRIPT.sub(" ", value)
-    value = _BLOCK_END.sub("\n", value)
-    value = _TAG.sub(" ", value)
-    lines = [_SPACES.sub(" ", line).strip() for line in value.replace("\r", "\n").split("\n")]
-    value = "\n".join(line for line in lines if line).strip()
-    if value.lower() in MISSING:
-        return None
-    return value[:max_length]
+    if _NEEDS_WORK.search(value):  # most values are plain one-line text, with nothing to undo
+        value = html.unescape(fix_encoding(_INVISIBLE.sub("", value)))
+        value = _TAG.sub(" ", _BLOCK_END.sub("\n", _SCRIPT.sub(" ", value)))
+        value = "\n".join(line for line in value.replace("\r", "\n").split("\n") if line.strip())
+    value = "\n".join(_SPACES.sub(" ", line).strip() for line in value.split("\n")).strip()
+    return None if value.lower() in MISSING else value[:max_length]
 
 
 def one_line(value: Any, max_length: int = 500) -> Optional[str]:
-    if isinstance(value, str) and not _NEEDS_WORK.search(value):
-        value = " ".join(value.split())  # most values: plain text, nothing to undo but spacing
-        return None if _missing(value) else value[:max_length]
     cleaned = text(value, max_length)
     return " ".join(cleaned.split()) if cleaned else None
 

@@ -10,6 +10,7 @@ from typing import Optional
 
 from tqdm import tqdm
 
+from bot.csv_safety import safe_cell
 from bot.directory import cards, db, feed, sample, search, spreadsheet, store
 from bot.directory.query import understand
 from bot.directory.vocabulary import default_path as vocabulary_path, load as load_vocabulary
@@ -29,12 +30,6 @@ def _progress(total: Optional[int], what: str, enabled: bool):
     return bar, bar.update
 
 
-def _safe_cell(value: object) -> str:
-    """Text safe to open in a spreadsheet: a leading =, +, - or @ would be run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def write_rejects(summary: store.Summary, path: Path) -> Optional[Path]:
     """Every rejected row and every value left out, with why, as a CSV staff can open in Excel
     (None, and an old file removed, when there is nothing to report)."""
@@ -49,7 +44,7 @@ def write_rejects(summary: store.Summary, path: Path) -> Optional[Path]:
         for problem in problems:
             happened = ("value left out" if problem.kept and "row 1, column" not in problem.where else
                         "column ignored" if problem.kept else "not imported")
-            writer.writerow(_safe_cell(v) for v in (problem.where, problem.service_id or "", happened, problem.reason))
+            writer.writerow(safe_cell(v) for v in (problem.where, problem.service_id or "", happened, problem.reason))
     return path
 
 

@@ -8,11 +8,14 @@ from typing import Optional
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import Engine
 
 from bot import db
 from bot.directory import index
 from bot.directory.vocabulary import cached
+from bot.errors import MedwayError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 URL_VARIABLE = "MEDWAY_DIRECTORY_URL"
@@ -43,8 +46,17 @@ def _config(engine: Engine) -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Create or upgrade the schema to `revision` (idempotent); at head, bring the search tags up to
-    date with the vocabulary too (they are derived data: see bot.directory.tags)."""
-    command.upgrade(_config(engine), revision)
+    date with the vocabulary too (they are derived data: see bot.directory.tags). A database made
+    by a development revision that was squashed away is refused with what to do."""
+    config = _config(engine)
+    current = schema_version(engine)
+    try:
+        ScriptDirectory.from_config(config).get_revisions(current)
+    except CommandError:
+        raise MedwayError(f"{engine.url.render_as_string(hide_password=True)}: the directory database is at schema "
+                          f"revision {current}, from a development version; delete it (or drop its tables) and "
+                          "import the directory again") from None
+    command.upgrade(config, revision)
     if revision == "head":
         with engine.begin() as connection:
             index.retag(connection, cached())

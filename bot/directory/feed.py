@@ -21,7 +21,9 @@ from typing import Any, Callable, Optional
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_errors
+from urllib3.util.retry import Retry
 
 from bot.directory import oruk
 from bot.directory.records import Rejected, ServiceRecord
@@ -29,7 +31,6 @@ from bot.directory.vocabulary import Vocabulary, cached
 from bot.errors import MedwayError
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
-REDIRECT_STATUS = {301, 302, 303, 307, 308}
 MAX_PAGES = 10_000
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -74,7 +75,9 @@ def parse(body: bytes, charset: Optional[str], where: str) -> Any:
 @dataclass
 class Client:
     """GETs JSON from one feed. `timeout` is (connect, read): a page must arrive within the read
-    timeout however slowly it trickles; `deadline` bounds the whole import, in seconds."""
+    timeout however slowly it trickles; `deadline` bounds the whole import, in seconds. 429, 5xx,
+    refused connections and late answers are tried again `retries` times by urllib3, waiting
+    `backoff` seconds doubled each time, or what a Retry-After header asks (up to 30 s)."""
 
     base_url: str
     timeout: tuple[float, float] = (5.0, 30.0)
@@ -82,57 +85,47 @@ class Client:
     backoff: float = 0.5
     deadline: float = 1800.0
     other_hosts: bool = False
-    sleep: Callable[[float], None] = time.sleep
     session: requests.Session = field(default_factory=requests.Session)
-    _retry_after: Optional[str] = None
     _started: Optional[float] = None
 
+    def __post_init__(self) -> None:
+        retry = Retry(total=self.retries, status_forcelist=RETRY_STATUS, backoff_factor=self.backoff, backoff_max=30,
+                      respect_retry_after_header=True, retry_after_max=30, raise_on_status=False)
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, HTTPAdapter(max_retries=retry))
+        self.session.max_redirects = MAX_REDIRECTS
+        self.session.hooks["response"].append(self._same_host)
+
     def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
-        """GET a JSON document, retrying 429, 5xx and dropped connections with exponential back-off."""
+        """GET a JSON document (see the class for retries)."""
         url = self.base_url.rstrip("/") + path
-        if self._started is None:
-            self._started = time.monotonic()
-        problem = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self.sleep(self._delay(attempt, problem))
-            self._check_deadline(url)
-            try:
-                answer = self._follow(url, params)
-                if answer.status_code in RETRY_STATUS:
-                    problem = f"HTTP {answer.status_code}"
-                    self._retry_after = answer.headers.get("Retry-After")
-                    answer.close()
-                    continue
-                if answer.status_code != 200:
-                    answer.close()
-                    raise FeedError(f"{answer.url}: HTTP {answer.status_code}")
-                body = self._body(answer)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                problem = f"no answer ({type(exc).__name__})"
-                continue
-            return parse(body, answer.encoding, answer.url)
-        raise FeedError(f"{url}: {problem} after {self.retries + 1} tries")
+        self._started = self._started or time.monotonic()
+        self._check_deadline(url)
+        try:
+            answer = self.session.get(url, params=params, timeout=self.timeout, stream=True,
+                                      headers={"Accept": "application/json"})
+        except requests.TooManyRedirects:
+            raise FeedError(f"{url}: more than {MAX_REDIRECTS} redirects") from None
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise FeedError(f"{url}: no answer ({type(exc).__name__}) after {self.retries + 1} tries") from None
+        if answer.status_code != 200:
+            answer.close()
+            tries = f" after {self.retries + 1} tries" if answer.status_code in RETRY_STATUS else ""
+            raise FeedError(f"{answer.url}: HTTP {answer.status_code}{tries}")
+        return parse(self._body(answer), answer.encoding, answer.url)
+
+    def _same_host(self, answer: requests.Response, **_: Any) -> None:
+        """Follow redirects on the feed's own host only (unless `other_hosts`)."""
+        if answer.is_redirect and not self.other_hosts:
+            target = urlsplit(urljoin(answer.url, answer.headers["Location"])).hostname
+            if target != urlsplit(self.base_url).hostname:
+                answer.close()
+                raise FeedError(f"{answer.url}: redirected to another host ({target}); not followed (use "
+                                "--allow-other-hosts if that host is the council's feed)")
 
     def _check_deadline(self, url: str) -> None:
         if self._started is not None and time.monotonic() - self._started > self.deadline:
             raise FeedError(f"{url}: the import took longer than {self.deadline:g} s, so it was stopped")
-
-    def _follow(self, url: str, params: Optional[dict[str, Any]]) -> requests.Response:
-        """The answer, following redirects on the feed's own host only (unless `other_hosts`)."""
-        host = urlsplit(self.base_url).hostname
-        for _ in range(MAX_REDIRECTS + 1):
-            answer = self.session.get(url, params=params, timeout=self.timeout, stream=True,
-                                      allow_redirects=False, headers={"Accept": "application/json"})
-            if answer.status_code not in REDIRECT_STATUS:
-                return answer
-            answer.close()
-            target = urljoin(answer.url, answer.headers.get("Location") or "")
-            if urlsplit(target).hostname != host and not self.other_hosts:
-                raise FeedError(f"{answer.url}: redirected to another host ({urlsplit(target).hostname or target[:80]}); "
-                                "not followed (use --allow-other-hosts if that host is the council's feed)")
-            url, params = target, None
-        raise FeedError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
     def _body(self, answer: requests.Response) -> bytes:
         """The body, read as it arrives: stopped past MAX_PAGE_BYTES, the read timeout or the deadline."""
@@ -151,14 +144,9 @@ class Client:
                 self._check_deadline(answer.url)
             return bytes(body)
         except (urllib3_errors.ProtocolError, urllib3_errors.ReadTimeoutError, urllib3_errors.DecodeError) as exc:
-            raise requests.ConnectionError(str(exc)) from None
+            raise FeedError(f"{answer.url}: the connection broke while the page was read ({exc})") from None
         finally:
             answer.close()
-
-    def _delay(self, attempt: int, problem: str) -> float:
-        if problem == "HTTP 429" and self._retry_after and self._retry_after.isdigit():
-            return min(float(self._retry_after), 30.0)
-        return self.backoff * (2 ** (attempt - 1))
 
 
 def normalise_url(url: str) -> str:

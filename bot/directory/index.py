@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection, Dialect
 
 from bot.directory import bulk, models as m, tags
@@ -64,18 +64,18 @@ _FTS_COLUMNS = "rowid, document, tags"
 _FTS_SOURCE = "id, document, tags FROM service_index WHERE service_id IN :ids"
 
 
-def _fts(out: bulk.Writer, sql: str, service_ids: list[str]) -> None:
+def _fts(connection: Connection, sql: str, service_ids: list[str]) -> None:
     """Keep SQLite's external-content FTS5 table in step with service_index for these services."""
-    if out.dialect.name == "sqlite" and service_ids:
-        out.execute(text(sql).bindparams(bindparam("ids", expanding=True)), {"ids": service_ids})
+    if connection.dialect.name == "sqlite" and service_ids:
+        connection.execute(text(sql).bindparams(bindparam("ids", expanding=True)), {"ids": service_ids})
 
 
-def remove(out: bulk.Writer, service_ids: list[str]) -> None:
+def remove(connection: Connection, service_ids: list[str]) -> None:
     if not service_ids:
         return
     # FTS5 forgets a row only when told its old values, so this comes before the delete.
-    _fts(out, f"INSERT INTO service_fts(service_fts, {_FTS_COLUMNS}) SELECT 'delete', {_FTS_SOURCE}", service_ids)
-    out.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(bindparam("ids", expanding=True))),
+    _fts(connection, f"INSERT INTO service_fts(service_fts, {_FTS_COLUMNS}) SELECT 'delete', {_FTS_SOURCE}", service_ids)
+    connection.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(bindparam("ids", expanding=True))),
                 {"ids": service_ids})
 
 
@@ -85,11 +85,11 @@ def pairs(dialect: Dialect) -> bool:
     return dialect.name == "postgresql"
 
 
-def refresh(out: bulk.Writer, records: list[ServiceRecord], vocabulary: Vocabulary,
+def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vocabulary,
             indexed: Optional[list[str]] = None) -> None:
     """Re-index these services (active ones are indexed, others only removed). `indexed`: those
     of them that may be in the index already (default: all)."""
-    remove(out, [r.id for r in records] if indexed is None else indexed)
+    remove(connection, [r.id for r in records] if indexed is None else indexed)
     rows = []
     for record in records:
         if record.service.get("status") != "active":
@@ -102,10 +102,10 @@ def refresh(out: bulk.Writer, records: list[ServiceRecord], vocabulary: Vocabula
                      "minimum_age": minimum, "maximum_age": maximum, "is_free": free,
                      "latitude": latitude, "longitude": longitude,
                      "tags": tags.for_service(record.service["name"], record.needs, minimum, maximum, free, latitude, longitude,
-                                             vocabulary, pairs=pairs(out.dialect))})
+                                             vocabulary, pairs=pairs(connection.dialect))})
     if rows:
-        out.insert(m.service_index, rows)
-        _fts(out, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
+        bulk.insert(connection, m.service_index, rows)
+        _fts(connection, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
 
 
 def tidy(connection: Connection) -> None:
@@ -116,12 +116,6 @@ def tidy(connection: Connection) -> None:
         connection.execute(text("INSERT INTO service_fts(service_fts) VALUES ('optimize')"))
     # Every table: a result card's query reads five, and unknown tables cost it half a second.
     connection.execute(text("ANALYZE"))
-
-
-def _set_state(connection: Connection, name: str, value: str) -> None:
-    state = m.directory_state
-    if connection.execute(update(state).where(state.c.name == name).values(value=value)).rowcount == 0:
-        connection.execute(insert(state).values(name=name, value=value))
 
 
 def retag(connection: Connection, vocabulary: Vocabulary) -> int:
@@ -143,9 +137,6 @@ def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     if connection.dialect.name == "sqlite":
         connection.execute(text("INSERT INTO service_fts(service_fts) VALUES ('rebuild')"))
     tidy(connection)
-    _set_state(connection, "tags", wanted)
+    bulk.upsert(connection, m.directory_state, [{"name": "tags", "value": wanted}])
     return len(changes)
 
-
-def indexed_count(connection: Connection) -> int:
-    return int(connection.execute(select(func.count()).select_from(m.service_index)).scalar_one())

@@ -34,6 +34,12 @@ metadata = MetaData(naming_convention={
 
 ID = String(250)
 
+
+def _owned(nullable: bool = True) -> list[Column]:
+    """The key of a row a service owns, and the service's id."""
+    return [Column("id", ID, primary_key=True),
+            Column("service_id", ID, ForeignKey("service.id"), nullable=nullable, index=True)]
+
 organization = Table(
     "organization", metadata,
     Column("id", ID, primary_key=True),
@@ -83,8 +89,7 @@ location = Table(
 
 service_at_location = Table(
     "service_at_location", metadata,
-    Column("id", ID, primary_key=True),
-    Column("service_id", ID, ForeignKey("service.id"), nullable=False, index=True),
+    *_owned(nullable=False),
     Column("location_id", ID, ForeignKey("location.id"), nullable=False, index=True),
 )
 
@@ -105,8 +110,7 @@ address = Table(
 
 contact = Table(
     "contact", metadata,
-    Column("id", ID, primary_key=True),
-    Column("service_id", ID, ForeignKey("service.id"), index=True),
+    *_owned(),
     Column("name", Text),
     Column("title", Text),
     Column("department", Text),
@@ -115,8 +119,7 @@ contact = Table(
 
 phone = Table(
     "phone", metadata,
-    Column("id", ID, primary_key=True),
-    Column("service_id", ID, ForeignKey("service.id"), index=True),
+    *_owned(),
     Column("contact_id", ID, ForeignKey("contact.id")),
     Column("number", String(50), nullable=False),
     Column("type", String(20)),
@@ -125,8 +128,7 @@ phone = Table(
 
 schedule = Table(
     "schedule", metadata,
-    Column("id", ID, primary_key=True),
-    Column("service_id", ID, ForeignKey("service.id"), index=True),
+    *_owned(),
     Column("description", Text),
     Column("freq", String(10)),
     Column("byday", String(50)),
@@ -138,8 +140,7 @@ schedule = Table(
 
 cost_option = Table(
     "cost_option", metadata,
-    Column("id", ID, primary_key=True),
-    Column("service_id", ID, ForeignKey("service.id"), nullable=False, index=True),
+    *_owned(nullable=False),
     Column("option", Text),
     Column("amount", Numeric(10, 2)),
     Column("currency", String(3)),
@@ -148,8 +149,7 @@ cost_option = Table(
 
 service_area = Table(
     "service_area", metadata,
-    Column("id", ID, primary_key=True),
-    Column("service_id", ID, ForeignKey("service.id"), index=True),
+    *_owned(),
     Column("name", Text),
     Column("description", Text),
     Column("extent", Text),

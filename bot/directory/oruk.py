@@ -4,15 +4,30 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from typing import Any, Optional, Union
+from functools import partial
+from typing import Any, Callable, Optional, Union
 
 from bot.directory import clean
 from bot.directory.query import parse_needs
 from bot.directory.records import Rejected, ServiceRecord, stable_id
 from bot.directory.vocabulary import Vocabulary
 
+_KINDS = {"schedule": "schedule", "cost_option": "cost", "service_area": "area"}  # in the ids of owned rows
 DETAIL_KEYS = ("service_at_locations", "contacts", "phones", "schedules", "regular_schedules", "cost_options",
                "service_areas", "attributes", "service_taxonomys", "eligibilitys")
+
+
+def _line(max_length: int = 500) -> Callable[[Any], Optional[str]]:
+    return partial(clean.one_line, max_length=max_length)
+
+
+def _text(max_length: int) -> Callable[[Any], Optional[str]]:
+    return partial(clean.text, max_length=max_length)
+
+
+def _pick(item: dict, **cleaners: Callable[[Any], Any]) -> dict[str, Any]:
+    """Fields of a feed record, each through its cleaner: _pick(contact, name=_line(), email=clean.email)."""
+    return {name: cleaner(item.get(name)) for name, cleaner in cleaners.items()}
 
 
 def _list(item: dict, *keys: str) -> list[dict]:
@@ -55,19 +70,16 @@ def _location(record: ServiceRecord, link: dict, service_id: str, index: int) ->
         return
     location_id = _id(location.get("id"), "location", service_id, index)
     record.locations.append({
-        "id": location_id, "name": clean.one_line(location.get("name")), "description": clean.text(location.get("description")),
+        "id": location_id, **_pick(location, name=_line(), description=clean.text),
         "location_type": clean.enum(location.get("location_type"), clean.LOCATION_TYPES, clean.LOCATION_ALIASES, "physical"),
         "latitude": clean.coordinate(location.get("latitude"), -90, 90),
         "longitude": clean.coordinate(location.get("longitude"), -180, 180)})
     for n, address in enumerate(_list(location, "addresses", "physical_addresses")):
         record.addresses.append({
             "id": _id(address.get("id"), "address", location_id, n), "location_id": location_id,
-            "attention": clean.one_line(address.get("attention")), "address_1": clean.one_line(address.get("address_1")),
-            "address_2": clean.one_line(address.get("address_2")), "city": clean.one_line(address.get("city")),
-            "region": clean.one_line(address.get("region")), "state_province": clean.one_line(address.get("state_province")),
-            "postal_code": clean.postcode(address.get("postal_code")),
-            "country": (clean.one_line(address.get("country"), 2) or "GB").upper()[:2],
-            "address_type": clean.one_line(address.get("address_type"), 20)})
+            **_pick(address, attention=_line(), address_1=_line(), address_2=_line(), city=_line(), region=_line(),
+                    state_province=_line(), postal_code=clean.postcode, address_type=_line(20)),
+            "country": (clean.one_line(address.get("country"), 2) or "GB").upper()[:2]})
     record.service_at_location.append({"id": _owned_id("sal", service_id, link.get("id"), index),
                                        "service_id": service_id, "location_id": location_id})
 
@@ -78,9 +90,9 @@ def _phones(record: ServiceRecord, owner: dict, service_id: str, contact_id: Opt
         if number is None and clean.one_line(item.get("number")):
             dropped("phone", item.get("number"))
         if number:
-            record.phone.append({"id": _owned_id("phone", service_id, f"{contact_id}/{item.get('id') or n}", n), "service_id": service_id,
-                                 "contact_id": contact_id, "number": number, "type": clean.one_line(item.get("type"), 20),
-                                 "description": clean.one_line(item.get("description"))})
+            record.phone.append({"id": _owned_id("phone", service_id, f"{contact_id}/{item.get('id') or n}", n),
+                                 "service_id": service_id, "contact_id": contact_id, "number": number,
+                                 **_pick(item, type=_line(20), description=_line())})
 
 
 def _terms(item: dict) -> list[dict]:
@@ -128,54 +140,43 @@ def to_record(item: Any, vocabulary: Vocabulary, where: str,
     for field, check in (("url", clean.url), ("email", clean.email)):
         if clean.one_line(item.get(field)) and check(item.get(field)) is None:
             dropped(field, item.get(field))
-    minimum_age, maximum_age = _ages(item)
-    status = clean.enum(item.get("status"), clean.STATUS, clean.STATUS_ALIASES, "active")
     service = {
-        "id": service_id, "name": name, "alternate_name": clean.one_line(item.get("alternate_name")),
-        "description": clean.text(item.get("description")), "url": clean.url(item.get("url")),
-        "email": clean.email(item.get("email")), "status": status,
+        "id": service_id, "name": name, "status": clean.enum(item.get("status"), clean.STATUS, clean.STATUS_ALIASES, "active"),
+        **_pick(item, alternate_name=_line(), description=clean.text, url=clean.url, email=clean.email,
+                application_process=_text(1000), accreditations=_text(1000), alert=_text(1000), assured_date=clean.day,
+                assurer_email=clean.email),
         "fees": clean.text(_first(item, "fees_description", "fees"), 1000),
-        "application_process": clean.text(item.get("application_process"), 1000),
-        "accreditations": clean.text(item.get("accreditations"), 1000), "alert": clean.text(item.get("alert"), 1000),
-        "minimum_age": minimum_age, "maximum_age": maximum_age, "assured_date": clean.day(item.get("assured_date")),
-        "assurer_email": clean.email(item.get("assurer_email")), "last_modified": clean.timestamp(_first(item, "last_modified", "date_modified")),
-        "organization_id": None}
+        "last_modified": clean.timestamp(_first(item, "last_modified", "date_modified")), "organization_id": None}
+    service["minimum_age"], service["maximum_age"] = _ages(item)
     record = ServiceRecord(service=service, raw=json.dumps(item, ensure_ascii=False, default=str)[:100_000])
     organization = item.get("organization")
     if isinstance(organization, dict) and clean.one_line(organization.get("name")):
         record.organization = {"id": _id(organization.get("id"), "organization", organization.get("name")),
-                               "name": clean.one_line(organization.get("name")),
-                               "description": clean.text(organization.get("description")),
-                               "email": clean.email(organization.get("email")),
-                               "website": clean.url(organization.get("website") or organization.get("url")),
-                               "uri": clean.url(organization.get("uri"))}
+                               **_pick(organization, name=_line(), description=clean.text, email=clean.email,
+                                       uri=clean.url),
+                               "website": clean.url(organization.get("website") or organization.get("url"))}
         service["organization_id"] = record.organization["id"]
     for n, link in enumerate(_list(item, "service_at_locations")):
         _location(record, link, service_id, n)
     for n, contact in enumerate(_list(item, "contacts")):
         contact_id = _owned_id("contact", service_id, contact.get("id"), n)
-        record.contact.append({"id": contact_id, "service_id": service_id, "name": clean.one_line(contact.get("name")),
-                               "title": clean.one_line(contact.get("title")), "department": clean.one_line(contact.get("department")),
-                               "email": clean.email(contact.get("email"))})
+        record.contact.append({"id": contact_id, "service_id": service_id,
+                               **_pick(contact, name=_line(), title=_line(), department=_line(), email=clean.email)})
         _phones(record, contact, service_id, contact_id, dropped)
     _phones(record, item, service_id, None, dropped)
-    for n, entry in enumerate(_list(item, "schedules", "regular_schedules")):
-        record.schedule.append({"id": _owned_id("schedule", service_id, entry.get("id"), n), "service_id": service_id,
-                                "description": clean.text(entry.get("description"), 1000),
-                                "freq": clean.one_line(entry.get("freq"), 10), "byday": clean.one_line(entry.get("byday"), 50),
-                                "opens_at": clean.one_line(entry.get("opens_at"), 8), "closes_at": clean.one_line(entry.get("closes_at"), 8),
-                                "valid_from": clean.day(entry.get("valid_from")), "valid_to": clean.day(entry.get("valid_to"))})
-    for n, cost in enumerate(_list(item, "cost_options")):
-        record.cost_option.append({"id": _owned_id("cost", service_id, cost.get("id"), n), "service_id": service_id,
-                                   "option": clean.one_line(cost.get("option")), "amount": clean.decimal(cost.get("amount")),
-                                   "currency": clean.one_line(cost.get("currency"), 3),
-                                   "amount_description": clean.one_line(cost.get("amount_description"))})
-    for n, area in enumerate(_list(item, "service_areas")):
-        record.service_area.append({"id": _owned_id("area", service_id, area.get("id"), n), "service_id": service_id,
-                                    "name": clean.one_line(area.get("name") or area.get("service_area")),
-                                    "description": clean.text(area.get("description"), 1000),
-                                    "extent": clean.text(area.get("extent"), 10000), "extent_type": clean.one_line(area.get("extent_type"), 20),
-                                    "uri": clean.url(area.get("uri"))})
+    owned = (("schedule", ("schedules", "regular_schedules"), dict(
+                 description=_text(1000), freq=_line(10), byday=_line(50), opens_at=_line(8), closes_at=_line(8),
+                 valid_from=clean.day, valid_to=clean.day)),
+             ("cost_option", ("cost_options",), dict(option=_line(), amount=clean.decimal, currency=_line(3),
+                                                     amount_description=_line())),
+             ("service_area", ("service_areas",), dict(description=_text(1000), extent=_text(10000),
+                                                       extent_type=_line(20), uri=clean.url)))
+    for table, keys, cleaners in owned:
+        for n, entry in enumerate(_list(item, *keys)):
+            getattr(record, table).append({"id": _owned_id(_KINDS[table], service_id, entry.get("id"), n),
+                                           "service_id": service_id, **_pick(entry, **cleaners)})
+    for area, entry in zip(record.service_area, _list(item, "service_areas")):
+        area["name"] = clean.one_line(entry.get("name") or entry.get("service_area"))
     needs: list[str] = []
     for term in _terms(item):
         term_name = clean.one_line(term.get("name") or term.get("term"))

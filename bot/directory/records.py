@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -10,17 +10,9 @@ from typing import Any, Optional
 _NAMESPACE = uuid.UUID("6f1c9a52-2d3b-4c8e-9a57-0b9e3c1d2f40")
 
 
-_SHA1 = hashlib.sha1(_NAMESPACE.bytes)
-_VARIANT = {c: "89ab"[int(c, 16) & 0x3] for c in "0123456789abcdef"}  # RFC 4122: the top bits are 10
-
-
 def stable_id(*parts: Any) -> str:
-    """A UUID (version 5) that is the same every time for the same parts (for rows a source gives
-    no id). Equal to str(uuid.uuid5(...)), built as text: an import makes millions."""
-    digest = _SHA1.copy()
-    digest.update("/".join(map(str, parts)).encode())
-    h = digest.hexdigest()
-    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+    """A UUID (version 5) that is the same every time for the same parts (for rows a source gives no id)."""
+    return str(uuid.uuid5(_NAMESPACE, "/".join(map(str, parts))))
 
 
 @dataclass
@@ -49,10 +41,8 @@ class ServiceRecord:
     def fingerprint(self) -> str:
         """A hash of everything but `raw`: equal fingerprints mean nothing to write (worked out once)."""
         if self._fingerprint is None:
-            # Pickled (twice as fast as repr): the same content gives the same bytes, as every record
-            # is built field by field, in the same order, by the same code.
-            payload = [(k, v) for k, v in self.__dict__.items() if k not in ("raw", "_fingerprint")]
-            self._fingerprint = hashlib.sha256(pickle.dumps(payload, protocol=4)).hexdigest()
+            payload = {k: v for k, v in self.__dict__.items() if k not in ("raw", "_fingerprint")}
+            self._fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
         return self._fingerprint
 
 

@@ -98,9 +98,6 @@ course courses service activity activities advice accessible inclusive friendly 
 clinics workshop workshops drop support supported supporting help helping information info things stuff
 problems problem issues difficulties""".split())
 
-# How well a service's text answers the words typed, best first: every word in the name, any word
-# in the name, every word anywhere, any word anywhere.
-TIERS = (("name", "all"), ("name", "any"), ("document", "all"), ("document", "any"))
 _NO_VENUE_BAND = -1
 _SQLITE_FETCH = text("SELECT si.service_id, si.name, si.latitude, si.longitude, si.minimum_age FROM service_fts "
                      "JOIN service_index si ON si.id = service_fts.rowid WHERE service_fts MATCH :match LIMIT :limit")

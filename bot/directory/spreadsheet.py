@@ -29,8 +29,9 @@ import difflib
 import io
 import json
 import re
+from functools import partial
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional
 
 from bot.directory import clean
 from bot.directory.records import Rejected, ServiceRecord, stable_id
@@ -168,55 +169,43 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
     service_id = clean.one_line(row.get("id"), 200)
     name = clean.one_line(row.get("name"), 300)
 
-    def bad(column: str, reason: str) -> None:
-        problems.append(Rejected(f"{where}, column '{column}'", reason, service_id))
+    def problem(column: str, reason: str, kept: bool = True) -> None:
+        problems.append(Rejected(f"{where}, column '{column}'", reason + ("; imported without it" if kept else ""),
+                                 service_id, kept=kept))
 
-    def dropped(column: str, reason: str) -> None:
-        problems.append(Rejected(f"{where}, column '{column}'", f"{reason}; imported without it", service_id, kept=True))
+    def optional(column: str, check: Callable[[str], Any], reason: str = "") -> Any:
+        """A cell's value through `check`; one that cannot be read is left out with a warning."""
+        value = clean.one_line(row.get(column)) or ""  # "n/a", "tbc" and the like are empty too
+        checked = check(value) if value else None
+        if value and checked is None:
+            problem(column, f"'{value[:60]}' {reason or f'does not look like a {column}'}")
+        return checked
 
     if not service_id:
-        bad("id", "empty; give every service a unique reference")
+        problem("id", "empty; give every service a unique reference", kept=False)
     if not name:
-        bad("name", "empty; give the service's name")
+        problem("name", "empty; give the service's name", kept=False)
     codes, unknown = needs(row.get("needs") or "", vocabulary)
     for part in unknown:
-        dropped("needs", f"'{part}' is not a known need (use one of: {'; '.join(n.label for n in vocabulary.needs)})")
-    ages = {}
-    for column in ("minimum_age", "maximum_age"):
-        value = row.get(column, "").strip()
-        ages[column] = clean.integer(value, 0, 25) if value else None
-        if value and ages[column] is None:
-            dropped(column, f"'{value}' is not a whole number of years from 0 to 25")
-    if ages["minimum_age"] is not None and ages["maximum_age"] is not None and ages["minimum_age"] > ages["maximum_age"]:
-        dropped("maximum_age", f"{ages['maximum_age']} is lower than minimum_age {ages['minimum_age']}, so both ages were left out")
+        problem("needs", f"'{part}' is not a known need (use one of: {'; '.join(n.label for n in vocabulary.needs)})")
+    ages = {column: optional(column, partial(clean.integer, low=0, high=25), "is not a whole number of years from 0 to 25")
+            for column in ("minimum_age", "maximum_age")}
+    if None not in ages.values() and ages["minimum_age"] > ages["maximum_age"]:
+        problem("maximum_age", f"{ages['maximum_age']} is lower than minimum_age {ages['minimum_age']}, so both ages "
+                               "were left out")
         ages = {"minimum_age": None, "maximum_age": None}
     status_cell = row.get("status", "").strip()
     status = clean.enum(status_cell, clean.STATUS, clean.STATUS_ALIASES, default=None if status_cell else "active")
     if status is None:
-        bad("status", f"'{status_cell}' is not one of: active, inactive, temporarily closed")
-    checked = {"email": clean.email, "phone": clean.phone, "website": clean.url, "postcode": clean.postcode}
-    values = {}
-    for column, check in checked.items():
-        value = row.get(column, "").strip()
-        values[column] = check(value) if value else None
-        if value and values[column] is None:
-            dropped(column, f"'{value[:60]}' does not look like a {column}")
-    updated = row.get("last_updated", "").strip()
-    last_modified = clean.timestamp(updated) if updated else None
-    if updated and last_modified is None:
-        dropped("last_updated", f"'{updated}' is not a date (write 2026-03-01 or 01/03/2026)")
+        problem("status", f"'{status_cell}' is not one of: active, inactive, temporarily closed", kept=False)
+    values = {column: optional(column, check) for column, check in
+              (("email", clean.email), ("phone", clean.phone), ("website", clean.url), ("postcode", clean.postcode))}
+    last_modified = optional("last_updated", clean.timestamp, "is not a date (write 2026-03-01 or 01/03/2026)")
     if not service_id or not name or status is None:
         return None
-    amount_cell = row.get("cost_amount", "").strip()
-    amount = clean.decimal(amount_cell)
-    if amount_cell and amount is None and clean.one_line(amount_cell):
-        dropped("cost_amount", f"'{amount_cell[:30]}' is not an amount in pounds")
-    coordinates = {}
-    for column, low, high in (("latitude", 50.0, 53.0), ("longitude", -1.0, 2.0)):
-        value = row.get(column, "").strip()
-        coordinates[column] = clean.coordinate(value, low, high) if value else None
-        if value and coordinates[column] is None:
-            dropped(column, f"'{value[:30]}' is not a {column} in Kent")
+    amount = optional("cost_amount", clean.decimal, "is not an amount in pounds")
+    coordinates = {column: optional(column, partial(clean.coordinate, low=low, high=high), f"is not a {column} in Kent")
+                   for column, low, high in (("latitude", 50.0, 53.0), ("longitude", -1.0, 2.0))}
     service = {"id": service_id, "name": name, "description": clean.text(row.get("description")),
                "url": values["website"], "email": values["email"], "status": status, "fees": clean.one_line(row.get("cost")),
                "application_process": clean.text(row.get("how_to_access")), "last_modified": last_modified,
@@ -236,29 +225,14 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
                                  "country": "GB", "address_type": "physical"})
         record.service_at_location.append({"id": stable_id("sal", service_id), "service_id": service_id,
                                            "location_id": location_id})
-    if values["phone"]:
-        record.phone.append({"id": stable_id("phone", service_id), "service_id": service_id, "number": values["phone"]})
-    opening = clean.text(row.get("opening_times"), 1000)
-    if opening:
-        record.schedule.append({"id": stable_id("schedule", service_id), "service_id": service_id, "description": opening})
-    if amount is not None:
-        record.cost_option.append({"id": stable_id("cost", service_id), "service_id": service_id, "amount": amount,
-                                   "currency": "GBP", "amount_description": service["fees"]})
-    area = clean.one_line(row.get("area_served"))
-    if area:
-        record.service_area.append({"id": stable_id("area", service_id), "service_id": service_id, "name": area})
+    owned = (("phone", "phone", {"number": values["phone"]}),
+             ("schedule", "schedule", {"description": clean.text(row.get("opening_times"), 1000)}),
+             ("cost_option", "cost", {"amount": amount, "currency": "GBP", "amount_description": service["fees"]}),
+             ("service_area", "area", {"name": clean.one_line(row.get("area_served"))}))
+    for table, kind, fields in owned:
+        if next(iter(fields.values())) is not None:
+            getattr(record, table).append({"id": stable_id(kind, service_id), "service_id": service_id, **fields})
     return record
-
-
-def _convert(numbered: Sequence[tuple[int, dict[str, str]]], name: str,
-             vocabulary: Vocabulary) -> list[tuple[Optional[ServiceRecord], list[Rejected]]]:
-    """Each row as a record and its problems."""
-    outcomes: list[tuple[Optional[ServiceRecord], list[Rejected]]] = []
-    for number, row in numbered:
-        problems: list[Rejected] = []
-        record = to_record(row, f"{name} row {number}", vocabulary, problems)
-        outcomes.append((record, problems))
-    return outcomes
 
 
 def read(path: Path, vocabulary: Optional[Vocabulary] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
@@ -269,8 +243,8 @@ def read(path: Path, vocabulary: Optional[Vocabulary] = None) -> tuple[list[Serv
     numbered = [(number, row) for number, row in rows(read_text(path), path.name, problems)
                 if any(v.strip() for v in row.values())]
     records: list[ServiceRecord] = []
-    for record, found in _convert(numbered, path.name, vocabulary):
+    for number, row in numbered:
+        record = to_record(row, f"{path.name} row {number}", vocabulary, problems)
         if record is not None:
             records.append(record)
-        problems.extend(found)
     return records, problems

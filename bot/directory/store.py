@@ -14,7 +14,6 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.schema import Table
 
 from bot.directory import bulk, index, models as m
 from bot.directory.records import Rejected, ServiceRecord, stable_id
@@ -101,50 +100,35 @@ def _attributes(record: ServiceRecord, term_ids: dict[str, str]) -> list[dict]:
     return rows
 
 
-class _Shared:
-    """The rows of the tables services share (organisations, venues, addresses, terms): upserted,
-    except one this import has stored already, unchanged."""
-
-    def __init__(self) -> None:
-        self.written: dict[str, dict[str, dict]] = {}
-
-    def write(self, out: bulk.Writer, table: Table, rows: list[dict]) -> None:
-        """Store rows (no two with the same id)."""
-        written = self.written.setdefault(table.name, {})
-        changed = [row for row in rows if written.get(row["id"]) != row]
-        out.upsert(table, changed)
-        written.update((row["id"], row) for row in changed)
-
-
-def _write(out: bulk.Writer, records: list[ServiceRecord], new_ids: set[str], source: str,
-           sample: bool, term_ids: dict[str, str], vocabulary: Vocabulary, stored: _Shared) -> None:
+def _write(connection: Connection, records: list[ServiceRecord], new_ids: set[str], source: str, sample: bool,
+           term_ids: dict[str, str], vocabulary: Vocabulary, shared: dict[str, dict]) -> None:
+    """Write these services and what they own; `shared` holds the rows of the tables services share
+    (organisations, venues, addresses, terms) this import has stored, which are not written again."""
     replaced = [r.id for r in records if r.id not in new_ids]  # new services own nothing yet
-    owned = list(m.SERVICE_CHILDREN)
     if replaced:
         ids = {"ids": replaced}
-        out.execute(delete(m.attribute).where(m.attribute.c.link_id.in_(bindparam("ids", expanding=True))), ids)
-        for table in owned:
-            out.execute(delete(table).where(table.c.service_id.in_(bindparam("ids", expanding=True))), ids)
-    organizations = {r.organization["id"]: r.organization for r in records if r.organization}
-    stored.write(out, m.organization, [dict(o, source=source, is_sample=sample) for o in organizations.values()])
-    stored.write(out, m.taxonomy_term, list({t["id"]: t for r in records for t in r.other_terms}.values()))
-    stored.write(out, m.location, list({loc["id"]: loc for r in records for loc in r.locations}.values()))
-    stored.write(out, m.address, list({a["id"]: a for r in records for a in r.addresses}.values()))
+        connection.execute(delete(m.attribute).where(m.attribute.c.link_id.in_(bindparam("ids", expanding=True))), ids)
+        for table in m.SERVICE_CHILDREN:
+            connection.execute(delete(table).where(table.c.service_id.in_(bindparam("ids", expanding=True))), ids)
+    organizations = [dict(r.organization, source=source, is_sample=sample) for r in records if r.organization]
+    for table, rows in ((m.organization, organizations), (m.taxonomy_term, [t for r in records for t in r.other_terms]),
+                        (m.location, [loc for r in records for loc in r.locations]),
+                        (m.address, [a for r in records for a in r.addresses])):
+        written = shared.setdefault(table.name, {})
+        changed = {id_: row for id_, row in {row["id"]: row for row in rows}.items() if written.get(id_) != row}
+        bulk.upsert(connection, table, list(changed.values()))
+        written.update(changed)
     full = [dict(r.service, source=source, is_sample=sample, content_hash=r.fingerprint(), raw=r.raw) for r in records]
-    out.insert(m.service, [row for row in full if row["id"] in new_ids])
+    bulk.insert(connection, m.service, [row for row in full if row["id"] in new_ids])
     changed = [dict({c.name: row.get(c.name) for c in m.service.columns}, key=row["id"])
                for row in full if row["id"] not in new_ids]
     if changed:
         values = {c.name: bindparam(c.name) for c in m.service.columns if c.name != "id"}
-        out.execute(update(m.service).where(m.service.c.id == bindparam("key")).values(values), changed)
-    for table in owned:
-        out.insert(table, [row for r in records for row in getattr(r, table.name)])
-    out.insert(m.attribute, [a for r in records for a in _attributes(r, term_ids)])
-    index.refresh(out, records, vocabulary, replaced)
-
-
-class _DryRun(Exception):
-    """Raised inside the transaction of a dry run, so that it rolls back."""
+        connection.execute(update(m.service).where(m.service.c.id == bindparam("key")).values(values), changed)
+    for table in m.SERVICE_CHILDREN:
+        bulk.insert(connection, table, [row for r in records for row in getattr(r, table.name)])
+    bulk.insert(connection, m.attribute, [a for r in records for a in _attributes(r, term_ids)])
+    index.refresh(connection, records, vocabulary, replaced)
 
 
 def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejected: Optional[list[Rejected]] = None,
@@ -170,81 +154,79 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
             summary.rejected.append(Rejected(f"service {record.id}", "the same id appears twice in the source; kept the first"))
             continue
         by_id[record.id] = record
-    try:
-        with engine.begin() as connection:
-            _apply(connection, by_id, summary, sample, deactivate_missing, progress, vocabulary, allow_shrink, max_shrink)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    with engine.connect() as connection, connection.begin() as transaction:
+        existing = {row.id: (row.content_hash, row.status) for row in connection.execute(
+            select(m.service.c.id, m.service.c.content_hash, m.service.c.status).where(m.service.c.source == source))}
+        _leave_out_other_sources(connection, by_id, summary)
+        gone = _gone(existing, by_id, summary) if deactivate_missing else []
+        active = sum(status != "inactive" for _, status in existing.values())
+        if gone and not allow_shrink and len(gone) > max_shrink * active:
+            raise ShrinkRefused(summary, active, max_shrink)
+        todo = _to_write(existing, by_id, summary)
+        if progress:
+            progress(summary.unchanged)
+        term_ids, shared = ensure_taxonomy(connection, vocabulary), {}
+        new_ids = {r.id for r in todo if r.id not in existing}
+        for chunk in _chunks(todo):
+            _write(connection, list(chunk), new_ids, source, sample, term_ids, vocabulary, shared)
+            if progress:
+                progress(len(chunk))
+        _deactivate(connection, gone)
+        if not sample and by_id:
+            summary.sample_removed = _deactivate(connection, list(connection.execute(select(m.service.c.id).where(
+                m.service.c.is_sample.is_(True), m.service.c.status != "inactive")).scalars()))
+        if summary.added or summary.updated or summary.deactivated or summary.sample_removed:
+            index.tidy(connection)
+        if dry_run:
+            transaction.rollback()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _apply(connection: Connection, by_id: dict[str, ServiceRecord], summary: Summary, sample: bool,
-           deactivate_missing: bool, progress: Optional[Progress], vocabulary: Vocabulary, allow_shrink: bool,
-           max_shrink: float) -> None:
-    source = summary.source
-    term_ids = ensure_taxonomy(connection, vocabulary)
-    existing = {row.id: (row.content_hash, row.status) for row in connection.execute(
-        select(m.service.c.id, m.service.c.content_hash, m.service.c.status).where(m.service.c.source == source))}
+def _leave_out_other_sources(connection: Connection, by_id: dict[str, ServiceRecord], summary: Summary) -> None:
+    """Reject the services whose id another source already gives, naming that source."""
     owners: dict[str, str] = {}
-    if by_id:
-        for chunk in _chunks(list(by_id)):
-            owners.update(connection.execute(select(m.service.c.id, m.service.c.source).where(
-                m.service.c.id.in_(chunk), m.service.c.source != source)).all())
+    for chunk in _chunks(list(by_id)):
+        owners.update(connection.execute(select(m.service.c.id, m.service.c.source).where(
+            m.service.c.id.in_(chunk), m.service.c.source != summary.source)).all())
     for id_, owner in sorted(owners.items()):
         summary.rejected.append(Rejected(
             f"service {id_}", f"this id belongs to the source '{owner}'; not imported (if this is the same data, "
                               f"import it with --source '{owner}')", service_id=id_))
         del by_id[id_]
-    gone: list[str] = []
-    if deactivate_missing and by_id:  # nothing received (an empty feed, every row rejected) deactivates nothing
-        unread = {r.service_id for r in summary.rejected if r.service_id}
-        missing = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
-        gone = [id_ for id_ in missing if id_ not in unread]
-        summary.kept_unread = len(missing) - len(gone)
-    active = sum(status != "inactive" for _, status in existing.values())
-    summary.deactivated = len(gone)
-    if gone and not allow_shrink and len(gone) > max_shrink * active:
-        raise ShrinkRefused(summary, active, max_shrink)
-    todo: list[ServiceRecord] = []
+
+
+def _gone(existing: dict[str, tuple], by_id: dict[str, ServiceRecord], summary: Summary) -> list[str]:
+    """The source's active services that did not arrive, less those whose row or record was
+    rejected (left as they were). Nothing arrived (an empty feed, every row rejected): none."""
+    if not by_id:
+        return []
+    unread = {r.service_id for r in summary.rejected if r.service_id}
+    missing = [id_ for id_, (_, status) in existing.items() if id_ not in by_id and status != "inactive"]
+    gone = [id_ for id_ in missing if id_ not in unread]
+    summary.kept_unread, summary.deactivated = len(missing) - len(gone), len(gone)
+    return gone
+
+
+def _to_write(existing: dict[str, tuple], by_id: dict[str, ServiceRecord], summary: Summary) -> list[ServiceRecord]:
+    """The services that are new or changed (a service that returns is active again), counted."""
+    todo = []
     for record in by_id.values():
         before = existing.get(record.id)
-        if before is None:
-            summary.added += 1
-            todo.append(record)
-        elif before != (record.fingerprint(), record.service["status"]):  # a service that returns is active again
-            summary.updated += 1
-            todo.append(record)
-        else:
+        if before == (record.fingerprint(), record.service["status"]):
             summary.unchanged += 1
-    new_ids = {r.id for r in todo if r.id not in existing}
-    if progress:
-        progress(summary.unchanged)
-    if todo:
-        stored = _Shared()
-        with bulk.Writer(connection) as out:
-            for chunk in _chunks(todo):
-                _write(out, list(chunk), new_ids, source, sample, term_ids, vocabulary, stored)
-                if progress:
-                    progress(len(chunk))
-    for chunk in _chunks(gone):
-        connection.execute(update(m.service).where(m.service.c.id.in_(chunk)).values(status="inactive"))
-        index.remove(bulk.Writer(connection), list(chunk))
-    if not sample and by_id:
-        summary.sample_removed = _remove_sample(connection)
-    if summary.added or summary.updated or summary.deactivated or summary.sample_removed:
-        index.tidy(connection)
+            continue
+        summary.added += before is None
+        summary.updated += before is not None
+        todo.append(record)
+    return todo
 
 
-def _remove_sample(connection: Connection) -> int:
-    """Take the made-up sample services out of the directory (marked inactive, out of the index)."""
-    ids = list(connection.execute(select(m.service.c.id).where(
-        m.service.c.is_sample.is_(True), m.service.c.status != "inactive")).scalars())
+def _deactivate(connection: Connection, ids: list[str]) -> int:
+    """Mark services inactive and take them out of the search index; returns how many."""
     for chunk in _chunks(ids):
         connection.execute(update(m.service).where(m.service.c.id.in_(chunk)).values(status="inactive"))
-        index.remove(bulk.Writer(connection), list(chunk))
+        index.remove(connection, list(chunk))
     return len(ids)
 
 
