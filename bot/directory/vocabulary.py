@@ -161,5 +161,7 @@ def load(path: Optional[Path] = None) -> Vocabulary:
 
 @lru_cache(maxsize=1)
 def cached() -> Vocabulary:
-    """The vocabulary, read once per process (a staff edit takes effect on restart)."""
+    """The vocabulary, read once per process. Unlike the FAQ files it is not re-read when it changes:
+    the search index's tags are made from it, so an edit takes effect with `directory migrate` (which
+    rewrites the tags) and a restart, together; reading a new vocabulary against old tags would miss."""
     return load()
