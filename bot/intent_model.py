@@ -83,17 +83,19 @@ class IntentModel:
     def rank(self, text: str, top: int = 10) -> list[tuple[str, float]]:
         return self.rank_many([text], top)[0]
 
-    def other_question(self, text: str, main: str, prefix: str = "") -> Optional[tuple[str, float]]:
+    def other_question(self, text: str, main: str, prefix: str = "",
+                       near: Iterable[str] = ()) -> Optional[tuple[str, float]]:
         """A second thing a long message asks about: the intent (starting with `prefix`) of another
-        asking sentence, when it differs from `main` and the model is sure enough of it."""
+        asking sentence, when it differs from `main` and the model is sure enough of it. Intents `near`
+        the main answer (already offered as its follow-up buttons) give way to one further off: "can I
+        ask for an assessment myself? and would she get transport?" offers transport."""
         asking = [s for s in reading.question_parts(text) if reading.asks(s)]
         if len(asking) < 2:
             return None
-        for ranking in self.rank_many(asking, top=1):
-            intent, confidence = ranking[0]
-            if intent != main and intent.startswith(prefix) and confidence >= OTHER_QUESTION_MIN:
-                return intent, confidence
-        return None
+        found = [ranking[0] for ranking in self.rank_many(asking, top=1)]
+        found = [(i, c) for i, c in found if i != main and i.startswith(prefix) and c >= OTHER_QUESTION_MIN]
+        near = set(near)
+        return next((f for f in found if f[0] not in near), found[0] if found else None)
 
     def save(self, path: Path) -> None:
         path.write_bytes(pickle.dumps({"pipeline": self.pipeline, "dense": self.dense,

@@ -71,7 +71,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c} for n, c in ranking],
                         add_to_output=True)
-            other = self.model.other_question(text, name, prefix=content.INTENT_PREFIX)
+            main = content.live().by_intent(name)
+            near = [content.INTENT_PREFIX + related for related in main.related] if main else []
+            other = self.model.other_question(text, name, prefix=content.INTENT_PREFIX, near=near)
             if other:
                 message.set(OTHER_QUESTION_KEY, {INTENT_NAME_KEY: other[0], PREDICTED_CONFIDENCE_KEY: other[1]},
                             add_to_output=True)
