@@ -1,10 +1,14 @@
 """A tracker store seeded with known conversations, written by the assistant's own store (for insight tests)."""
 from __future__ import annotations
 
+import asyncio
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
+from aiohttp import web
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -79,3 +83,26 @@ def seed_stores(folder: Path, left: Sequence[tuple[str, Optional[str]]]) -> tupl
         volunteer_queue.add(queue, question, email)
     queue.dispose()
     return tracker_url, queue_url
+
+
+@contextmanager
+def serving(app: web.Application) -> Iterator[str]:
+    """Serve an insight app on a free loopback port, from an event loop in its own thread (the test's
+    thread may have a loop of its own, Playwright's); yields the base URL."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    runner = web.AppRunner(app, access_log=None)
+
+    async def start() -> None:
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+
+    try:
+        asyncio.run_coroutine_threadsafe(start(), loop).result(30)
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        loop.close()

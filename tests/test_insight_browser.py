@@ -1,14 +1,11 @@
 """The insight page in Debian's Chromium: sign in, see the chart and the unanswered questions."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from bot.insight import server
-from harness.assistant import free_port
 from tests.browser import SCREENSHOTS
-from tests.insight_seed import EXPECTED, seed_stores
+from tests.insight_seed import EXPECTED, seed_stores, serving
 
 pytestmark = pytest.mark.browser
 TOKEN = "browser-test-insight-token"
@@ -19,11 +16,8 @@ def insight_site(tmp_path_factory):
     tracker_url, queue_url = seed_stores(tmp_path_factory.mktemp("insight-browser"), [
         ("Is there a SEND panel in August? I'm on 07700 900555", "parent@example.org"),
         ("Who pays for transport to college after 16?", None)])
-    httpd = server.make_server(free_port(), TOKEN, tracker_url, queue_url)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(server.make_app(TOKEN, tracker_url, queue_url)) as base:
+        yield base
 
 
 def _sign_in(page, base: str, token: str) -> None:

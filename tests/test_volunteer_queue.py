@@ -80,27 +80,19 @@ def test_no_email_answers():
 def test_a_flood_of_junk_does_not_hide_a_new_question_on_the_insight_page(tmp_path):
     """250 junk questions, then a real one: volunteers see the real one on the page they use."""
     import re
-    import threading
 
     import requests
 
     from bot.insight import server
-    from harness.assistant import free_port
-    from tests.insight_seed import seed_stores
+    from tests.insight_seed import seed_stores, serving
 
     tracker_url, queue_url = seed_stores(tmp_path, [(f"junk {n}", None) for n in range(250)])
     queue = volunteer_queue.connect(queue_url)
     volunteer_queue.add(queue, "Can the SEN panel meet before Christmas?", "parent@example.org")
     queue.dispose()
     token = "a-token-for-this-test-only"
-    httpd = server.make_server(free_port(), token, tracker_url, queue_url)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    with serving(server.make_app(token, tracker_url, queue_url)) as base:
         page = requests.get(base + "/", headers={"Authorization": f"Bearer {token}"}, timeout=30).text
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     table = re.search(r'<table id="queue">.*?</table>', page, re.S).group(0)
     assert "Can the SEN panel meet before Christmas?" in table
     assert table.index("Can the SEN panel meet before Christmas?") < table.index("junk 249") < table.index("junk 248")

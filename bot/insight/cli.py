@@ -5,6 +5,8 @@ import argparse
 import secrets
 import sys
 
+from aiohttp import web
+
 from bot import conversations, volunteer_queue
 from bot.insight import login_guard, server
 
@@ -19,8 +21,8 @@ def cmd(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 2
     try:
-        httpd = server.make_server(args.port, token, host=args.host, secure_cookie=not server.http_localhost(),
-                                   proxies=login_guard.trusted_proxies())
+        app = server.make_app(token, host=args.host, secure_cookie=not server.http_localhost(),
+                              proxies=login_guard.trusted_proxies())
     except ValueError as problem:
         print(f"insight page: {problem} (check ${server.HTTP_LOCALHOST_VARIABLE} "
               f"and ${login_guard.PROXIES_VARIABLE})", file=sys.stderr)
@@ -28,12 +30,7 @@ def cmd(args: argparse.Namespace) -> int:
     print(f"Insight page: http://{args.host}:{args.port}/ (sign in with ${server.TOKEN_VARIABLE}); "
           f"conversations from {conversations.describe(conversations.database_url())}, "
           f"volunteer queue {conversations.describe(volunteer_queue.database_url())}")
-    try:
-        httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        httpd.server_close()
+    web.run_app(app, host=args.host, port=args.port, access_log=None, print=None)  # until Ctrl-C or SIGTERM
     return 0
 
 

@@ -1,29 +1,32 @@
-"""The insight page's web server (`python -m bot insight serve`), behind a login token.
+"""The insight page's web server (`python -m bot insight serve`), an aiohttp application behind a login token.
 
 No token configured, no page. Signing in with the token (form, or an `Authorization: Bearer`
 header for scripts) gives an HttpOnly, SameSite=Strict, Secure session cookie for 8 hours; forms
 that change something also carry a per-session CSRF token, and a POST whose Origin (or Referer)
 is another site is refused. Wrong tokens, typed or sent as a Bearer header, are counted per
 client address (`login_guard`); a request that cannot be read gets a plain 400.
+
+aiohttp parses requests (cookies, query strings, forms); the routes themselves are plain
+functions run in worker threads, because the databases and `LoginGuard.wait` block.
 """
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
 import os
 import re
 import secrets
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as clock, timedelta, timezone
-from http.cookies import CookieError, SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Optional
-from urllib.parse import parse_qs, urlsplit
+from http.cookies import CookieError
+from typing import Awaitable, Callable, Mapping, Optional
+from urllib.parse import urlsplit
 
+from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from bot import conversations, volunteer_queue
@@ -36,9 +39,14 @@ HTTP_LOCALHOST_VARIABLE = "MEDWAY_INSIGHT_HTTP_LOCALHOST"
 MIN_TOKEN_CHARS = 16
 SESSION_SECONDS = 8 * 3600
 MAX_BODY = 4096
+READ_SECONDS = 30  # a client that takes longer to send its form is dropped
 DEFAULT_DAYS = 30
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 COOKIE = "insight_session"
+HEADERS = {"Server": "MedwayInsight", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+           "Referrer-Policy": "same-origin",  # so the page's own forms carry its Origin
+           "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                                      "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"}
 _NUMBER = re.compile(r"[0-9]{1,18}")
 log = logging.getLogger(__name__)
 
@@ -53,6 +61,15 @@ def token_problem(token: str) -> Optional[str]:
     if len(token) < MIN_TOKEN_CHARS:
         return f"{TOKEN_VARIABLE} must be at least {MIN_TOKEN_CHARS} characters (try `python -m bot insight token`)."
     return None
+
+
+def http_localhost() -> bool:
+    """True when $MEDWAY_INSIGHT_HTTP_LOCALHOST=1: the page is reached as plain http://localhost."""
+    return os.environ.get(HTTP_LOCALHOST_VARIABLE, "").strip() == "1"
+
+
+class BadRequest(Exception):
+    """A request the page cannot read: answered 400 with this message, nothing logged."""
 
 
 @dataclass
@@ -80,31 +97,23 @@ class _Sessions:
             self.live.pop(session or "", None)
 
 
+@dataclass
+class Insight:
+    """What the routes share: the token, the two databases, sessions and the wrong-token counts."""
 
-class BadRequest(Exception):
-    """A request the page cannot read: answered 400 with this message, nothing logged."""
-
-
-class InsightServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], token: str, tracker: Engine, queue: Engine,
-                 secure_cookie: bool = True, proxies: frozenset[str] = frozenset()):
-        super().__init__(address, _Handler)
-        self.token = token
-        self.tracker = tracker
-        self.queue = queue
-        self.sessions = _Sessions()
-        self.guard = LoginGuard()
-        self.secure_cookie = secure_cookie
-        self.proxies = proxies
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """One line, with neither the client's address nor a traceback."""
-        log.error("insight page: a request failed (%s)", type(sys.exc_info()[1]).__name__)
+    token: str
+    tracker: Engine
+    queue: Engine
+    secure_cookie: bool = True
+    proxies: frozenset[str] = frozenset()
+    sessions: _Sessions = field(default_factory=_Sessions)
+    guard: LoginGuard = field(default_factory=LoginGuard)
 
 
-def _day(value: Optional[str]) -> Optional[date]:
+SITE = web.AppKey("insight", Insight)
+
+
+def _day(value: str) -> Optional[date]:
     if not value:
         return None
     try:
@@ -123,218 +132,232 @@ def number(value: str) -> int:
     return int(value)
 
 
-def period(query: dict[str, list[str]], today: Optional[date] = None) -> tuple[datetime, datetime]:
+def period(query: Mapping[str, str], today: Optional[date] = None) -> tuple[datetime, datetime]:
     """[start, end) in UTC from ?from=YYYY-MM-DD&to=YYYY-MM-DD (both days included); the last 30 days by default.
 
     Raises BadRequest for a date that is not YYYY-MM-DD or is outside FIRST_DAY..LAST_DAY.
     """
     today = today or datetime.now(timezone.utc).date()
-    last = _day((query.get("to") or [""])[0]) or today
-    first = _day((query.get("from") or [""])[0]) or last - timedelta(days=DEFAULT_DAYS - 1)
+    last = _day(query.get("to", "")) or today
+    first = _day(query.get("from", "")) or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         first, last = last, first
     return (datetime.combine(first, clock(), timezone.utc), datetime.combine(last + timedelta(days=1), clock(), timezone.utc))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: InsightServer
-    server_version = "MedwayInsight"
-    sys_version = ""
-    timeout = 30  # seconds a client may take to send its request before the connection is dropped
+# Answers -----------------------------------------------------------------------------------------
 
-    # Plumbing --------------------------------------------------------------------------------
+def _html(status: int, text: str, close: bool = False, content_type: str = "text/html") -> web.Response:
+    answer = web.Response(status=status, text=text, content_type=content_type)
+    if close:  # after an answer to a request that was refused, the connection is not kept for another
+        answer.force_close()
+    return answer
 
-    def _send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
-              headers: Optional[dict[str, str]] = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("X-Frame-Options", "DENY")
-        self.send_header("Referrer-Policy", "same-origin")  # so the page's own forms carry its Origin
-        self.send_header("Content-Security-Policy",
-                         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
-                         "frame-ancestors 'none'; base-uri 'none'")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
-    def _page(self, status: int, text: str, headers: Optional[dict[str, str]] = None) -> None:
-        self._send(status, text.encode("utf-8"), headers=headers)
+def _plain(status: int, text: str, close: bool = False) -> web.Response:
+    return _html(status, text, close, "text/plain")
 
-    def _redirect(self, location: str, headers: Optional[dict[str, str]] = None) -> None:
-        self._send(303, b"", "text/plain", {"Location": location, **(headers or {})})
 
-    def _cookie(self) -> Optional[str]:
-        jar = SimpleCookie()
-        try:
-            jar.load(self.headers.get("Cookie") or "")
-        except CookieError:
-            return None
-        return jar[COOKIE].value if COOKIE in jar else None
+def _redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
 
-    def _client(self) -> str:
-        return client_address(self.client_address[0], self.headers.get_all("X-Forwarded-For") or [], self.server.proxies)
 
-    def _token_ok(self, given: str) -> bool:
-        """Compare a token, counting a wrong one against this client (LoginGuard slows and locks)."""
-        guard, client = self.server.guard, self._client()
-        guard.wait()
-        if secrets.compare_digest(given.encode(), self.server.token.encode()):
-            return True
-        guard.failed(client)
-        return False
+# Who is asking -----------------------------------------------------------------------------------
 
-    def _signed_in(self) -> Optional[str]:
-        """The session's CSRF token when signed in ('' for a bearer-token script), else None.
+def _client(site: Insight, request: web.BaseRequest) -> str:
+    return client_address(request.remote or "", request.headers.getall("X-Forwarded-For", []), site.proxies)
 
-        Raises LockedOut when this client has sent too many wrong tokens.
-        """
-        header = self.headers.get("Authorization")
-        if header is not None:
-            self.server.guard.check(self._client())
-            scheme, _, given = header.partition(" ")
-            return "" if scheme == "Bearer" and self._token_ok(given.strip()) else None
-        return self.server.sessions.csrf_for(self._cookie())
 
-    def _form(self) -> dict[str, list[str]]:
-        raw = (self.headers.get("Content-Length") or "0").strip()
-        if not raw.isascii() or not raw.isdigit():
-            raise BadRequest("The Content-Length header must be a whole number of bytes.")
-        length = int(raw)
-        if length > MAX_BODY:
-            raise BadRequest("The form is too large.")
-        return parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"))
+def _token_ok(site: Insight, request: web.BaseRequest, given: str) -> bool:
+    """Compare a token, counting a wrong one against this client (LoginGuard slows and locks)."""
+    site.guard.wait()
+    if secrets.compare_digest(given.encode(), site.token.encode()):
+        return True
+    site.guard.failed(_client(site, request))
+    return False
 
-    def _same_site(self) -> bool:
-        """A POST from a browser must come from this page: its Origin (or Referer) names this host.
 
-        The host is the Host header, or X-Forwarded-Host when a trusted proxy sent the request.
-        """
-        source = self.headers.get("Origin") or self.headers.get("Referer")
-        if source is None:
-            return True  # not a browser form: scripts send no Origin, and still need the token
-        hosts = {self.headers.get("Host") or ""}
-        if self.client_address[0] in self.server.proxies:
-            hosts.add(self.headers.get("X-Forwarded-Host") or "")
-        return urlsplit(source).netloc.lower() in {h.strip().lower() for h in hosts if h.strip()}
+def _signed_in(site: Insight, request: web.BaseRequest) -> Optional[str]:
+    """The session's CSRF token when signed in ('' for a bearer-token script), else None.
 
-    def _cookie_header(self, session: str, max_age: int) -> dict[str, str]:
-        secure = "; Secure" if self.server.secure_cookie else ""
-        return {"Set-Cookie": f"{COOKIE}={session}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{secure}"}
+    Raises LockedOut when this client has sent too many wrong tokens.
+    """
+    header = request.headers.get("Authorization")
+    if header is not None:
+        site.guard.check(_client(site, request))
+        scheme, _, given = header.partition(" ")
+        return "" if scheme == "Bearer" and _token_ok(site, request, given.strip()) else None
+    return site.sessions.csrf_for(_session(request))
 
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: no paths or addresses in logs (the query holds only dates)."""
 
-    # Routes ----------------------------------------------------------------------------------
+def _session(request: web.BaseRequest) -> Optional[str]:
+    try:
+        return request.cookies.get(COOKIE)
+    except CookieError:  # a Cookie header Python cannot read (a key like "a<b") signs nobody in
+        return None
 
-    def do_HEAD(self) -> None:
-        self.do_GET()
 
-    def do_GET(self) -> None:
-        self._answer(self._get)
+def _same_site(site: Insight, request: web.BaseRequest) -> bool:
+    """A POST from a browser must come from this page: its Origin (or Referer) names this host.
 
-    def do_POST(self) -> None:
-        self._answer(self._post)
+    The host is the Host header, or X-Forwarded-Host when a trusted proxy sent the request.
+    """
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if source is None:
+        return True  # not a browser form: scripts send no Origin, and still need the token
+    hosts = {request.headers.get("Host", "")}
+    if request.remote in site.proxies:
+        hosts.add(request.headers.get("X-Forwarded-Host", ""))
+    return urlsplit(source).netloc.lower() in {h.strip().lower() for h in hosts if h.strip()}
 
-    def _answer(self, route: Callable[[], None]) -> None:
-        try:
-            route()
-        except BadRequest as problem:
-            self.close_connection = True
-            self._send(400, str(problem).encode("utf-8"), "text/plain; charset=utf-8")
-        except LockedOut:
-            self.close_connection = True
-            self._page(429, page.login(LOCKED_OUT))
 
-    def _get(self) -> None:
-        url = urlsplit(self.path)
-        if url.path == "/health":
-            return self._send(200, b"ok", "text/plain")
-        if not self.server.token:
-            return self._page(503, page.switched_off())
-        if url.path == "/login":
-            return self._page(200, page.login())
-        csrf = self._signed_in()
+# Routes: plain functions run in a worker thread, as the databases and LoginGuard.wait block ----------
+
+Route = Callable[[Insight, web.BaseRequest, Mapping[str, str], str], web.Response]  # (site, request, form, csrf)
+
+
+def _login(site: Insight, request: web.BaseRequest, form: Mapping[str, str], csrf: str) -> web.Response:
+    site.guard.check(_client(site, request))
+    if not _token_ok(site, request, form.get("token", "").strip()):
+        return _html(401, page.login("That token is not right. Check it and try again."))
+    session, _ = site.sessions.start()
+    answer = _redirect("/")
+    answer.set_cookie(COOKIE, session, max_age=SESSION_SECONDS, path="/", httponly=True, samesite="Strict",
+                      secure=site.secure_cookie)
+    return answer
+
+
+def _dashboard(site: Insight, request: web.BaseRequest, form: Mapping[str, str], csrf: str) -> web.Response:
+    start, end = period(request.query)
+    shown = figures.compute(site.tracker, start, end)
+    notice = {"done": "Marked as done.", "already": "That question was already done."}.get(request.query.get("queue", ""))
+    queue = volunteer_queue.listed(site.queue)
+    return _html(200, page.dashboard(shown, queue, volunteer_queue.open_count(site.queue), csrf, notice))
+
+
+def _unanswered_csv(site: Insight, request: web.BaseRequest, form: Mapping[str, str], csrf: str) -> web.Response:
+    start, end = period(request.query)
+    groups = figures.compute(site.tracker, start, end).unanswered
+    wanted = request.query.get("group", "")
+    if wanted:
+        if number(wanted) >= len(groups):
+            return _html(404, "<p>No such group in this period.</p>")
+        groups = [groups[int(wanted)]]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["question", "times_asked", "group"])
+    for group in groups:
+        for wording, count in group.wordings:
+            writer.writerow([safe_cell(wording), count, safe_cell(group.representative)])
+    name = f"unanswered-{start:%Y-%m-%d}-to-{end - timedelta(days=1):%Y-%m-%d}.csv"
+    return web.Response(body=("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _logout(site: Insight, request: web.BaseRequest, form: Mapping[str, str], csrf: str) -> web.Response:
+    site.sessions.end(_session(request))
+    answer = _redirect("/login")
+    answer.del_cookie(COOKIE, path="/")
+    return answer
+
+
+def _queue_done(site: Insight, request: web.BaseRequest, form: Mapping[str, str], csrf: str) -> web.Response:
+    done = volunteer_queue.mark_done(site.queue, number(form.get("id", "")))
+    notice = "done" if done else "already"
+    query = request.query_string
+    return _redirect(f"/?{query}&queue={notice}" if query else f"/?queue={notice}")
+
+
+def _staff_only(route: Route) -> Route:
+    """Signed-in staff only (others go to the login page); a POST's form must carry the session's
+    CSRF token (scripts signed in by the bearer token have none, and need none)."""
+    def checked(site: Insight, request: web.BaseRequest, form: Mapping[str, str], _: str) -> web.Response:
+        csrf = _signed_in(site, request)
         if csrf is None:
-            return self._redirect("/login")
-        query = parse_qs(url.query)
-        if url.path == "/":
-            return self._dashboard(query, csrf)
-        if url.path == "/unanswered.csv":
-            return self._unanswered_csv(query)
-        self._page(404, "<p>Not found</p>")
-
-    def _post(self) -> None:
-        url = urlsplit(self.path)
-        if not self.server.token:
-            return self._page(503, page.switched_off())
-        if not self._same_site():
-            self.close_connection = True
-            return self._send(403, b"This form was sent from another site, so it was refused.", "text/plain; charset=utf-8")
-        form = self._form()
-        if url.path == "/login":
-            return self._login(form)
-        csrf = self._signed_in()
-        if csrf is None:
-            return self._redirect("/login")
-        if csrf and not secrets.compare_digest((form.get("csrf") or [""])[0].encode(), csrf.encode()):
-            return self._page(403, "<p>This form has expired. Go back, reload the page and try again.</p>")
-        if url.path == "/logout":
-            self.server.sessions.end(self._cookie())
-            return self._redirect("/login", self._cookie_header("", 0))
-        if url.path == "/queue/done":
-            done = volunteer_queue.mark_done(self.server.queue, number((form.get("id") or [""])[0]))
-            notice = "done" if done else "already"
-            return self._redirect(f"/?{url.query}&queue={notice}" if url.query else f"/?queue={notice}")
-        self._page(404, "<p>Not found</p>")
-
-    def _login(self, form: dict[str, list[str]]) -> None:
-        self.server.guard.check(self._client())
-        if not self._token_ok((form.get("token") or [""])[0].strip()):
-            return self._page(401, page.login("That token is not right. Check it and try again."))
-        session, _ = self.server.sessions.start()
-        self._redirect("/", self._cookie_header(session, SESSION_SECONDS))
-
-    def _dashboard(self, query: dict[str, list[str]], csrf: str) -> None:
-        start, end = period(query)
-        shown = figures.compute(self.server.tracker, start, end)
-        notice = {"done": "Marked as done.", "already": "That question was already done."}.get((query.get("queue") or [""])[0])
-        queue = volunteer_queue.listed(self.server.queue)
-        self._page(200, page.dashboard(shown, queue, volunteer_queue.open_count(self.server.queue), csrf, notice))
-
-    def _unanswered_csv(self, query: dict[str, list[str]]) -> None:
-        start, end = period(query)
-        groups = figures.compute(self.server.tracker, start, end).unanswered
-        wanted = (query.get("group") or [""])[0]
-        if wanted:
-            if number(wanted) >= len(groups):
-                return self._page(404, "<p>No such group in this period.</p>")
-            groups = [groups[int(wanted)]]
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["question", "times_asked", "group"])
-        for group in groups:
-            for wording, count in group.wordings:
-                writer.writerow([safe_cell(wording), count, safe_cell(group.representative)])
-        name = f"unanswered-{start:%Y-%m-%d}-to-{end - timedelta(days=1):%Y-%m-%d}.csv"
-        self._send(200, ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8",
-                   {"Content-Disposition": f'attachment; filename="{name}"'})
+            return _redirect("/login")
+        if request.method == "POST" and csrf and not secrets.compare_digest(form.get("csrf", "").encode(), csrf.encode()):
+            return _html(403, "<p>This form has expired. Go back, reload the page and try again.</p>")
+        return route(site, request, form, csrf)
+    return checked
 
 
-def http_localhost() -> bool:
-    """True when $MEDWAY_INSIGHT_HTTP_LOCALHOST=1: the page is reached as plain http://localhost."""
-    return os.environ.get(HTTP_LOCALHOST_VARIABLE, "").strip() == "1"
+async def _form(site: Insight, request: web.Request) -> Optional[Mapping[str, str]]:
+    """The POST's form, read by aiohttp; None when the client stopped sending it (it is then dropped)."""
+    if (request.content_length or 0) > MAX_BODY:
+        raise BadRequest("The form is too large.")
+    try:
+        await asyncio.wait_for(request.read(), READ_SECONDS)
+        return await request.post()
+    except asyncio.TimeoutError:
+        return None
+    except (ValueError, web.HTTPRequestEntityTooLarge):
+        raise BadRequest("The form could not be read, or is too large.") from None
 
 
-def make_server(port: int, token: str, tracker_url: Optional[str] = None, queue_url: Optional[str] = None,
-                host: str = "127.0.0.1", secure_cookie: bool = True,
-                proxies: Optional[frozenset[str]] = None) -> InsightServer:
-    """The server; `secure_cookie=False` is allowed only on a loopback address (plain http://localhost)."""
+def _handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The aiohttp handler for a route: no token, no page; a POST must come from this site and send its form."""
+    async def handle(request: web.Request) -> web.StreamResponse:
+        site = request.app[SITE]
+        if not site.token:
+            return _html(503, page.switched_off())
+        form: Optional[Mapping[str, str]] = {}
+        if request.method == "POST":
+            if not _same_site(site, request):
+                return _plain(403, "This form was sent from another site, so it was refused.", close=True)
+            form = await _form(site, request)
+            if form is None:
+                request.transport.close()  # dropped unanswered: the answer below is never sent
+                return _plain(408, "")
+        return await asyncio.to_thread(route, site, request, form, "")
+    return handle
+
+
+@web.middleware
+async def _answers(request: web.Request, handler: Callable) -> web.StreamResponse:
+    """400 for what cannot be read, 429 when locked out, and one log line (no address, no traceback) on failure."""
+    try:
+        return await handler(request)
+    except BadRequest as problem:
+        return _plain(400, str(problem), close=True)
+    except LockedOut:
+        return _html(429, page.login(LOCKED_OUT), close=True)
+    except web.HTTPException:
+        raise
+    except Exception as error:
+        log.error("insight page: a request failed (%s)", type(error).__name__)
+        return _plain(500, "Something went wrong.", close=True)
+
+
+def _one_line(record: logging.LogRecord) -> bool:
+    """aiohttp's own errors (a request it could not parse) in one line: no traceback quoting the request."""
+    record.exc_info, record.exc_text = None, None
+    return True
+
+
+async def _security_headers(request: web.BaseRequest, response: web.StreamResponse) -> None:
+    response.headers.update(HEADERS)
+
+
+async def _health(request: web.Request) -> web.Response:
+    return _plain(200, "ok")
+
+
+def make_app(token: str, tracker_url: Optional[str] = None, queue_url: Optional[str] = None, host: str = "127.0.0.1",
+             secure_cookie: bool = True, proxies: Optional[frozenset[str]] = None) -> web.Application:
+    """The page; `secure_cookie=False` is allowed only on a loopback `host` (plain http://localhost)."""
     if not secure_cookie and host not in ("127.0.0.1", "::1", "localhost"):
         raise ValueError("the session cookie can drop its Secure flag only for http://localhost")
-    return InsightServer((host, port), token, conversations.connect(tracker_url), volunteer_queue.connect(queue_url),
-                         secure_cookie, trusted_proxies() if proxies is None else proxies)
+    logging.getLogger("aiohttp.server").addFilter(_one_line)
+    # No lingering: a form refused unread (too large, another site's) is not waited for before the connection closes.
+    app = web.Application(middlewares=[_answers], client_max_size=MAX_BODY, handler_args={"lingering_time": 0})
+    app[SITE] = Insight(token, conversations.connect(tracker_url), volunteer_queue.connect(queue_url), secure_cookie,
+                        trusted_proxies() if proxies is None else proxies)
+    app.on_response_prepare.append(_security_headers)
+    app.router.add_get("/health", _health)
+    app.router.add_get("/login", _handler(lambda *_: _html(200, page.login())))
+    app.router.add_post("/login", _handler(_login))
+    app.router.add_get("/", _handler(_staff_only(_dashboard)))
+    app.router.add_get("/unanswered.csv", _handler(_staff_only(_unanswered_csv)))
+    app.router.add_post("/logout", _handler(_staff_only(_logout)))
+    app.router.add_post("/queue/done", _handler(_staff_only(_queue_done)))
+    return app
