@@ -9,6 +9,7 @@ from bot import safety
 from bot.triage.classify import load_model
 from tests.eval.safeguarding import sets
 
+pytestmark = pytest.mark.model  # reads models/medway.tar.gz: make test, not make test-fast
 MAX_FALSE_ALARMS = 0.005
 
 

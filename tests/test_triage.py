@@ -205,6 +205,7 @@ def test_utf16_files_from_excel_are_read(tmp_path):
         reader.read(damaged)
 
 
+@pytest.mark.model
 def test_risk_the_patterns_alone_once_missed_is_flagged_with_its_kind():
     """Issue 17: triage trusted only the patterns, so these were listed as "Not answered by the FAQ"."""
     triage = Triage()
