@@ -10,7 +10,7 @@ from tests.eval import real
 ROOT = Path(__file__).resolve().parent.parent
 # The floor below which `make test` fails. Issue 18's target is 90%; raise this as the content grows,
 # never lower it to make a change pass.
-FLOOR = 0.65
+FLOOR = 0.70
 
 
 def learnt_from() -> list[str]:
