@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from addons import rasa_speedups
+from addons import history_states, rasa_speedups
 from bot.redaction import redact
 
 rasa_speedups.install()  # every Rasa server of this project imports this module (see addons/rasa_speedups.py)
@@ -90,4 +90,6 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         for new in super()._additional_events(session, tracker):
             data = new.as_dict()
             cleaned = redact_event(data)
+            if cleaned != data:  # personal details: memory keeps nothing the store does not (history_states)
+                history_states.forget(tracker.sender_id)
             yield new if cleaned == data else Event.from_parameters(cleaned)
