@@ -86,6 +86,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.engine.begin() as connection:
             connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_timestamp ON events (timestamp)"))
 
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None:
+            history_states.mark_stored(tracker)  # its check of the next message's events is then cheap
+        return tracker
+
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         for new in super()._additional_events(session, tracker):
             data = new.as_dict()

@@ -1,6 +1,7 @@
 """The policies' kept history states (addons/history_states.py) are exactly Rasa's, call after call."""
 from __future__ import annotations
 
+import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -66,14 +67,19 @@ def _expected(tracker: DialogueStateTracker, **kwargs) -> list:
     return history_states._original(DOMAIN, tracker, **kwargs)
 
 
-def test_kept_states_equal_rasas_within_a_turn_and_across_turns_read_again():
+@pytest.mark.parametrize("marked", [True, False], ids=["read by our tracker store", "read otherwise"])
+def test_kept_states_equal_rasas_within_a_turn_and_across_turns_read_again(marked):
     events: list = []
     for number, turn in enumerate(TURNS):
         # each turn starts from the stored conversation (new objects, JSON round trip), as a Rasa server does
         stored = [e.as_dict() for e in events]
-        tracker = DialogueStateTracker.from_dict(f"conversation-{id(events)}", stored, DOMAIN.slots)
+        tracker = DialogueStateTracker.from_dict(f"conversation-{marked}", stored, DOMAIN.slots)
+        if marked:
+            history_states.mark_stored(tracker)
         for event in turn:
             tracker.update(event)
+            kept = history_states.applied_events(tracker)
+            assert [id(e) for e in kept] == [id(e) for e in history_states._original_applied_events(tracker)]
             for kwargs in CALLS:
                 got = history_states.states_for_tracker_history(DOMAIN, tracker, **kwargs)
                 assert got == _expected(tracker, **kwargs), (number, event, kwargs)
