@@ -1,5 +1,6 @@
-"""`make bench` (conversation part): start the assistant, replay a scripted 10-turn conversation
-200 times, print latency. The script includes a one-sentence directory search.
+"""Our assistant alone: start it, replay a scripted 10-turn conversation 200 times, print latency
+(`make bench` runs bench.side_by_side instead, ours beside the stock `rasa init` assistant). The
+script includes a one-sentence directory search; `--turns 50` measures a long conversation.
 
 Prints p50/p95 latency per message, latency at the first and last turn (the whole tracker is sent
 to the action server on each call, so long conversations can slow down) and messages per second.
