@@ -11,6 +11,9 @@
   1,300 calls of `all_subclasses`. Here the name-to-class table is kept, and rebuilt whenever a
   name is not in it (so a class defined later is still found, and an unknown name fails as before).
 
+- Rasa rebuilds the policies' state of every earlier turn for every prediction: kept and carried
+  on instead (addons/history_states.py).
+
 `MEDWAY_RASA_SPEEDUPS=0` leaves Rasa as it is (for measuring the difference).
 
 `install()` is called when `addons.tracker_store` is imported, which every Rasa server of this project
@@ -75,5 +78,8 @@ def install() -> None:
     """Use the faster equivalents in this process (idempotent), unless MEDWAY_RASA_SPEEDUPS=0."""
     if os.environ.get("MEDWAY_RASA_SPEEDUPS", "1") == "0":
         return
+    from addons import history_states
+
     jsonschema.validate = validate
+    history_states.install()
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]

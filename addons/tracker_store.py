@@ -10,6 +10,7 @@ same settings as Rasa's `type: SQL` (dialect, url, port, db, username, password)
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Iterator
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -19,7 +20,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from addons import rasa_speedups
+from addons import history_states, rasa_speedups
 from bot.redaction import redact
 
 rasa_speedups.install()  # every Rasa server of this project imports this module (see addons/rasa_speedups.py)
@@ -86,8 +87,23 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.engine.begin() as connection:
             connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_timestamp ON events (timestamp)"))
 
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        """Rasa's SQLTrackerStore._retrieve, selecting only the events' JSON: the same query, rows and
+        order, without building an ORM object for every row (about 10 µs each, 450 rows at turn 50:
+        most of what reading a conversation added as it grew, issue 19)."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data).all()]
+        if not self.domain or not events:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        history_states.mark_stored(tracker)  # its check of the next message's events is then cheap
+        return tracker
+
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         for new in super()._additional_events(session, tracker):
             data = new.as_dict()
             cleaned = redact_event(data)
+            if cleaned != data:  # personal details: memory keeps nothing the store does not (history_states)
+                history_states.forget(tracker.sender_id)
             yield new if cleaned == data else Event.from_parameters(cleaned)

@@ -1,5 +1,6 @@
-"""`make bench` (conversation part): start the assistant, replay a scripted 10-turn conversation
-200 times, print latency. The script includes a one-sentence directory search.
+"""Our assistant alone: start it, replay a scripted 10-turn conversation 200 times, print latency
+(`make bench` runs bench.side_by_side instead, ours beside the stock `rasa init` assistant). The
+script includes a one-sentence directory search; `--turns 50` measures a long conversation.
 
 Prints p50/p95 latency per message, latency at the first and last turn (the whole tracker is sent
 to the action server on each call, so long conversations can slow down) and messages per second.
@@ -10,26 +11,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import SCRIPT
-from bench.figures import percentile, save
+from bench.figures import save
+from bench.load import one_conversation, run_load
 from harness.assistant import Assistant
-
-
-def one_conversation(assistant: Assistant, number: int, turns: int = len(SCRIPT)) -> list[tuple[int, float]]:
-    chat = assistant.chat(f"bench-{number}-{time.time_ns()}")
-    timings = []
-    for turn, text in enumerate((SCRIPT[i % len(SCRIPT)] for i in range(turns)), start=1):
-        start = time.perf_counter()
-        replies = chat.send(text)
-        timings.append((turn, time.perf_counter() - start))
-        if not replies:
-            raise RuntimeError(f"no reply to {text!r}")
-    return timings
 
 
 def main() -> None:
@@ -44,31 +32,25 @@ def main() -> None:
         assistant = Assistant(Path(workdir)).start()
         try:
             one_conversation(assistant, -1)  # warm up: first calls load lazily
-            started = time.perf_counter()
-            with ThreadPoolExecutor(args.clients) as pool:
-                runs = list(pool.map(lambda n: one_conversation(assistant, n, args.turns), range(args.conversations)))
-            elapsed = time.perf_counter() - started
+            load = run_load(assistant, args.conversations, args.clients, args.turns)
         finally:
             assistant.stop()
 
-    all_ms = [seconds * 1000 for run in runs for _, seconds in run]
     last = args.turns
-    by_turn = {turn: [s * 1000 for run in runs for t, s in run if t == turn] for turn in (1, last)}
+    by_turn = {turn: load.ms_at(range(turn, turn + 1)) for turn in (1, last)}
     figures = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "conversations": args.conversations,
         "turns_per_conversation": last,
         "concurrent_clients": args.clients,
-        "messages": len(all_ms),
-        "p50_ms": round(statistics.median(all_ms), 1),
-        "p95_ms": round(percentile(all_ms, 0.95), 1),
+        **{k: v for k, v in load.summary().items() if k not in ("messages_per_second", "unanswered")},
         "p50_ms_turn_1": round(statistics.median(by_turn[1]), 1),
         f"p50_ms_turn_{last}": round(statistics.median(by_turn[last]), 1),
-        "messages_per_second": round(len(all_ms) / elapsed, 1),
+        "messages_per_second": load.summary()["messages_per_second"],
     }
     if last >= 2 * len(SCRIPT):  # the same ten messages at the start and at the end of the conversation
-        first = [s * 1000 for run in runs for t, s in run if t <= len(SCRIPT)]
-        final = [s * 1000 for run in runs for t, s in run if t > last - len(SCRIPT)]
+        first = load.ms_at(range(1, len(SCRIPT) + 1))
+        final = load.ms_at(range(last - len(SCRIPT) + 1, last + 1))
         figures["p50_ms_first_10_turns"] = round(statistics.median(first), 1)
         figures["p50_ms_last_10_turns"] = round(statistics.median(final), 1)
     print(f"Conversation benchmark: {figures['conversations']} conversations x {figures['turns_per_conversation']} turns, "
