@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bench import SCRIPT
-from tests.assistant import MODEL, Assistant
+from harness.assistant import MODEL, Assistant
 
 PARTS = [  # (label, module, class or None, function)
     ("whole message", "rasa.core.agent", "Agent", "handle_message"),

@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.figures import save
 from bench.load import Load, one_conversation, run_load
 from bench.stock import StockAssistant
-from tests.assistant import Assistant
+from harness.assistant import Assistant
 
 THROUGHPUT_TARGET = 2.0
 """Ours at least this many times the stock assistant's messages a second (at 20 clients)."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from tests.assistant import ROOT, Chat, _wait_until_up, free_port
+from harness.assistant import ROOT, Chat, _wait_until_up, free_port
 
 STOCK = ROOT / ".bench" / "stock"
 RASA = Path(sys.executable).parent / "rasa"
