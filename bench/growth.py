@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bench import SCRIPT
-from harness.assistant import MODEL, Assistant
+from harness.assistant import MODEL, Assistant, in_process
 
 PARTS = [  # (label, module, class or None, function)
     ("whole message", "rasa.core.agent", "Agent", "handle_message"),
@@ -105,15 +105,9 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=4)
     parser.add_argument("--turns", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        assistant = Assistant(Path(workdir)).start(rasa=False)
-        try:
-            os.environ.update(assistant._env)
-            os.chdir(Path(__file__).resolve().parent.parent)
-            started = os.getloadavg()
-            by_part = asyncio.run(_run(assistant, args.conversations, args.turns))
-        finally:
-            assistant.stop()
+    with tempfile.TemporaryDirectory() as workdir, in_process(Path(workdir)) as assistant:
+        started = os.getloadavg()
+        by_part = asyncio.run(_run(assistant, args.conversations, args.turns))
     last = range(args.turns - 9, args.turns + 1)
     print(f"CPU ms per message (p50), {args.conversations} conversations x {args.turns} turns; "
           f"load average {started[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")

@@ -17,7 +17,6 @@ import asyncio
 import cProfile
 import io
 import json
-import os
 import pstats
 import statistics
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import SCRIPT
-from harness.assistant import MODEL, Assistant
+from harness.assistant import MODEL, Assistant, in_process
 
 PARTS = [  # (label, file ending, function name): cumulative time per message
     ("whole message (handle_message)", "rasa/core/agent.py", "handle_message"),
@@ -164,15 +163,9 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=len(SCRIPT))
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        assistant = Assistant(Path(workdir)).start(rasa=False)
-        try:
-            os.environ.update(assistant._env)
-            os.chdir(Path(__file__).resolve().parent.parent)
-            calls = asyncio.run(_rasa_side(assistant, args.conversations, args.turns, args.top))
-            asyncio.run(_action_side(calls, args.top))
-        finally:
-            assistant.stop()
+    with tempfile.TemporaryDirectory() as workdir, in_process(Path(workdir)) as assistant:
+        calls = asyncio.run(_rasa_side(assistant, args.conversations, args.turns, args.top))
+        asyncio.run(_action_side(calls, args.top))
 
 
 if __name__ == "__main__":

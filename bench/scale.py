@@ -44,7 +44,7 @@ import requests
 
 from bench import SCRIPT
 from bot import aio
-from harness.assistant import MODEL, ROOT, _wait_until_up, free_port
+from harness.assistant import MODEL, ROOT, wait_until_up, free_port
 from harness.postgres import Postgres
 
 BIN = Path(sys.executable).parent
@@ -136,7 +136,7 @@ class Cluster:
         return process
 
     def _wait(self, name: str, url: str, timeout: float) -> None:
-        _wait_until_up(url, [self.processes[name]], [self.workdir / f"{name}.log"], timeout)
+        wait_until_up(url, [self.processes[name]], [self.workdir / f"{name}.log"], timeout)
 
     def start(self, timeout: float = 300) -> "Cluster":
         if not MODEL.exists():

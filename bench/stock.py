@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from harness.assistant import ROOT, Chat, _wait_until_up, free_port
+from harness.assistant import ROOT, Chat, wait_until_up, free_port
 
 STOCK = ROOT / ".bench" / "stock"
 RASA = Path(sys.executable).parent / "rasa"
@@ -70,7 +70,7 @@ class StockAssistant:
             self.process = subprocess.Popen(
                 [str(RASA), "run", "--model", str(trained), "--port", str(self.port), "--credentials", str(credentials)],
                 cwd=STOCK, env=ENV, stdout=log, stderr=subprocess.STDOUT)
-        _wait_until_up(f"http://127.0.0.1:{self.port}/webhooks/rest/", [self.process], [log_path], timeout)
+        wait_until_up(f"http://127.0.0.1:{self.port}/webhooks/rest/", [self.process], [log_path], timeout)
         if not self.chat("bench-stock-check").send("hello"):  # Rasa serves even when its model failed to load
             raise RuntimeError(f"the stock assistant does not answer 'hello'; its log: {log_path}")
         return self

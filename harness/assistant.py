@@ -11,9 +11,10 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 from urllib.parse import quote
 
 import requests
@@ -49,7 +50,7 @@ def free_port() -> int:
         return port
 
 
-def _wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path], timeout: float) -> None:
+def wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for process, log in zip(processes, logs):
@@ -121,7 +122,7 @@ class Assistant:
         """Start (or restart) the action server on the same port."""
         self._actions = self._spawn("actions", [sys.executable, "-m", "actions.server", "--interface", "127.0.0.1",
                                                 "--port", str(self.actions_port)])
-        _wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", [self._actions],
+        wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", [self._actions],
                        [self.workdir / "actions.log"], timeout)
 
     def stop_actions(self) -> None:
@@ -136,7 +137,7 @@ class Assistant:
             "--logging-config-file", str(ROOT / "logging.yml"),
             "--endpoints", str(self._endpoints), "--credentials", str(ROOT / "credentials.yml"),
             "--enable-api", "--auth-token", self.token, "--cors", *self.cors_origins])
-        _wait_until_up(f"{self.url}/webhooks/rest/", [self._rasa], [self.workdir / "rasa.log"], timeout)
+        wait_until_up(f"{self.url}/webhooks/rest/", [self._rasa], [self.workdir / "rasa.log"], timeout)
 
     def stop_rasa(self) -> None:
         """Stop only the Rasa server, as when it crashes or is redeployed mid-conversation."""
@@ -251,3 +252,16 @@ class SocketChat:
 
     def close(self) -> None:
         self.client.disconnect()
+
+
+@contextmanager
+def in_process(workdir: Path) -> Iterator[Assistant]:
+    """The action server started as `make run` starts it, and this process set up to handle messages
+    with Rasa in-process (its environment and working folder): `bench.profile` and `bench.growth`."""
+    assistant = Assistant(workdir).start(rasa=False)
+    try:
+        os.environ.update(assistant._env)
+        os.chdir(ROOT)
+        yield assistant
+    finally:
+        assistant.stop()

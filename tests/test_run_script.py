@@ -8,13 +8,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from harness.assistant import ROOT, free_port
+from harness.assistant import ROOT, wait_until_up, free_port
 
 pytestmark = pytest.mark.server
 
@@ -50,16 +49,7 @@ class Run:
         return self.log.read_text(errors="replace")
 
     def wait_for(self, url: str, timeout: float = 240) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"scripts/run stopped:\n{self.output()[-3000:]}"
-            try:
-                if requests.get(url, timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"{url} did not answer; scripts/run said:\n{self.output()[-3000:]}")
+        wait_until_up(url, [self.process], [self.log], timeout)
 
     def child(self, needle: str) -> int:
         """The pid of the process scripts/run started whose command line holds `needle`."""
