@@ -44,7 +44,7 @@ import requests
 
 from bench import SCRIPT
 from bot import aio
-from harness.assistant import MODEL, ROOT, wait_until_up, free_port
+from harness.assistant import MODEL, ROOT, free_port, wait_until_up
 from harness.postgres import Postgres
 
 BIN = Path(sys.executable).parent

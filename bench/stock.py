@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from harness.assistant import ROOT, Chat, wait_until_up, free_port
+from harness.assistant import ROOT, Chat, free_port, wait_until_up
 
 STOCK = ROOT / ".bench" / "stock"
 RASA = Path(sys.executable).parent / "rasa"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness.assistant import ROOT, wait_until_up, free_port
+from harness.assistant import ROOT, free_port, wait_until_up
 
 pytestmark = pytest.mark.server
 
