@@ -103,7 +103,7 @@ test: system-packages lint check validate pytest stories
 
 # The edit-test loop: no servers, no browser, no PostgreSQL, no model to train.
 test-fast: lint check $(GENERATED)
-	$(PYTEST) -m "not server and not browser and not postgres and not model"
+	$(PYTEST) -n 2 -m "not server and not browser and not postgres and not model"
 	@echo "make test-fast: passed (make test runs everything)."
 
 # Browser tests write their screenshots to results/screenshots/; README shows copies in docs/screenshots/.
