@@ -77,40 +77,61 @@ def _try_follow_up(library: "content.Library", entry_id: str, message: str) -> i
     return 0
 
 
-def cmd_content(args: argparse.Namespace) -> int:
-    if args.action in ("show", "list", "follow-up"):
-        try:
-            library = content.load()
-        except ContentError as exc:
-            return _report(exc.problems, "content/faq")
-        if args.action == "list":
-            for topic, entries in library.topics().items():
-                print(topic)
-                for entry in entries:
-                    print(f"  {entry.id:32} {entry.title}")
-            return 0
-        if args.action == "follow-up":
-            return _try_follow_up(library, args.id or "", " ".join(args.message))
-        entry = library.entries.get(args.id or "")
-        if entry is None:
-            print(f"No entry '{args.id}'. `python -m bot content list` shows the ids.", file=sys.stderr)
-            return 2
-        print(content.reply_text(entry))
-        print("\nButtons: " + " | ".join(b["title"] for b in content.follow_up_buttons(entry, library)))
-        for follow_up in entry.follow_ups:  # what a short follow-up after this answer reaches
-            target = "this answer" if follow_up.target == entry.id else f"'{follow_up.target}'"
-            quoted = f", quoting \"{follow_up.fact}\"" if follow_up.fact else ""
-            print(f"Follow-up: {' / '.join(follow_up.asks)} -> {target}{quoted}")
-        return 0
-    if args.action == "build":
-        try:
-            written = content.write_training_files()
-        except ContentError as exc:
-            return _report(exc.problems, "content/faq")
-        for path in written:
-            print(f"wrote {path.relative_to(content.PROJECT_ROOT)}")
-        print("generated training files are up to date" if not written else "retrain with `make train`")
-        return 0
+def _library() -> "content.Library | int":
+    """The FAQ library, or the exit code after reporting why it cannot be read."""
+    try:
+        return content.load()
+    except ContentError as exc:
+        return _report(exc.problems, "content/faq")
+
+
+def cmd_content_list(args: argparse.Namespace) -> int:
+    library = _library()
+    if isinstance(library, int):
+        return library
+    for topic, entries in library.topics().items():
+        print(topic)
+        for entry in entries:
+            print(f"  {entry.id:32} {entry.title}")
+    return 0
+
+
+def cmd_content_show(args: argparse.Namespace) -> int:
+    library = _library()
+    if isinstance(library, int):
+        return library
+    entry = library.entries.get(args.id)
+    if entry is None:
+        print(f"No entry '{args.id}'. `python -m bot content list` shows the ids.", file=sys.stderr)
+        return 2
+    print(content.reply_text(entry))
+    print("\nButtons: " + " | ".join(b["title"] for b in content.follow_up_buttons(entry, library)))
+    for follow_up in entry.follow_ups:  # what a short follow-up after this answer reaches
+        target = "this answer" if follow_up.target == entry.id else f"'{follow_up.target}'"
+        quoted = f", quoting \"{follow_up.fact}\"" if follow_up.fact else ""
+        print(f"Follow-up: {' / '.join(follow_up.asks)} -> {target}{quoted}")
+    return 0
+
+
+def cmd_content_follow_up(args: argparse.Namespace) -> int:
+    library = _library()
+    if isinstance(library, int):
+        return library
+    return _try_follow_up(library, args.id, " ".join(args.message))
+
+
+def cmd_content_build(args: argparse.Namespace) -> int:
+    try:
+        written = content.write_training_files()
+    except ContentError as exc:
+        return _report(exc.problems, "content/faq")
+    for path in written:
+        print(f"wrote {path.relative_to(content.PROJECT_ROOT)}")
+    print("generated training files are up to date" if not written else "retrain with `make train`")
+    return 0
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
     problems = content.check()
     if not any(p.severity == "error" for p in problems):
         library = content.load()
@@ -122,10 +143,12 @@ def cmd_content(args: argparse.Namespace) -> int:
     return _report(problems, "content/faq")
 
 
-def cmd_web(args: argparse.Namespace) -> int:
-    if args.action == "build":
-        print(f"built {web.build().relative_to(content.PROJECT_ROOT)}")
-        return 0
+def cmd_web_build(args: argparse.Namespace) -> int:
+    print(f"built {web.build().relative_to(content.PROJECT_ROOT)}")
+    return 0
+
+
+def cmd_web_serve(args: argparse.Namespace) -> int:
     web.serve(args.port, args.rasa_url, args.host)
     return 0
 
@@ -156,20 +179,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_safety)
 
     p = commands.add_parser("content", help="check the FAQ content, or build the training files from it")
-    p.add_argument("action", choices=["check", "build", "list", "show", "follow-up"],
-                   help="check: validate content/faq; build: write the generated training files; "
-                        "list: entries by topic; show ID: preview an answer as parents see it; "
-                        "follow-up ID MESSAGE: what MESSAGE reaches when typed straight after ID's answer")
-    p.add_argument("id", nargs="?", help="the entry id, with show and follow-up")
-    p.add_argument("message", nargs="*", help="with follow-up: the message a parent types next")
-    p.set_defaults(func=cmd_content)
+    actions = p.add_subparsers(dest="action", required=True)
+    actions.add_parser("check", help="validate content/faq").set_defaults(func=cmd_content_check)
+    actions.add_parser("build", help="write the generated training files").set_defaults(func=cmd_content_build)
+    actions.add_parser("list", help="entries by topic").set_defaults(func=cmd_content_list)
+    a = actions.add_parser("show", help="preview an answer as parents see it")
+    a.add_argument("id", help="the entry id")
+    a.set_defaults(func=cmd_content_show)
+    a = actions.add_parser("follow-up", help="what MESSAGE reaches when typed straight after ID's answer")
+    a.add_argument("id", help="the entry id")
+    a.add_argument("message", nargs="+", help="the message a parent types next")
+    a.set_defaults(func=cmd_content_follow_up)
 
     p = commands.add_parser("web", help="build the chat widget, or serve the demo Local Offer page")
-    p.add_argument("action", choices=["build", "serve"])
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--rasa-url", default="http://localhost:5005", help="the Rasa server the widget talks to")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
-    p.set_defaults(func=cmd_web)
+    actions = p.add_subparsers(dest="action", required=True)
+    actions.add_parser("build", help="build web/dist/medway-chat.js").set_defaults(func=cmd_web_build)
+    a = actions.add_parser("serve", help="serve the demo Local Offer page with the widget")
+    a.add_argument("--port", type=int, default=8000)
+    a.add_argument("--rasa-url", default="http://localhost:5005", help="the Rasa server the widget talks to")
+    a.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
+    a.set_defaults(func=cmd_web_serve)
 
     p = commands.add_parser("people", help="show or check content/people.yml")
     p.add_argument("--check", action="store_true", help="validate the file")

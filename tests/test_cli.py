@@ -59,3 +59,13 @@ def test_staff_can_preview_follow_ups_and_try_one():
     assert tried.returncode == 0, tried.stderr
     assert "Read as a follow-up: ehcp_draft_plan" in tried.stdout and "calendar days, not working days" in tried.stdout
     assert run("content", "follow-up", "no_such_entry", "how", "long").returncode == 2
+
+
+@pytest.mark.parametrize("argv", [("web", "build", "--port", "9000"), ("content", "check", "ehcp_draft_plan"),
+                                  ("content", "show"), ("content", "follow-up", "ehcp_draft_plan")])
+def test_an_option_or_argument_that_does_not_belong_to_the_action_is_refused(argv):
+    """Each action takes only its own options: a port given to `web build`, or an entry id given to
+    `content check`, is an error that says so, not quietly ignored."""
+    result = run(*argv)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "usage:" in result.stderr
