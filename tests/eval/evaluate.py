@@ -54,13 +54,20 @@ def bm25_predictor(library: content.Library) -> Callable[[str], str]:
 
 
 def report(model: dict[str, Score], baseline: dict[str, Score]) -> str:
-    lines = ["| topic | questions | assistant | BM25 keyword search |", "| --- | ---: | ---: | ---: |"]
+    return write_report(REPORT, model, baseline, "Questions the assistant answered with another entry (or not at all):")
+
+
+def write_report(path: Path, model: dict[str, Score], baseline: dict[str, Score], misses: str,
+                 title: str = "") -> str:
+    """A table of the assistant against BM25 per topic, then every miss; written to `path`, returned."""
+    lines = ([f"# {title}", ""] if title else []) + ["| topic | questions | assistant | BM25 keyword search |",
+                                                    "| --- | ---: | ---: | ---: |"]
     for topic in sorted(model, key=lambda t: (t == "ALL", t)):
         lines.append(f"| {'**overall**' if topic == 'ALL' else topic} | {model[topic].total} | "
                      f"{model[topic].accuracy:.0%} | {baseline[topic].accuracy:.0%} |")
-    lines += ["", "Questions the assistant answered with another entry (or not at all):", ""]
+    lines += ["", misses, ""]
     lines += [f"- {miss}" for miss in model["ALL"].misses] or ["- none"]
     text = "\n".join(lines) + "\n"
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
     return text

@@ -15,7 +15,7 @@ import yaml
 
 from bot import content
 from tests.eval.bm25 import BM25
-from tests.eval.evaluate import Score
+from tests.eval.evaluate import Score, write_report
 
 HERE = Path(__file__).parent
 REAL = HERE / "real"        # measures the assistant: never trained on, never tuned on
@@ -96,17 +96,7 @@ def bm25_answerer(library: content.Library) -> Callable[[str], str]:
 
 
 def report(model: dict[str, Score], baseline: dict[str, Score], title: str) -> str:
-    lines = [f"# {title}", "", "| topic | questions | assistant | BM25 keyword search |",
-             "| --- | ---: | ---: | ---: |"]
-    for topic in sorted(model, key=lambda t: (t == "ALL", t)):
-        lines.append(f"| {'**overall**' if topic == 'ALL' else topic} | {model[topic].total} | "
-                     f"{model[topic].accuracy:.0%} | {baseline[topic].accuracy:.0%} |")
-    lines += ["", "Questions whose reply lacked a key fact:", ""]
-    lines += [f"- {miss}" for miss in model["ALL"].misses] or ["- none"]
-    text = "\n".join(lines) + "\n"
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(text)
-    return text
+    return write_report(REPORT, model, baseline, "Questions whose reply lacked a key fact:", title)
 
 
 _WORD = re.compile(r"[a-z0-9]+")
