@@ -36,3 +36,17 @@ class ActionOutOfScope(Action):
         outcome = answers.out_of_scope(answers.Parse.of(tracker.latest_message or {}), tracker.get_slot(LAST_ENTRY),
                                        content.live(), str(responses[0].get("text") or ""), tracker.events)
         return send(outcome, dispatcher)
+
+
+class ActionSendGeneral(Action):
+    """A SEND message the FAQ has no entry for; after an answer it may be a follow-up to it
+    ("and how long till i hear?" after how to ask for an assessment)."""
+
+    def name(self) -> Text:
+        return "action_send_general"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        outcome = answers.send_general(answers.Parse.of(tracker.latest_message or {}), tracker.get_slot(LAST_ENTRY),
+                                       content.live(), tracker.events)
+        return send(outcome, dispatcher)

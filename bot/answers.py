@@ -119,6 +119,17 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     return Outcome([Message(text, buttons)])
 
 
+def send_general(parse: Parse, last_entry: Optional[str], library: Library,
+                 events: Iterable[dict[str, Any]] = ()) -> Outcome:
+    """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is
+    first read as a follow-up to it; otherwise the general SEND reply (utter_send_general)."""
+    reading = followups.reread(parse.text, parse.ranking, last_entry, library, parse.model_intent,
+                               parse.model_confidence)
+    if reading:
+        return follow_up(reading, str(last_entry), library, events)
+    return Outcome([], response="utter_send_general")
+
+
 def out_of_scope(parse: Parse, last_entry: Optional[str], library: Library, scope_text: str,
                  events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """"Only SEND" for a message plainly about something else; in a SEND conversation, anything

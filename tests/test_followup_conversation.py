@@ -35,6 +35,8 @@ def answer_to(chat, first: str, follow_up: str) -> str:
     # the same words mean different things after different answers
     (MEDIATION, "how long does it take?", "within 30 days"),
     ("how long does the EHC process take", "what if they say no", "A refusal to assess can be appealed"),
+    # a message the model reads as a general SEND remark is still a follow-up after an answer
+    (ASK_FOR_ASSESSMENT, "and then how long till i hear", "6 weeks"),
 ])
 def test_a_follow_up_is_read_against_the_answer_before_it(chat, first, follow_up, fact):
     reply = answer_to(chat, first, follow_up)
@@ -65,6 +67,10 @@ def test_a_new_question_after_an_answer_is_answered_as_itself(chat):
 def test_a_message_plainly_about_something_else_still_gets_only_send(chat):
     chat.say(ANNUAL_REVIEW)
     assert ONLY_SEND in chat.say("when are my bins collected")
+
+
+def test_a_general_send_remark_with_no_answer_before_it_gets_the_general_reply(chat):
+    assert "Thank you for telling me" in chat.say("my son has autism and adhd and struggles every day")
 
 
 def test_without_an_answer_before_it_a_follow_up_is_not_guessed_at(chat):
