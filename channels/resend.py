@@ -19,7 +19,6 @@ request, say) are not undone: the resent turn runs its actions again when the fi
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -63,25 +62,6 @@ def stored_replies(events: List[Any], message_id: str) -> Optional[List[Dict[Tex
     return replies
 
 
-async def _wait_for_dead_tickets(lock_store: Any, conversation_id: str) -> None:
-    """Wait, holding no ticket, until the conversation's lock has no ticket left (at most one lock
-    lifetime and a little more).
-
-    A resend usually follows a replica that died holding the conversation's ticket. In Rasa 3.6's
-    ticket lock, a waiting ticket expires after the same lifetime as the one it waits for; when both
-    have expired by the time the waiter next looks (it looks once a second), the empty lock reports
-    ticket 0 as served and the waiter waits until its HTTP request times out. Taking a ticket only
-    once the dead one has expired avoids that."""
-    from rasa.core.lock_store import LOCK_LIFETIME
-
-    deadline = asyncio.get_running_loop().time() + LOCK_LIFETIME + 2
-    while asyncio.get_running_loop().time() < deadline:
-        lock_store.update_lock(conversation_id)  # drops expired tickets
-        if not lock_store.is_someone_waiting(conversation_id):
-            return
-        await asyncio.sleep(0.2)
-
-
 def answered_once(on_new_message: Handler, app_of: Callable[[], Any]) -> Handler:
     """`on_new_message`, with the client's message id kept and resent messages answered once.
 
@@ -97,7 +77,6 @@ def answered_once(on_new_message: Handler, app_of: Callable[[], Any]) -> Handler
         if not (message_id and resend):
             return await on_new_message(message)
         agent = app_of().ctx.agent
-        await _wait_for_dead_tickets(agent.lock_store, message.sender_id)
         async with agent.lock_store.lock(message.sender_id):
             tracker = await agent.tracker_store.retrieve(message.sender_id)
             replies = stored_replies(list(tracker.events) if tracker else [], message_id)
