@@ -38,6 +38,11 @@ PROBLEMS = {
 }
 
 
+# What the search's age and place questions read from a message, and the problem that says a value was given but
+# cannot be used ("300" is an age, out of range).
+_GIVEN = {"child_age": ("age", "age_out_of_range"), "service_area": ("place", "outside_medway")}
+
+
 def slot_value(slot: str, understood: Understood, text: str, requested: bool) -> dict[str, Any]:
     """The slot values one message gives; when the slot was asked for, an answer or a reason it was not one."""
     if requested and is_skip(text):
@@ -46,22 +51,15 @@ def slot_value(slot: str, understood: Understood, text: str, requested: bool) ->
         if understood.needs:
             return {slot: ",".join(understood.needs), "service_keywords": " ".join(understood.keywords) or None,
                     "service_free": understood.free_only or None}
-        if requested:
-            if understood.keywords:
-                return {slot: ANY, "service_keywords": " ".join(understood.keywords)}
-            return {slot: "?need"}
-        return {}
-    if slot == "child_age":
-        if understood.age is not None:
-            return {slot: str(understood.age)}
-        if "age_out_of_range" in understood.problems:
-            return {slot: "?age_out_of_range"}
-        return {slot: "?age"} if requested else {}
-    if understood.place:
-        return {slot: understood.place}
-    if "outside_medway" in understood.problems:
-        return {slot: "?outside_medway"}
-    return {slot: "?place"} if requested else {}
+        if requested and understood.keywords:
+            return {slot: ANY, "service_keywords": " ".join(understood.keywords)}
+        return {slot: "?need"} if requested else {}
+    field, problem = _GIVEN[slot]
+    if getattr(understood, field) is not None:
+        return {slot: str(getattr(understood, field))}
+    if problem in understood.problems:
+        return {slot: f"?{problem}"}
+    return {slot: f"?{field}"} if requested else {}
 
 
 def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
@@ -131,9 +129,8 @@ def _gives(slot: str, understood: Understood) -> bool:
     """Whether the message says something about `slot`, usable or not ("300" is an age, out of range)."""
     if slot == "service_need":
         return bool(understood.needs)
-    if slot == "child_age":
-        return understood.age is not None or "age_out_of_range" in understood.problems
-    return understood.place is not None or "outside_medway" in understood.problems
+    field, problem = _GIVEN[slot]
+    return getattr(understood, field) is not None or problem in understood.problems
 
 
 def answers_question(text: str, intent: Optional[str], requested_slot: Optional[str]) -> bool:

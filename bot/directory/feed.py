@@ -41,18 +41,12 @@ class FeedError(MedwayError):
     """The feed cannot be imported; the message says which address and what went wrong."""
 
 
-def _depth_problem(value: Any) -> bool:
-    """Whether JSON nests deeper than MAX_DEPTH (checked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        for child in children:
-            if isinstance(child, (dict, list)):
-                if depth + 1 > MAX_DEPTH:
-                    return True
-                stack.append((child, depth + 1))
-    return False
+def _too_deep(value: Any, depth: int = 1) -> bool:
+    """Whether JSON nests deeper than MAX_DEPTH (looking no deeper than that)."""
+    if depth > MAX_DEPTH:
+        return True
+    children = value.values() if isinstance(value, dict) else value
+    return any(_too_deep(child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
 def parse(body: bytes, charset: Optional[str], where: str) -> Any:
@@ -67,7 +61,7 @@ def parse(body: bytes, charset: Optional[str], where: str) -> Any:
         raise FeedError(f"{where}: the JSON is nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as exc:
         raise FeedError(f"{where}: not JSON ({exc})") from None
-    if _depth_problem(value):
+    if isinstance(value, (dict, list)) and _too_deep(value):
         raise FeedError(f"{where}: the JSON is nested more than {MAX_DEPTH} levels deep")
     return value
 

@@ -149,20 +149,19 @@ def parse_place(text: str, vocabulary: Vocabulary, misspelt: bool = False) -> tu
     return None, None, []
 
 
-def parse_needs(text: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
-    """Needs named in the message, in the order they appear, with the spans their words took."""
+def parse_needs(text: str, vocabulary: Vocabulary, leave_out: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Needs named in the message, in the order they appear (by none of the words in `leave_out`)."""
     lowered = text.lower()
     found: list[tuple[int, str]] = []
     spans: list[tuple[int, int]] = []
     for need in vocabulary.needs:
         for synonym in sorted(need.synonyms, key=len, reverse=True):
-            match = _phrase_pattern(synonym).search(lowered)
+            match = None if synonym in leave_out else _phrase_pattern(synonym).search(lowered)
             if match and not any(s <= match.start() < e for s, e in spans):
                 found.append((match.start(), need.code))
                 spans.append(match.span())
                 break
-    codes = tuple(dict.fromkeys(code for _, code in sorted(found)))
-    return codes, spans
+    return tuple(dict.fromkeys(code for _, code in sorted(found)))
 
 
 def is_skip(text: str) -> bool:
@@ -175,7 +174,7 @@ def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_i
     vocabulary = vocabulary or cached()
     lowered = text.lower()
     problems: list[str] = []
-    needs, _ = parse_needs(text, vocabulary)  # their words stay in keywords: "portage" ranks Portage first
+    needs = parse_needs(text, vocabulary)  # their words stay in keywords: "portage" ranks Portage first
     spans: list[tuple[int, int]] = []
     age, age_problem, age_span = parse_age(text, bare_number_is_age)
     place, place_problem, place_spans = parse_place(text, vocabulary, misspelt_place)

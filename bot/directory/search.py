@@ -156,12 +156,6 @@ def _wanted(connection: Connection, query: Query, place: Optional[Place], band: 
     return tags.for_query(query.needs, query.age, query.free_only, place, band, index.pairs(connection.dialect))
 
 
-def _needs_meet(connection: Connection, query: Query) -> bool:
-    """Whether any active service has every one of these needs."""
-    wanted = tags.for_query(query.needs, None, False, None, None)
-    return bool(_fetch(connection, None, None, [], wanted, 1))
-
-
 def _steps(query: Query, terms: list[tuple[str, ...]], vocabulary: Vocabulary) -> tuple[list, list[tuple[str, ...]]]:
     """The look-ups of a search, best first: (column, mode, words), or NARROW; and the words that
     narrow. Words typed are of three kinds: specific ones ("swimming", "internship"), the need's
@@ -286,14 +280,12 @@ def search(connection: Connection, query: Query, vocabulary: Optional[Vocabulary
         # unrelated; when they are related it reads the whole table in order hoping to meet a match
         # soon (100 ms and more at 100,000 services). The full-text indexes always answer in a few ms.
         connection.execute(text("SET LOCAL enable_seqscan = off"))
-    # No service anywhere with all these needs: only dropping a need can help, so skip the rest.
-    impossible = len(query.needs) > 1 and not _needs_meet(connection, query)
-    found, unmatched = ([], ()) if impossible else _run(connection, query, vocabulary)
+    found, unmatched = _run(connection, query, vocabulary)
     if found:
         return Result(query, tuple(found), unmatched=unmatched)
     for field, relax, words in RELAXATIONS:
         value = getattr(query, field)
-        if not value or (field == "needs" and len(query.needs) < 2) or (impossible and field != "needs"):
+        if not value or (field == "needs" and len(query.needs) < 2):
             continue
         wider = relax(query)
         found, unmatched = _run(connection, wider, vocabulary)

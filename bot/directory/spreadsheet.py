@@ -204,7 +204,7 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
     if not service_id or not name or status is None:
         return None
     amount = optional("cost_amount", clean.decimal, "is not an amount in pounds")
-    coordinates = {column: optional(column, partial(clean.coordinate, low=low, high=high), f"is not a {column} in Kent")
+    coordinates = {column: optional(column, partial(clean.number, low=low, high=high), f"is not a {column} in Kent")
                    for column, low, high in (("latitude", 50.0, 53.0), ("longitude", -1.0, 2.0))}
     service = {"id": service_id, "name": name, "description": clean.text(row.get("description")),
                "url": values["website"], "email": values["email"], "status": status, "fees": clean.one_line(row.get("cost")),
