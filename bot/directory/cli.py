@@ -168,7 +168,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                                         "  python -m bot directory import --csv services.csv\n"
                                         "  python -m bot directory import --url https://council.example/api\n"
                                         "  python -m bot directory search speech therapy age 4 near Gillingham\n"
-                                        "Spreadsheet columns: see bot/directory/spreadsheet.py or README.")
+                                        "Spreadsheet columns: see README, 'The spreadsheet's columns'.")
     p.add_argument("action", choices=["migrate", "load-sample", "import", "search", "check", "sample"],
                    help="migrate: create or upgrade the schema; load-sample: load the sample directory; "
                         "import: from --csv or --url; search: try a search; check: check vocabulary.yml; "

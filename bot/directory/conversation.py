@@ -15,9 +15,6 @@ from sqlalchemy.engine import Engine
 from bot import people, safety
 from bot.directory import cards, clean, search
 from bot.directory.query import STOPWORDS, Understood, is_skip, understand
-
-__all__ = ["is_skip", "read_message", "answers_question", "opening_values", "results", "problem_message",
-           "checked", "query_from", "ANY", "SLOTS"]
 from bot.directory.vocabulary import cached
 from bot.redaction import words_left
 

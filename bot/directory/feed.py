@@ -168,7 +168,7 @@ def _page_fields(page: Any, where: str) -> tuple[list, Optional[int], bool]:
 
 
 def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int = 100, client: Optional[Client] = None,
-          progress: Optional[Callable[[int], None]] = None,
+          progress: Callable[[int], None] = lambda services: None,
           expected: Optional[Callable[[int], None]] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
     """Every service in the feed as records, and the ones that could not be used with reasons.
     `progress` is told of each service read; `expected`, of how many the feed says it holds."""
@@ -191,19 +191,15 @@ def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int 
         seen_pages.add(signature)
         for number, item in enumerate(items, start=1):
             item_where = f"page {page_number} item {number}"
-            if isinstance(item, dict) and item.get("id") and not oruk.has_details(item):
-                try:
+            try:
+                if isinstance(item, dict) and item.get("id") and not oruk.has_details(item):
                     item = client.get(f"/services/{quote(str(item['id']), safe='')}")
-                except FeedError as exc:
-                    rejected.append(Rejected(f"{item_where} (id {item.get('id')})", f"could not read its details: {exc}",
-                                             str(item["id"]).strip()))
-                    if progress:
-                        progress(1)
-                    continue
-            result = oruk.to_record(item, vocabulary, item_where, rejected)
+                result = oruk.to_record(item, vocabulary, item_where, rejected)
+            except FeedError as exc:
+                result = Rejected(f"{item_where} (id {item.get('id')})", f"could not read its details: {exc}",
+                                  str(item["id"]).strip())
             (rejected if isinstance(result, Rejected) else records).append(result)
-            if progress:
-                progress(1)
+            progress(1)
         if last or not items or (isinstance(total_pages, int) and page_number >= total_pages):
             break
         page_number += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from bot.directory.vocabulary import Place, Vocabulary, cached
@@ -57,15 +57,32 @@ nearly almost just only roughly ll half
 
 
 @dataclass(frozen=True)
-class Understood:
-    """What a message says about the search; `problems` explain values that could not be used."""
-
+class Query:
     needs: tuple[str, ...] = ()
     age: Optional[int] = None
     place: Optional[str] = None
     free_only: bool = False
     keywords: tuple[str, ...] = ()
-    problems: tuple[str, ...] = field(default=())
+
+    def describe(self, vocabulary: Optional[Vocabulary] = None) -> str:
+        """The search in words: "autism support, age 7, near Strood, free only"."""
+        vocabulary = vocabulary or cached()
+        parts = [" and ".join((vocabulary.need(c).label if vocabulary.need(c) else c) for c in self.needs) or "any kind of help"]
+        if self.keywords and not self.needs:
+            parts[0] = "'" + " ".join(self.keywords) + "'"
+        if self.age is not None:
+            parts.append(f"age {self.age}")
+        parts.append(f"near {self.place}" if self.place else "anywhere in Medway")
+        if self.free_only:
+            parts.append("free only")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Understood(Query):
+    """What a message says about the search; `problems` explain values that could not be used."""
+
+    problems: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=2048)  # the vocabulary's phrases, looked up for every message read

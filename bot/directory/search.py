@@ -19,33 +19,12 @@ from sqlalchemy import Float, select, text, type_coerce
 from sqlalchemy.engine import Connection, Engine
 
 from bot.directory import index, models as m, tags
+from bot.directory.query import Query
 from bot.directory.vocabulary import Place, Vocabulary, cached
 
 RADIUS_KM = tags.RADIUS_KM
 CANDIDATES = 24  # six pages of four
 _TERM = re.compile(r"[a-z0-9]+")
-
-
-@dataclass(frozen=True)
-class Query:
-    needs: tuple[str, ...] = ()
-    age: Optional[int] = None
-    place: Optional[str] = None
-    free_only: bool = False
-    keywords: tuple[str, ...] = ()
-
-    def describe(self, vocabulary: Optional[Vocabulary] = None) -> str:
-        """The search in words: "autism support, age 7, near Strood, free only"."""
-        vocabulary = vocabulary or cached()
-        parts = [" and ".join((vocabulary.need(c).label if vocabulary.need(c) else c) for c in self.needs) or "any kind of help"]
-        if self.keywords and not self.needs:
-            parts[0] = "'" + " ".join(self.keywords) + "'"
-        if self.age is not None:
-            parts.append(f"age {self.age}")
-        parts.append(f"near {self.place}" if self.place else "anywhere in Medway")
-        if self.free_only:
-            parts.append("free only")
-        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -145,11 +124,10 @@ def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], g
     own order: SQLite stops as soon as it has them."""
     if connection.dialect.name == "sqlite":
         return connection.execute(_SQLITE_FETCH, {"match": _sqlite_match(column, mode, groups, wanted), "limit": limit}).all()
-    wanted_tags = _pg_tags(column, mode, groups, wanted)
-    statement, values = _PG_FETCH, {"limit": limit}
+    values = {"limit": limit, "tags": _pg_tags(column, mode, groups, wanted)}
     if column == "document":
-        statement, values["words"] = _PG_FETCH_WORDS, _words(groups, mode, False, False)
-    return connection.execute(statement, dict(values, tags=wanted_tags)).all()
+        return connection.execute(_PG_FETCH_WORDS, dict(values, words=_words(groups, mode, False, False))).all()
+    return connection.execute(_PG_FETCH, values).all()
 
 
 def _wanted(connection: Connection, query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
@@ -169,10 +147,9 @@ def _steps(query: Query, terms: list[tuple[str, ...]], vocabulary: Vocabulary) -
     specific = [g for g in terms if g[0] not in GENERIC and g[0] not in need_words]
     named = [g for g in terms if g[0] in need_words and g[0] not in GENERIC]
     several = len(terms) > 1  # with one word, "all" and "any" are the same look-up
-    steps: list = [("name", "all", terms)]
-    steps += [("name", "any", words) for words in (specific, named) if words and several]
-    steps.append(("document", "all", terms))
-    steps += [("document", "any", words) for words in (specific, named) if words and several]
+    steps: list = []
+    for column in ("name", "document"):
+        steps += [(column, "all", terms)] + [(column, "any", words) for words in (specific, named) if words and several]
     steps.append(NARROW)
     if query.needs:
         steps.append((None, None, []))  # the need's other services, last

@@ -1,26 +1,8 @@
 """Importing services from a CSV spreadsheet that council staff fill in.
 
-Columns (header row required; order does not matter; only id and name are required; other usual
-headings are understood, see SYNONYMS; a bad value in an optional column is left out with a warning):
-
-| column | what to put in it |
-| --- | --- |
-| id | your own unique reference for the service; never reuse or change it |
-| name | the service's name |
-| organisation | who runs it |
-| description | what it offers, in plain English |
-| needs | kinds of help, separated by ";" (codes or labels from content/directory/vocabulary.yml, e.g. "Autism; Speech, language and communication") |
-| minimum_age, maximum_age | whole years, 0 to 25; leave empty for no limit |
-| cost | "Free", or what it costs ("£5 a session") |
-| cost_amount | the amount in pounds, if there is one price (0 for free) |
-| how_to_access | how to get it: self-referral, GP referral, ... |
-| venue, address, town, postcode | where it happens (town is a Medway town, postcode a full postcode or district) |
-| latitude, longitude | optional; without them the postcode district or town places the service |
-| phone, email, website | how to contact it (from the service's own published details) |
-| opening_times | when it is open, in words |
-| area_served | who it covers, e.g. "All of Medway" |
-| last_updated | the day the details were last checked (2026-03-01 or 01/03/2026) |
-| status | active (default), inactive, temporarily closed |
+The columns, for staff, are in README ("The spreadsheet's columns"); COLUMNS below are what the import
+reads, SYNONYMS the other headings it understands. A header row is required, order does not matter,
+only id and name are required, and a bad value in an optional column is left out with a warning.
 """
 from __future__ import annotations
 

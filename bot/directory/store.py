@@ -120,7 +120,7 @@ def _write(connection: Connection, records: list[ServiceRecord], replaced: list[
 
 
 def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejected: Optional[list[Rejected]] = None,
-          sample: bool = False, deactivate_missing: bool = True, progress: Optional[Progress] = None,
+          sample: bool = False, deactivate_missing: bool = True, progress: Progress = lambda services: None,
           vocabulary: Optional[Vocabulary] = None, allow_shrink: bool = False, max_shrink: float = MAX_SHRINK,
           dry_run: bool = False) -> Summary:
     """Store `records` from `source` in one transaction; on any error nothing changes.
@@ -151,14 +151,12 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
         if gone and not allow_shrink and len(gone) > max_shrink * active:
             raise ShrinkRefused(summary, active, max_shrink)
         todo = _to_write(existing, by_id, summary)
-        if progress:
-            progress(summary.unchanged)
+        progress(summary.unchanged)
         term_ids = ensure_taxonomy(connection, vocabulary)
         for chunk in _chunks(todo):
             _write(connection, list(chunk), [r.id for r in chunk if r.id in existing], source, sample, term_ids,
                    vocabulary)
-            if progress:
-                progress(len(chunk))
+            progress(len(chunk))
         _deactivate(connection, gone)
         if not sample and by_id:
             summary.sample_removed = _deactivate(connection, list(connection.execute(select(m.service.c.id).where(
