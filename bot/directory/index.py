@@ -10,7 +10,7 @@ import re
 from typing import Iterable, Optional
 
 from sqlalchemy import bindparam, delete, select, text, update
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection
 
 from bot.directory import bulk, models as m, tags
 from bot.directory.records import ServiceRecord
@@ -79,12 +79,6 @@ def remove(connection: Connection, service_ids: list[str]) -> None:
                 {"ids": service_ids})
 
 
-def pairs(dialect: Dialect) -> bool:
-    """Whether the index holds need-and-age tags, for writing and searching alike: PostgreSQL's
-    look-ups need them (tags.for_query); SQLite's stop early anyway."""
-    return dialect.name == "postgresql"
-
-
 def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vocabulary,
             indexed: Optional[list[str]] = None) -> None:
     """Re-index these services (active ones are indexed, others only removed). `indexed`: those
@@ -102,7 +96,7 @@ def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vo
                      "minimum_age": minimum, "maximum_age": maximum, "is_free": free,
                      "latitude": latitude, "longitude": longitude,
                      "tags": tags.for_service(record.service["name"], record.needs, minimum, maximum, free, latitude, longitude,
-                                             vocabulary, pairs=pairs(connection.dialect))})
+                                             vocabulary)})
     if rows:
         bulk.insert(connection, m.service_index, rows)
         _fts(connection, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
@@ -127,11 +121,10 @@ def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     if current == wanted:
         return 0
     si = m.service_index
-    with_pairs = pairs(connection.dialect)
     rows = connection.execute(select(si.c.id, si.c.name, si.c.needs, si.c.minimum_age, si.c.maximum_age, si.c.is_free,
                                      si.c.latitude, si.c.longitude)).all()
     changes = [{"key": r.id, "tags": tags.for_service(r.name, r.needs.split(), r.minimum_age, r.maximum_age, r.is_free,
-                                                     r.latitude, r.longitude, vocabulary, with_pairs)} for r in rows]
+                                                     r.latitude, r.longitude, vocabulary)} for r in rows]
     if changes:
         connection.execute(update(si).where(si.c.id == bindparam("key")).values(tags=bindparam("tags")), changes)
     if connection.dialect.name == "sqlite":

@@ -18,13 +18,14 @@ from typing import Any, Optional
 from sqlalchemy import Float, select, text, type_coerce
 from sqlalchemy.engine import Connection, Engine
 
-from bot.directory import index, models as m, tags
+from bot.directory import models as m, tags
 from bot.directory.query import Query
 from bot.directory.vocabulary import Place, Vocabulary, cached
 
 RADIUS_KM = tags.RADIUS_KM
 CANDIDATES = 24  # six pages of four
 _TERM = re.compile(r"[a-z0-9]+")
+_IST = re.compile(r"([a-z0-9]{4,})ists?")  # "therapist" or "therapists": also "therapy"
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,8 @@ def _terms(keywords: tuple[str, ...]) -> list[tuple[str, ...]]:
     words = list(dict.fromkeys(t for k in keywords for t in _TERM.findall(k.lower())))[:12]
     groups = []
     for word in words:
-        forms = [word]
-        for ending in ("ists", "ist"):
-            if word.endswith(ending) and len(word) > len(ending) + 3:
-                forms.append(word[: -len(ending)] + "y")
-                break
-        groups.append(tuple(forms))
+        ist = _IST.fullmatch(word)
+        groups.append((word, ist.group(1) + "y") if ist else (word,))
     return groups
 
 
@@ -131,7 +128,7 @@ def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], g
 
 
 def _wanted(connection: Connection, query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
-    return tags.for_query(query.needs, query.age, query.free_only, place, band, index.pairs(connection.dialect))
+    return tags.for_query(query.needs, query.age, query.free_only, place, band)
 
 
 def _steps(query: Query, terms: list[tuple[str, ...]], vocabulary: Vocabulary) -> tuple[list, list[tuple[str, ...]]]:

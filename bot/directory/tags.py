@@ -33,7 +33,7 @@ NO_VENUE = "novenue"
 FREE = "costfree"
 OVER_MAX_AGE = "ageover"
 NAME_PREFIX = 5  # letters of a word that a name match compares
-VERSION = "2"  # change when the tags below change, so every index is rebuilt on the next import
+VERSION = "3"  # change when the tags below change, so every index is rebuilt on the next import
 
 
 @lru_cache(maxsize=None)
@@ -78,9 +78,8 @@ def name_word(typed: str) -> str:
 
 def for_service(name: str, needs: list[str], minimum_age: Optional[int], maximum_age: Optional[int],
                 is_free: bool, latitude: Optional[float], longitude: Optional[float], vocabulary: Vocabulary,
-                pairs: bool = False) -> str:
-    """A service's tags, space separated. With `pairs`, also each need paired with each age (see
-    `for_query`)."""
+) -> str:
+    """A service's tags, space separated, each need also paired with each age (see `for_query`)."""
     needs_tags = [need(code) for code in needs]
     words = [LISTED, *needs_tags, *name_words(name)]
     low = max(0, minimum_age or 0)
@@ -88,9 +87,7 @@ def for_service(name: str, needs: list[str], minimum_age: Optional[int], maximum
     ages = list(_AGES[low:high + 1])
     if maximum_age is None or maximum_age > MAX_AGE:
         ages.append(OVER_MAX_AGE)
-    words += ages
-    if pairs:
-        words += [tag + years for tag in needs_tags for years in ages]
+    words += ages + [tag + years for tag in needs_tags for years in ages]
     if is_free:
         words.append(FREE)
     if latitude is None or longitude is None:
@@ -118,14 +115,14 @@ class Filter:
 
 
 def for_query(needs: tuple[str, ...], years: Optional[int], free_only: bool, place: Optional[Place],
-              band: Optional[int], pairs: bool = False) -> Filter:
+              band: Optional[int]) -> Filter:
     """The tags a search requires. With a place, `band` is the nearness band (its inner bands
     excluded), or None for the whole radius; the no-fixed-venue band is -1.
 
-    With `pairs`, a need and an age are asked for as one need-and-age tag: far fewer services carry
-    it than either alone, which is what a PostgreSQL (GIN) look-up's time depends on."""
+    A need and an age are asked for as one need-and-age tag: far fewer services carry it than either
+    alone, which is what a PostgreSQL (GIN) look-up's time depends on."""
     required = [need(code) for code in needs]
-    if years is not None and pairs and needs:
+    if years is not None and needs:
         required = [tag + age(years) for tag in required]
     elif years is not None:
         required.append(age(years))
