@@ -13,7 +13,7 @@ import json
 import re
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 from bot.directory import clean
 from bot.directory.records import Rejected, ServiceRecord, stable_id
@@ -97,29 +97,6 @@ def columns(header: list[str], name: str) -> tuple[list[Optional[str]], list[Rej
             column = None
         found.append(column)
     return found, warnings
-
-
-def rows(text: str, name: str, warnings: Optional[list[Rejected]] = None) -> Iterator[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, row) pairs, keyed by column; the header is row 1. Blank rows count
-    (and come back empty): the numbers are the ones staff see in their spreadsheet. Headings the
-    import does not know are added to `warnings`."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None) or []
-    if not any(h.strip() for h in header):
-        raise SpreadsheetError(f"{name}: the file is empty; the first row must name the columns")
-    names, ignored = columns(header, name)
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise SpreadsheetError(f"{name} row 1: missing column(s) {', '.join(missing)}; the columns are: {', '.join(COLUMNS)}")
-    if warnings is not None:
-        warnings.extend(ignored)
-    padding = [""] * len(names)
-    for number, values in enumerate(reader, start=2):
-        if number > MAX_ROWS:
-            raise SpreadsheetError(f"{name}: more than {MAX_ROWS} rows; split the file")
-        if len(values) < len(names):
-            values += padding[len(values):]
-        yield number, {column: value for column, value in zip(names, values) if column}
 
 
 def needs(cell: str, vocabulary: Vocabulary) -> tuple[list[str], list[str]]:
@@ -219,14 +196,25 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
 
 def read(path: Path, vocabulary: Optional[Vocabulary] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
     """Every readable row as a record; the rows that cannot be, with row and column, and the
-    values left out (marked kept), as Rejected."""
+    values left out or headings ignored (marked kept), as Rejected. Rows are numbered as staff see
+    them in their spreadsheet: the header is row 1, and blank rows count."""
     vocabulary = vocabulary or cached()
-    problems: list[Rejected] = []
-    numbered = [(number, row) for number, row in rows(read_text(path), path.name, problems)
-                if any(v.strip() for v in row.values())]
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    header = next(reader, None) or []
+    if not any(h.strip() for h in header):
+        raise SpreadsheetError(f"{path.name}: the file is empty; the first row must name the columns")
+    names, problems = columns(header, path.name)
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise SpreadsheetError(f"{path.name} row 1: missing column(s) {', '.join(missing)}; "
+                               f"the columns are: {', '.join(COLUMNS)}")
     records: list[ServiceRecord] = []
-    for number, row in numbered:
-        record = to_record(row, f"{path.name} row {number}", vocabulary, problems)
+    for number, values in enumerate(reader, start=2):
+        if number > MAX_ROWS:
+            raise SpreadsheetError(f"{path.name}: more than {MAX_ROWS} rows; split the file")
+        row = {column: value for column, value in zip(names, values + [""] * (len(names) - len(values))) if column}
+        blank = not any(value.strip() for value in row.values())
+        record = None if blank else to_record(row, f"{path.name} row {number}", vocabulary, problems)
         if record is not None:
             records.append(record)
     return records, problems
