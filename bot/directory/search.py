@@ -246,32 +246,24 @@ RELAXATIONS = (
 )
 
 
-def search(connection: Connection, query: Query, vocabulary: Optional[Vocabulary] = None) -> Result:
+def find(engine: Engine, query: Query, vocabulary: Optional[Vocabulary] = None) -> Result:
     """The matching active services, best first; relaxes one filter when nothing matches."""
     vocabulary = vocabulary or cached()
-    if connection.dialect.name == "postgresql":
-        # The planner guesses how many rows the tags match as if needs, ages and places were
-        # unrelated; when they are related it reads the whole table in order hoping to meet a match
-        # soon (100 ms and more at 100,000 services). The full-text indexes always answer in a few ms.
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-    found, unmatched = _run(connection, query, vocabulary)
-    if found:
-        return Result(query, tuple(found), unmatched=unmatched)
-    for field, relax, words in RELAXATIONS:
-        value = getattr(query, field)
-        if not value or (field == "needs" and len(query.needs) < 2):
-            continue
-        wider = relax(query)
-        found, unmatched = _run(connection, wider, vocabulary)
-        if found:
-            first = vocabulary.need(query.needs[0]).label if query.needs and vocabulary.need(query.needs[0]) else ""
-            return Result(wider, tuple(found), words.format(place=query.place, first=first), unmatched)
-    return Result(query, ())
-
-
-def find(engine: Engine, query: Query, vocabulary: Optional[Vocabulary] = None) -> Result:
+    first = vocabulary.need(query.needs[0]) if query.needs else None
+    tries = [(query, None)] + [(relax(query), words.format(place=query.place, first=first.label if first else ""))
+                               for field, relax, words in RELAXATIONS
+                               if getattr(query, field) and (field != "needs" or len(query.needs) > 1)]
     with engine.connect() as connection:
-        return search(connection, query, vocabulary)
+        if connection.dialect.name == "postgresql":
+            # The planner guesses how many rows the tags match as if needs, ages and places were
+            # unrelated; when they are related it reads the whole table in order hoping to meet a match
+            # soon (100 ms and more at 100,000 services). The full-text indexes always answer in a few ms.
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+        for tried, relaxed in tries:
+            found, unmatched = _run(connection, tried, vocabulary)
+            if found:
+                return Result(tried, tuple(found), relaxed, unmatched)
+    return Result(query, ())
 
 
 def _first_address(column) -> Any:
