@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 from bot import people, safety
 from bot.directory import cards, clean, search
 from bot.directory.query import STOPWORDS, Understood, is_skip, understand
-from bot.directory.vocabulary import cached
 from bot.redaction import words_left
 
 ANY = "any"
@@ -224,7 +223,7 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
     """The reply to a finished search form, or to "show more"."""
     query = query_from(slots)
     result = search.find(engine, query)
-    described = query.describe(cached())
+    described = query.describe()
     change = {"title": "Change the search", "payload": "/directory_change"}
     again = {"title": "Start again", "payload": "/restart"}
     person = people.handoff_button()
@@ -242,7 +241,7 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
         intro = (f"I couldn't find anything for {described}, so {result.relaxed}. "
                  f"Here {'is' if len(found_cards) == 1 else 'are'} what I found:")
     elif page:
-        intro = f"More services for {result.query.describe(cached())}:"
+        intro = f"More services for {result.query.describe()}:"
     else:
         intro = f"Here are services for {described}:"
     note = search.unmatched_note(result) if not page else None

@@ -79,11 +79,10 @@ def remove(connection: Connection, service_ids: list[str]) -> None:
                 {"ids": service_ids})
 
 
-def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vocabulary,
-            indexed: Optional[list[str]] = None) -> None:
+def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vocabulary, indexed: list[str]) -> None:
     """Re-index these services (active ones are indexed, others only removed). `indexed`: those
-    of them that may be in the index already (default: all)."""
-    remove(connection, [r.id for r in records] if indexed is None else indexed)
+    of them that may be in the index already."""
+    remove(connection, indexed)
     rows = []
     for record in records:
         if record.service.get("status") != "active":

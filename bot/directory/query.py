@@ -150,7 +150,7 @@ def parse_place(text: str, vocabulary: Vocabulary, misspelt: bool = False) -> tu
                 return place, None, [match.span()]
     for match in _POSTCODE.finditer(text):
         district = match.group(1).upper()
-        if not re.match(r"^[A-Z]{1,2}\d", district) or (not match.group(2) and not re.match(r"^[A-Z]{1,2}\d{1,2}$", district)):
+        if not match.group(2) and not re.match(r"^[A-Z]{1,2}\d{1,2}$", district):
             continue
         if district.startswith("ME") and district[2:].isdigit():
             place = vocabulary.place_for_district(district)
