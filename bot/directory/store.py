@@ -106,11 +106,12 @@ def _write(connection: Connection, records: list[ServiceRecord], replaced: list[
         for table, column in ((m.attribute, m.attribute.c.link_id), *((t, t.c.service_id) for t in m.SERVICE_CHILDREN)):
             connection.execute(delete(table).where(column.in_(replaced)))
     organizations = [dict(r.organization, source=source, is_sample=sample) for r in records if r.organization]
+    empty_service = dict.fromkeys(m.service.c.keys())  # a value the service no longer gives is cleared
     upserted = ((m.organization, organizations), (m.taxonomy_term, [t for r in records for t in r.other_terms]),
                 (m.location, [loc for r in records for loc in r.locations]),
                 (m.address, [a for r in records for a in r.addresses]),
-                (m.service, [dict(r.service, source=source, is_sample=sample, content_hash=r.fingerprint(), raw=r.raw)
-                             for r in records]))
+                (m.service, [{**empty_service, **r.service, "source": source, "is_sample": sample,
+                              "content_hash": r.fingerprint(), "raw": r.raw} for r in records]))
     for table, rows in upserted:
         bulk.upsert(connection, table, list({row["id"]: row for row in rows}.values()))  # one row an id
     for table in m.SERVICE_CHILDREN:
