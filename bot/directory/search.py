@@ -127,10 +127,6 @@ def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], g
     return connection.execute(_PG_FETCH, values).all()
 
 
-def _wanted(connection: Connection, query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
-    return tags.for_query(query.needs, query.age, query.free_only, place, band)
-
-
 def _steps(query: Query, terms: list[tuple[str, ...]], vocabulary: Vocabulary) -> tuple[list, list[tuple[str, ...]]]:
     """The look-ups of a search, best first: (column, mode, words), or NARROW; and the words that
     narrow. Words typed are of three kinds: specific ones ("swimming", "internship"), the need's
@@ -174,6 +170,7 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[
     unmatched: tuple[str, ...] = ()
     every_word = False  # some service has every word typed
     adults = query.age is not None and query.age >= 18
+    wanted = tags.for_query(query.needs, query.age, query.free_only, place, None)
 
     def add(rows: list, score: float) -> None:
         for row in rows:
@@ -194,17 +191,18 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[
             continue
         column, mode, words = step
         score = 100.0 * (len(steps) - number)
-        rows = _fetch(connection, column, mode, words, _wanted(connection, query, place), CANDIDATES)
+        rows = _fetch(connection, column, mode, words, wanted, CANDIDATES)
         if not rows and not filters_checked:
             filters_checked = True
-            if not _fetch(connection, None, None, [], _wanted(connection, query, place), 1):
+            if not _fetch(connection, None, None, [], wanted, 1):
                 return [], ()  # nothing within reach meets the needs, age and cost: nothing can be found
         every_word = every_word or (mode == "all" and bool(rows))
         if place is None or len(rows) < CANDIDATES:
             add(rows, score)  # the whole look-up: sorted by distance below
         else:
             for band in list(range(len(tags.BANDS_KM))) + [_NO_VENUE_BAND]:
-                add(_fetch(connection, column, mode, words, _wanted(connection, query, place, band), CANDIDATES), score)
+                in_band = tags.for_query(query.needs, query.age, query.free_only, place, band)
+                add(_fetch(connection, column, mode, words, in_band, CANDIDATES), score)
                 if len(found) >= CANDIDATES:
                     break
         if len(found) >= CANDIDATES:
@@ -212,7 +210,7 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[
     if found and not unmatched and 1 < len(terms) <= 6 and not every_word and specific:
         # Only some of the words matched anywhere: which specific ones did not?
         unmatched = tuple(group[0] for group in specific
-                          if not _fetch(connection, "document", "all", [group], _wanted(connection, query, place), 1))
+                          if not _fetch(connection, "document", "all", [group], wanted, 1))
     ordered = sorted(found.values(), key=lambda f: (f.adults_only, not f.in_town, -f.score, not f.in_districts,
                                                     f.km if f.km is not None else 99, f.service_id))
     return ordered, unmatched
