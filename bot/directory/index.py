@@ -88,14 +88,11 @@ def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vo
         if record.service.get("status") != "active":
             continue
         latitude, longitude, place = place_of(record, vocabulary)
-        minimum, maximum = record.service.get("minimum_age"), record.service.get("maximum_age")
-        free = is_free(record.service.get("fees"), record.cost_option)
-        rows.append({"service_id": record.id, "name": record.service["name"],
-                     "document": document(record, vocabulary, place), "needs": f" {' '.join(record.needs)} ",
-                     "minimum_age": minimum, "maximum_age": maximum, "is_free": free,
-                     "latitude": latitude, "longitude": longitude,
-                     "tags": tags.for_service(record.service["name"], record.needs, minimum, maximum, free, latitude, longitude,
-                                             vocabulary)})
+        row = {"service_id": record.id, "name": record.service["name"], "document": document(record, vocabulary, place),
+               "needs": f" {' '.join(record.needs)} ", "minimum_age": record.service.get("minimum_age"),
+               "maximum_age": record.service.get("maximum_age"), "latitude": latitude, "longitude": longitude,
+               "is_free": is_free(record.service.get("fees"), record.cost_option)}
+        rows.append(dict(row, tags=tags.for_service(row, vocabulary)))
     if rows:
         bulk.insert(connection, m.service_index, rows)
         _fts(connection, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
@@ -122,8 +119,7 @@ def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     si = m.service_index
     rows = connection.execute(select(si.c.id, si.c.name, si.c.needs, si.c.minimum_age, si.c.maximum_age, si.c.is_free,
                                      si.c.latitude, si.c.longitude)).all()
-    changes = [{"key": r.id, "tags": tags.for_service(r.name, r.needs.split(), r.minimum_age, r.maximum_age, r.is_free,
-                                                     r.latitude, r.longitude, vocabulary)} for r in rows]
+    changes = [{"key": r.id, "tags": tags.for_service(r._mapping, vocabulary)} for r in rows]
     if changes:
         connection.execute(update(si).where(si.c.id == bindparam("key")).values(tags=bindparam("tags")), changes)
     if connection.dialect.name == "sqlite":

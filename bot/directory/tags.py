@@ -21,7 +21,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 from bot.directory.vocabulary import Place, Vocabulary
 
@@ -76,19 +76,20 @@ def name_word(typed: str) -> str:
     return "nm" + typed[:NAME_PREFIX]
 
 
-def for_service(name: str, needs: list[str], minimum_age: Optional[int], maximum_age: Optional[int],
-                is_free: bool, latitude: Optional[float], longitude: Optional[float], vocabulary: Vocabulary,
-) -> str:
-    """A service's tags, space separated, each need also paired with each age (see `for_query`)."""
-    needs_tags = [need(code) for code in needs]
-    words = [LISTED, *needs_tags, *name_words(name)]
+def for_service(row: Mapping[str, Any], vocabulary: Vocabulary) -> str:
+    """A service's tags, space separated, from its search index row (name, needs, minimum_age,
+    maximum_age, is_free, latitude, longitude); each need is also paired with each age (see `for_query`)."""
+    minimum_age, maximum_age = row["minimum_age"], row["maximum_age"]
+    latitude, longitude = row["latitude"], row["longitude"]
+    needs_tags = [need(code) for code in row["needs"].split()]
+    words = [LISTED, *needs_tags, *name_words(row["name"])]
     low = max(0, minimum_age or 0)
     high = MAX_AGE if maximum_age is None else min(maximum_age, MAX_AGE)
     ages = list(_AGES[low:high + 1])
     if maximum_age is None or maximum_age > MAX_AGE:
         ages.append(OVER_MAX_AGE)
     words += ages + [tag + years for tag in needs_tags for years in ages]
-    if is_free:
+    if row["is_free"]:
         words.append(FREE)
     if latitude is None or longitude is None:
         words.append(NO_VENUE)
