@@ -171,16 +171,9 @@ def remembered_values(texts: Iterable[str]) -> dict[str, str]:
     """The need, age and place the parent gave in earlier messages, the latest of each."""
     values: dict[str, str] = {}
     for text in list(texts)[-MAX_EARLIER_MESSAGES:]:
-        text = clean.text(text) or ""
-        if not text.strip() or text.lstrip().startswith("/"):
-            continue
-        understood = understand(text)
-        if understood.needs:
-            values["service_need"] = ",".join(understood.needs)
-        if understood.age is not None:
-            values["child_age"] = str(understood.age)
-        if understood.place:
-            values["service_area"] = understood.place
+        if not (clean.text(text) or "").lstrip().startswith("/"):
+            given = read_message(text, None)
+            values.update({slot: given[slot] for slot in SLOTS if slot in given and not given[slot].startswith("?")})
     return values
 
 
