@@ -77,10 +77,7 @@ def enum(value: Any, allowed: tuple[str, ...], aliases: dict[str, str], default:
     if not cleaned:
         return default
     key = re.sub(r"[\s_-]+", " ", cleaned.lower()).strip()
-    for option in allowed:
-        if key == option.replace("_", " "):
-            return option
-    return aliases.get(key, default)
+    return {option.replace("_", " "): option for option in allowed}.get(key) or aliases.get(key, default)
 
 
 STATUS = ("active", "inactive", "defunct", "temporarily closed")
