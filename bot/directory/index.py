@@ -75,8 +75,7 @@ def remove(connection: Connection, service_ids: list[str]) -> None:
         return
     # FTS5 forgets a row only when told its old values, so this comes before the delete.
     _fts(connection, f"INSERT INTO service_fts(service_fts, {_FTS_COLUMNS}) SELECT 'delete', {_FTS_SOURCE}", service_ids)
-    connection.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(bindparam("ids", expanding=True))),
-                {"ids": service_ids})
+    connection.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(service_ids)))
 
 
 def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vocabulary, indexed: list[str]) -> None:

@@ -58,6 +58,8 @@ nearly almost just only roughly ll half
 
 @dataclass(frozen=True)
 class Query:
+    """A search: need codes, the child's age, a Medway place's name, free only, and the words typed."""
+
     needs: tuple[str, ...] = ()
     age: Optional[int] = None
     place: Optional[str] = None
