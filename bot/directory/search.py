@@ -257,6 +257,9 @@ def find(engine: Engine, query: Query, vocabulary: Optional[Vocabulary] = None) 
             # unrelated; when they are related it reads the whole table in order hoping to meet a match
             # soon (100 ms and more at 100,000 services). The full-text indexes always answer in a few ms.
             connection.execute(text("SET LOCAL enable_seqscan = off"))
+        every_need = tags.for_query(query.needs, None, False, None, None)
+        if len(query.needs) > 1 and not _fetch(connection, None, None, [], every_need, 1):
+            tries = tries[-1:]  # no service has every need asked for: only searching for the first can find any
         for tried, relaxed in tries:
             found, unmatched = _run(connection, tried, vocabulary)
             if found:
