@@ -133,10 +133,8 @@ def for_query(needs: tuple[str, ...], years: Optional[int], free_only: bool, pla
     excluded: tuple[str, ...] = ()
     if place is not None and band is None:
         any_of = (near(place, len(BANDS_KM) - 1), NO_VENUE)
-    elif place is not None and band is not None and band < 0:
-        required.append(NO_VENUE)
     elif place is not None and band is not None:
-        required.append(near(place, band))
+        required.append(NO_VENUE if band < 0 else near(place, band))
         excluded = (near(place, band - 1),) if band > 0 else ()
     return Filter(tuple(required) or ((LISTED,) if not any_of else ()), any_of, excluded)
 
