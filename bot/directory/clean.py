@@ -77,10 +77,7 @@ def enum(value: Any, allowed: tuple[str, ...], aliases: dict[str, str], default:
     if not cleaned:
         return default
     key = re.sub(r"[\s_-]+", " ", cleaned.lower()).strip()
-    for option in allowed:
-        if key == option.replace("_", " "):
-            return option
-    return aliases.get(key, default)
+    return {option.replace("_", " "): option for option in allowed}.get(key) or aliases.get(key, default)
 
 
 STATUS = ("active", "inactive", "defunct", "temporarily closed")
@@ -95,15 +92,8 @@ LOCATION_ALIASES = {"venue": "physical", "building": "physical", "site": "physic
 
 def integer(value: Any, low: int, high: int) -> Optional[int]:
     """A whole number in [low, high]; out of range or unreadable is None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        return None
-    if number != number or not low <= number <= high:
-        return None
-    return int(number)
+    found = None if isinstance(value, bool) else number(value, low, high)
+    return None if found is None else int(found)
 
 
 def decimal(value: Any) -> Optional[Decimal]:
@@ -117,12 +107,13 @@ def decimal(value: Any) -> Optional[Decimal]:
     return number if number.is_finite() and 0 <= number < 100000 else None
 
 
-def coordinate(value: Any, low: float, high: float) -> Optional[float]:
+def number(value: Any, low: float, high: float) -> Optional[float]:
+    """A number in [low, high] (a coordinate, or an age in years); out of range or unreadable is None."""
     try:
-        number = float(value)
+        found = float(value)
     except (TypeError, ValueError):
         return None
-    return number if low <= number <= high else None
+    return found if low <= found <= high else None
 
 
 def day(value: Any) -> Optional[date]:

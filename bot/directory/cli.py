@@ -108,38 +108,34 @@ def cmd(args: argparse.Namespace) -> int:
     if action == "search":
         return _search(engine, args)
     show_progress = args.progress or sys.stderr.isatty()
-    if action == "load-sample" and store.has_real_services(engine):
+    is_sample = action == "load-sample"
+    if is_sample and store.has_real_services(engine):
         print("The directory holds real services, so the sample directory was not loaded.")
         return 0
-    if action == "load-sample" or args.csv:
-        path = Path(args.csv) if args.csv else sample.default_path()
-        try:
-            records, rejected = spreadsheet.read(path)
-        except (spreadsheet.SpreadsheetError, OSError) as exc:
-            print(f"Nothing imported: {exc}", file=sys.stderr)
-            return CANNOT
-        is_sample = action == "load-sample"
-        source = sample.SOURCE if is_sample else (args.source or DEFAULT_CSV_SOURCE)
-        if not is_sample and source == sample.SOURCE:
-            print(f"Nothing imported: '{sample.SOURCE}' is the sample directory's source; choose another --source.",
-                  file=sys.stderr)
-            return CANNOT
-        return _import(engine, args, records, rejected, source, _rejects_path(args, source, path), show_progress, is_sample)
-    if args.url:
-        url = feed.normalise_url(args.url)
-        source = args.source or f"feed:{url}"
-        bar, tick = _progress(None, "reading the feed", show_progress)
-        try:
-            with bar:
+    csv_path = Path(args.csv) if args.csv else sample.default_path() if is_sample else None
+    if csv_path is None and not args.url:
+        print("Give --csv FILE or --url FEED (see --help).", file=sys.stderr)
+        return 2
+    url = None if csv_path else feed.normalise_url(args.url)
+    source = sample.SOURCE if is_sample else args.source or (DEFAULT_CSV_SOURCE if csv_path else f"feed:{url}")
+    if not is_sample and source == sample.SOURCE:
+        print(f"Nothing imported: '{sample.SOURCE}' is the sample directory's source; choose another --source.",
+              file=sys.stderr)
+        return CANNOT
+    bar, tick = _progress(None, "reading the feed", show_progress and url is not None)
+    try:
+        with bar:
+            if url is None:
+                records, rejected = spreadsheet.read(csv_path)
+            else:
                 client = feed.Client(url, other_hosts=args.allow_other_hosts)
                 records, rejected = feed.fetch(url, client=client, progress=tick,
                                                expected=lambda total: setattr(bar, "total", total))
-        except feed.FeedError as exc:
-            print(f"Nothing imported: {exc}", file=sys.stderr)
-            return CANNOT
-        return _import(engine, args, records, rejected, source, _rejects_path(args, source, None), show_progress)
-    print("Give --csv FILE or --url FEED (see --help).", file=sys.stderr)
-    return 2
+    except (spreadsheet.SpreadsheetError, feed.FeedError, OSError) as exc:
+        print(f"Nothing imported: {exc}", file=sys.stderr)
+        return CANNOT
+    return _import(engine, args, records, rejected, source, _rejects_path(args, source, csv_path), show_progress,
+                   is_sample)
 
 
 def _search(engine, args: argparse.Namespace) -> int:
@@ -168,7 +164,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                                         "  python -m bot directory import --csv services.csv\n"
                                         "  python -m bot directory import --url https://council.example/api\n"
                                         "  python -m bot directory search speech therapy age 4 near Gillingham\n"
-                                        "Spreadsheet columns: see bot/directory/spreadsheet.py or README.")
+                                        "Spreadsheet columns: see README, 'The spreadsheet's columns'.")
     p.add_argument("action", choices=["migrate", "load-sample", "import", "search", "check", "sample"],
                    help="migrate: create or upgrade the schema; load-sample: load the sample directory; "
                         "import: from --csv or --url; search: try a search; check: check vocabulary.yml; "

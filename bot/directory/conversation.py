@@ -15,10 +15,6 @@ from sqlalchemy.engine import Engine
 from bot import people, safety
 from bot.directory import cards, clean, search
 from bot.directory.query import STOPWORDS, Understood, is_skip, understand
-
-__all__ = ["is_skip", "read_message", "answers_question", "opening_values", "results", "problem_message",
-           "checked", "query_from", "ANY", "SLOTS"]
-from bot.directory.vocabulary import cached
 from bot.redaction import words_left
 
 ANY = "any"
@@ -38,6 +34,11 @@ PROBLEMS = {
 }
 
 
+# What the search's age and place questions read from a message, and the problem that says a value was given but
+# cannot be used ("300" is an age, out of range).
+_GIVEN = {"child_age": ("age", "age_out_of_range"), "service_area": ("place", "outside_medway")}
+
+
 def slot_value(slot: str, understood: Understood, text: str, requested: bool) -> dict[str, Any]:
     """The slot values one message gives; when the slot was asked for, an answer or a reason it was not one."""
     if requested and is_skip(text):
@@ -46,22 +47,15 @@ def slot_value(slot: str, understood: Understood, text: str, requested: bool) ->
         if understood.needs:
             return {slot: ",".join(understood.needs), "service_keywords": " ".join(understood.keywords) or None,
                     "service_free": understood.free_only or None}
-        if requested:
-            if understood.keywords:
-                return {slot: ANY, "service_keywords": " ".join(understood.keywords)}
-            return {slot: "?need"}
-        return {}
-    if slot == "child_age":
-        if understood.age is not None:
-            return {slot: str(understood.age)}
-        if "age_out_of_range" in understood.problems:
-            return {slot: "?age_out_of_range"}
-        return {slot: "?age"} if requested else {}
-    if understood.place:
-        return {slot: understood.place}
-    if "outside_medway" in understood.problems:
-        return {slot: "?outside_medway"}
-    return {slot: "?place"} if requested else {}
+        if requested and understood.keywords:
+            return {slot: ANY, "service_keywords": " ".join(understood.keywords)}
+        return {slot: "?need"} if requested else {}
+    field, problem = _GIVEN[slot]
+    if getattr(understood, field) is not None:
+        return {slot: str(getattr(understood, field))}
+    if problem in understood.problems:
+        return {slot: f"?{problem}"}
+    return {slot: f"?{field}"} if requested else {}
 
 
 def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
@@ -131,9 +125,8 @@ def _gives(slot: str, understood: Understood) -> bool:
     """Whether the message says something about `slot`, usable or not ("300" is an age, out of range)."""
     if slot == "service_need":
         return bool(understood.needs)
-    if slot == "child_age":
-        return understood.age is not None or "age_out_of_range" in understood.problems
-    return understood.place is not None or "outside_medway" in understood.problems
+    field, problem = _GIVEN[slot]
+    return getattr(understood, field) is not None or problem in understood.problems
 
 
 def answers_question(text: str, intent: Optional[str], requested_slot: Optional[str]) -> bool:
@@ -178,16 +171,9 @@ def remembered_values(texts: Iterable[str]) -> dict[str, str]:
     """The need, age and place the parent gave in earlier messages, the latest of each."""
     values: dict[str, str] = {}
     for text in list(texts)[-MAX_EARLIER_MESSAGES:]:
-        text = clean.text(text) or ""
-        if not text.strip() or text.lstrip().startswith("/"):
-            continue
-        understood = understand(text)
-        if understood.needs:
-            values["service_need"] = ",".join(understood.needs)
-        if understood.age is not None:
-            values["child_age"] = str(understood.age)
-        if understood.place:
-            values["service_area"] = understood.place
+        if not (clean.text(text) or "").lstrip().startswith("/"):
+            given = read_message(text, None)
+            values.update({slot: given[slot] for slot in SLOTS if slot in given and not given[slot].startswith("?")})
     return values
 
 
@@ -230,7 +216,7 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
     """The reply to a finished search form, or to "show more"."""
     query = query_from(slots)
     result = search.find(engine, query)
-    described = query.describe(cached())
+    described = query.describe()
     change = {"title": "Change the search", "payload": "/directory_change"}
     again = {"title": "Start again", "payload": "/restart"}
     person = people.handoff_button()
@@ -248,7 +234,7 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
         intro = (f"I couldn't find anything for {described}, so {result.relaxed}. "
                  f"Here {'is' if len(found_cards) == 1 else 'are'} what I found:")
     elif page:
-        intro = f"More services for {result.query.describe(cached())}:"
+        intro = f"More services for {result.query.describe()}:"
     else:
         intro = f"Here are services for {described}:"
     note = search.unmatched_note(result) if not page else None

@@ -41,18 +41,12 @@ class FeedError(MedwayError):
     """The feed cannot be imported; the message says which address and what went wrong."""
 
 
-def _depth_problem(value: Any) -> bool:
-    """Whether JSON nests deeper than MAX_DEPTH (checked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        for child in children:
-            if isinstance(child, (dict, list)):
-                if depth + 1 > MAX_DEPTH:
-                    return True
-                stack.append((child, depth + 1))
-    return False
+def _too_deep(value: Any, depth: int = 1) -> bool:
+    """Whether JSON nests deeper than MAX_DEPTH (looking no deeper than that)."""
+    if depth > MAX_DEPTH:
+        return True
+    children = value.values() if isinstance(value, dict) else value
+    return any(_too_deep(child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
 def parse(body: bytes, charset: Optional[str], where: str) -> Any:
@@ -67,7 +61,7 @@ def parse(body: bytes, charset: Optional[str], where: str) -> Any:
         raise FeedError(f"{where}: the JSON is nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as exc:
         raise FeedError(f"{where}: not JSON ({exc})") from None
-    if _depth_problem(value):
+    if isinstance(value, (dict, list)) and _too_deep(value):
         raise FeedError(f"{where}: the JSON is nested more than {MAX_DEPTH} levels deep")
     return value
 
@@ -174,7 +168,7 @@ def _page_fields(page: Any, where: str) -> tuple[list, Optional[int], bool]:
 
 
 def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int = 100, client: Optional[Client] = None,
-          progress: Optional[Callable[[int], None]] = None,
+          progress: Callable[[int], None] = lambda services: None,
           expected: Optional[Callable[[int], None]] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
     """Every service in the feed as records, and the ones that could not be used with reasons.
     `progress` is told of each service read; `expected`, of how many the feed says it holds."""
@@ -197,19 +191,15 @@ def fetch(base_url: str, vocabulary: Optional[Vocabulary] = None, per_page: int 
         seen_pages.add(signature)
         for number, item in enumerate(items, start=1):
             item_where = f"page {page_number} item {number}"
-            if isinstance(item, dict) and item.get("id") and not oruk.has_details(item):
-                try:
+            try:
+                if isinstance(item, dict) and item.get("id") and not oruk.has_details(item):
                     item = client.get(f"/services/{quote(str(item['id']), safe='')}")
-                except FeedError as exc:
-                    rejected.append(Rejected(f"{item_where} (id {item.get('id')})", f"could not read its details: {exc}",
-                                             str(item["id"]).strip()))
-                    if progress:
-                        progress(1)
-                    continue
-            result = oruk.to_record(item, vocabulary, item_where, rejected)
+                result = oruk.to_record(item, vocabulary, item_where, rejected)
+            except FeedError as exc:
+                result = Rejected(f"{item_where} (id {item.get('id')})", f"could not read its details: {exc}",
+                                  str(item["id"]).strip())
             (rejected if isinstance(result, Rejected) else records).append(result)
-            if progress:
-                progress(1)
+            progress(1)
         if last or not items or (isinstance(total_pages, int) and page_number >= total_pages):
             break
         page_number += 1

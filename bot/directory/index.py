@@ -10,7 +10,7 @@ import re
 from typing import Iterable, Optional
 
 from sqlalchemy import bindparam, delete, select, text, update
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection
 
 from bot.directory import bulk, models as m, tags
 from bot.directory.records import ServiceRecord
@@ -75,34 +75,23 @@ def remove(connection: Connection, service_ids: list[str]) -> None:
         return
     # FTS5 forgets a row only when told its old values, so this comes before the delete.
     _fts(connection, f"INSERT INTO service_fts(service_fts, {_FTS_COLUMNS}) SELECT 'delete', {_FTS_SOURCE}", service_ids)
-    connection.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(bindparam("ids", expanding=True))),
-                {"ids": service_ids})
+    connection.execute(delete(m.service_index).where(m.service_index.c.service_id.in_(service_ids)))
 
 
-def pairs(dialect: Dialect) -> bool:
-    """Whether the index holds need-and-age tags, for writing and searching alike: PostgreSQL's
-    look-ups need them (tags.for_query); SQLite's stop early anyway."""
-    return dialect.name == "postgresql"
-
-
-def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vocabulary,
-            indexed: Optional[list[str]] = None) -> None:
+def refresh(connection: Connection, records: list[ServiceRecord], vocabulary: Vocabulary, indexed: list[str]) -> None:
     """Re-index these services (active ones are indexed, others only removed). `indexed`: those
-    of them that may be in the index already (default: all)."""
-    remove(connection, [r.id for r in records] if indexed is None else indexed)
+    of them that may be in the index already."""
+    remove(connection, indexed)
     rows = []
     for record in records:
         if record.service.get("status") != "active":
             continue
         latitude, longitude, place = place_of(record, vocabulary)
-        minimum, maximum = record.service.get("minimum_age"), record.service.get("maximum_age")
-        free = is_free(record.service.get("fees"), record.cost_option)
-        rows.append({"service_id": record.id, "name": record.service["name"],
-                     "document": document(record, vocabulary, place), "needs": f" {' '.join(record.needs)} ",
-                     "minimum_age": minimum, "maximum_age": maximum, "is_free": free,
-                     "latitude": latitude, "longitude": longitude,
-                     "tags": tags.for_service(record.service["name"], record.needs, minimum, maximum, free, latitude, longitude,
-                                             vocabulary, pairs=pairs(connection.dialect))})
+        row = {"service_id": record.id, "name": record.service["name"], "document": document(record, vocabulary, place),
+               "needs": f" {' '.join(record.needs)} ", "minimum_age": record.service.get("minimum_age"),
+               "maximum_age": record.service.get("maximum_age"), "latitude": latitude, "longitude": longitude,
+               "is_free": is_free(record.service.get("fees"), record.cost_option)}
+        rows.append(dict(row, tags=tags.for_service(row, vocabulary)))
     if rows:
         bulk.insert(connection, m.service_index, rows)
         _fts(connection, f"INSERT INTO service_fts({_FTS_COLUMNS}) SELECT {_FTS_SOURCE}", [r["service_id"] for r in rows])
@@ -127,11 +116,9 @@ def retag(connection: Connection, vocabulary: Vocabulary) -> int:
     if current == wanted:
         return 0
     si = m.service_index
-    with_pairs = pairs(connection.dialect)
     rows = connection.execute(select(si.c.id, si.c.name, si.c.needs, si.c.minimum_age, si.c.maximum_age, si.c.is_free,
                                      si.c.latitude, si.c.longitude)).all()
-    changes = [{"key": r.id, "tags": tags.for_service(r.name, r.needs.split(), r.minimum_age, r.maximum_age, r.is_free,
-                                                     r.latitude, r.longitude, vocabulary, with_pairs)} for r in rows]
+    changes = [{"key": r.id, "tags": tags.for_service(r._mapping, vocabulary)} for r in rows]
     if changes:
         connection.execute(update(si).where(si.c.id == bindparam("key")).values(tags=bindparam("tags")), changes)
     if connection.dialect.name == "sqlite":

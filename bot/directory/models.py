@@ -35,6 +35,11 @@ metadata = MetaData(naming_convention={
 ID = String(250)
 
 
+def _texts(*names: str) -> list[Column]:
+    """Optional text columns."""
+    return [Column(name, Text) for name in names]
+
+
 def _owned(nullable: bool = True) -> list[Column]:
     """The key of a row a service owns, and the service's id."""
     return [Column("id", ID, primary_key=True),
@@ -44,10 +49,7 @@ organization = Table(
     "organization", metadata,
     Column("id", ID, primary_key=True),
     Column("name", Text, nullable=False),
-    Column("description", Text),
-    Column("email", Text),
-    Column("website", Text),
-    Column("uri", Text),
+    *_texts("description", "email", "website", "uri"),
     Column("source", String(100), nullable=False),
     Column("is_sample", Boolean, nullable=False, default=False),
 )
@@ -57,15 +59,9 @@ service = Table(
     Column("id", ID, primary_key=True),
     Column("organization_id", ID, ForeignKey("organization.id"), index=True),
     Column("name", Text, nullable=False),
-    Column("alternate_name", Text),
-    Column("description", Text),
-    Column("url", Text),
-    Column("email", Text),
+    *_texts("alternate_name", "description", "url", "email"),
     Column("status", String(20), nullable=False),
-    Column("fees", Text),
-    Column("application_process", Text),
-    Column("accreditations", Text),
-    Column("alert", Text),
+    *_texts("fees", "application_process", "accreditations", "alert"),
     Column("minimum_age", Integer),
     Column("maximum_age", Integer),
     Column("assured_date", Date),
@@ -81,8 +77,7 @@ location = Table(
     "location", metadata,
     Column("id", ID, primary_key=True),
     Column("location_type", String(20), nullable=False, default="physical"),
-    Column("name", Text),
-    Column("description", Text),
+    *_texts("name", "description"),
     Column("latitude", Float),
     Column("longitude", Float),
 )
@@ -97,12 +92,7 @@ address = Table(
     "address", metadata,
     Column("id", ID, primary_key=True),
     Column("location_id", ID, ForeignKey("location.id"), nullable=False, index=True),
-    Column("attention", Text),
-    Column("address_1", Text),
-    Column("address_2", Text),
-    Column("city", Text),
-    Column("region", Text),
-    Column("state_province", Text),
+    *_texts("attention", "address_1", "address_2", "city", "region", "state_province"),
     Column("postal_code", String(20)),
     Column("country", String(2)),
     Column("address_type", String(20)),
@@ -111,10 +101,7 @@ address = Table(
 contact = Table(
     "contact", metadata,
     *_owned(),
-    Column("name", Text),
-    Column("title", Text),
-    Column("department", Text),
-    Column("email", Text),
+    *_texts("name", "title", "department", "email"),
 )
 
 phone = Table(
@@ -150,9 +137,7 @@ cost_option = Table(
 service_area = Table(
     "service_area", metadata,
     *_owned(),
-    Column("name", Text),
-    Column("description", Text),
-    Column("extent", Text),
+    *_texts("name", "description", "extent"),
     Column("extent_type", String(20)),
     Column("uri", Text),
 )
@@ -161,8 +146,7 @@ taxonomy = Table(
     "taxonomy", metadata,
     Column("id", ID, primary_key=True),
     Column("name", Text, nullable=False),
-    Column("description", Text),
-    Column("uri", Text),
+    *_texts("description", "uri"),
     Column("version", String(20)),
 )
 
@@ -216,8 +200,3 @@ directory_state = Table(
 
 # Tables a service owns: replaced whole when the service changes.
 SERVICE_CHILDREN = (service_at_location, contact, phone, schedule, cost_option, service_area)
-
-__all__ = ["metadata", "organization", "service", "location", "service_at_location", "address",
-           "contact", "phone", "schedule", "cost_option", "service_area", "taxonomy",
-           "taxonomy_term", "attribute", "service_index", "directory_state", "SERVICE_CHILDREN"]
-

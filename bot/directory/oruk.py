@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from functools import partial
 from typing import Any, Callable, Optional, Union
 
@@ -72,8 +71,8 @@ def _location(record: ServiceRecord, link: dict, service_id: str, index: int) ->
     record.locations.append({
         "id": location_id, **_pick(location, name=_line(), description=clean.text),
         "location_type": clean.enum(location.get("location_type"), clean.LOCATION_TYPES, clean.LOCATION_ALIASES, "physical"),
-        "latitude": clean.coordinate(location.get("latitude"), -90, 90),
-        "longitude": clean.coordinate(location.get("longitude"), -180, 180)})
+        "latitude": clean.number(location.get("latitude"), -90, 90),
+        "longitude": clean.number(location.get("longitude"), -180, 180)})
     for n, address in enumerate(_list(location, "addresses", "physical_addresses")):
         record.addresses.append({
             "id": _id(address.get("id"), "address", location_id, n), "location_id": location_id,
@@ -224,7 +223,6 @@ WEAK_IN_DESCRIPTIONS = frozenset({"salt", "language", "communication", "talking"
                                   "hearing", "visual", "vision", "sensory", "emotional", "behaviour", "wellbeing",
                                   "well-being", "anxiety", "anxious", "depression", "baby", "nursery", "toddler",
                                   "overnight", "a break", "ot"})
-_strong: dict[int, Vocabulary] = {}
 
 
 def _strings(value: Any) -> list[str]:
@@ -240,9 +238,4 @@ def _strings(value: Any) -> list[str]:
 
 def _needs_in(text: str, vocabulary: Vocabulary, weak: bool = True) -> list[str]:
     """The needs a text names, its trap phrases left out; without `weak`, only by clearer words."""
-    if not weak:
-        if id(vocabulary) not in _strong:
-            _strong[id(vocabulary)] = replace(vocabulary, needs=tuple(
-                replace(n, synonyms=tuple(w for w in n.synonyms if w not in WEAK_IN_DESCRIPTIONS)) for n in vocabulary.needs))
-        vocabulary = _strong[id(vocabulary)]
-    return list(parse_needs(TRAPS.sub(" ", text), vocabulary)[0])
+    return list(parse_needs(TRAPS.sub(" ", text), vocabulary, frozenset() if weak else WEAK_IN_DESCRIPTIONS))

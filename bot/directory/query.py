@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from bot.directory.vocabulary import Place, Vocabulary, cached
@@ -57,15 +57,34 @@ nearly almost just only roughly ll half
 
 
 @dataclass(frozen=True)
-class Understood:
-    """What a message says about the search; `problems` explain values that could not be used."""
+class Query:
+    """A search: need codes, the child's age, a Medway place's name, free only, and the words typed."""
 
     needs: tuple[str, ...] = ()
     age: Optional[int] = None
     place: Optional[str] = None
     free_only: bool = False
     keywords: tuple[str, ...] = ()
-    problems: tuple[str, ...] = field(default=())
+
+    def describe(self, vocabulary: Optional[Vocabulary] = None) -> str:
+        """The search in words: "autism support, age 7, near Strood, free only"."""
+        vocabulary = vocabulary or cached()
+        parts = [" and ".join((vocabulary.need(c).label if vocabulary.need(c) else c) for c in self.needs) or "any kind of help"]
+        if self.keywords and not self.needs:
+            parts[0] = "'" + " ".join(self.keywords) + "'"
+        if self.age is not None:
+            parts.append(f"age {self.age}")
+        parts.append(f"near {self.place}" if self.place else "anywhere in Medway")
+        if self.free_only:
+            parts.append("free only")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Understood(Query):
+    """What a message says about the search; `problems` explain values that could not be used."""
+
+    problems: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=2048)  # the vocabulary's phrases, looked up for every message read
@@ -133,7 +152,7 @@ def parse_place(text: str, vocabulary: Vocabulary, misspelt: bool = False) -> tu
                 return place, None, [match.span()]
     for match in _POSTCODE.finditer(text):
         district = match.group(1).upper()
-        if not re.match(r"^[A-Z]{1,2}\d", district) or (not match.group(2) and not re.match(r"^[A-Z]{1,2}\d{1,2}$", district)):
+        if not match.group(2) and not re.match(r"^[A-Z]{1,2}\d{1,2}$", district):
             continue
         if district.startswith("ME") and district[2:].isdigit():
             place = vocabulary.place_for_district(district)
@@ -149,20 +168,19 @@ def parse_place(text: str, vocabulary: Vocabulary, misspelt: bool = False) -> tu
     return None, None, []
 
 
-def parse_needs(text: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
-    """Needs named in the message, in the order they appear, with the spans their words took."""
+def parse_needs(text: str, vocabulary: Vocabulary, leave_out: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Needs named in the message, in the order they appear (by none of the words in `leave_out`)."""
     lowered = text.lower()
     found: list[tuple[int, str]] = []
     spans: list[tuple[int, int]] = []
     for need in vocabulary.needs:
         for synonym in sorted(need.synonyms, key=len, reverse=True):
-            match = _phrase_pattern(synonym).search(lowered)
+            match = None if synonym in leave_out else _phrase_pattern(synonym).search(lowered)
             if match and not any(s <= match.start() < e for s, e in spans):
                 found.append((match.start(), need.code))
                 spans.append(match.span())
                 break
-    codes = tuple(dict.fromkeys(code for _, code in sorted(found)))
-    return codes, spans
+    return tuple(dict.fromkeys(code for _, code in sorted(found)))
 
 
 def is_skip(text: str) -> bool:
@@ -175,7 +193,7 @@ def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_i
     vocabulary = vocabulary or cached()
     lowered = text.lower()
     problems: list[str] = []
-    needs, _ = parse_needs(text, vocabulary)  # their words stay in keywords: "portage" ranks Portage first
+    needs = parse_needs(text, vocabulary)  # their words stay in keywords: "portage" ranks Portage first
     spans: list[tuple[int, int]] = []
     age, age_problem, age_span = parse_age(text, bare_number_is_age)
     place, place_problem, place_spans = parse_place(text, vocabulary, misspelt_place)

@@ -18,34 +18,14 @@ from typing import Any, Optional
 from sqlalchemy import Float, select, text, type_coerce
 from sqlalchemy.engine import Connection, Engine
 
-from bot.directory import index, models as m, tags
+from bot.directory import models as m, tags
+from bot.directory.query import Query
 from bot.directory.vocabulary import Place, Vocabulary, cached
 
 RADIUS_KM = tags.RADIUS_KM
 CANDIDATES = 24  # six pages of four
 _TERM = re.compile(r"[a-z0-9]+")
-
-
-@dataclass(frozen=True)
-class Query:
-    needs: tuple[str, ...] = ()
-    age: Optional[int] = None
-    place: Optional[str] = None
-    free_only: bool = False
-    keywords: tuple[str, ...] = ()
-
-    def describe(self, vocabulary: Optional[Vocabulary] = None) -> str:
-        """The search in words: "autism support, age 7, near Strood, free only"."""
-        vocabulary = vocabulary or cached()
-        parts = [" and ".join((vocabulary.need(c).label if vocabulary.need(c) else c) for c in self.needs) or "any kind of help"]
-        if self.keywords and not self.needs:
-            parts[0] = "'" + " ".join(self.keywords) + "'"
-        if self.age is not None:
-            parts.append(f"age {self.age}")
-        parts.append(f"near {self.place}" if self.place else "anywhere in Medway")
-        if self.free_only:
-            parts.append("free only")
-        return ", ".join(parts)
+_IST = re.compile(r"([a-z0-9]{4,})ists?")  # "therapist" or "therapists": also "therapy"
 
 
 @dataclass(frozen=True)
@@ -75,12 +55,8 @@ def _terms(keywords: tuple[str, ...]) -> list[tuple[str, ...]]:
     words = list(dict.fromkeys(t for k in keywords for t in _TERM.findall(k.lower())))[:12]
     groups = []
     for word in words:
-        forms = [word]
-        for ending in ("ists", "ist"):
-            if word.endswith(ending) and len(word) > len(ending) + 3:
-                forms.append(word[: -len(ending)] + "y")
-                break
-        groups.append(tuple(forms))
+        ist = _IST.fullmatch(word)
+        groups.append((word, ist.group(1) + "y") if ist else (word,))
     return groups
 
 
@@ -145,21 +121,10 @@ def _fetch(connection: Connection, column: Optional[str], mode: Optional[str], g
     own order: SQLite stops as soon as it has them."""
     if connection.dialect.name == "sqlite":
         return connection.execute(_SQLITE_FETCH, {"match": _sqlite_match(column, mode, groups, wanted), "limit": limit}).all()
-    wanted_tags = _pg_tags(column, mode, groups, wanted)
-    statement, values = _PG_FETCH, {"limit": limit}
+    values = {"limit": limit, "tags": _pg_tags(column, mode, groups, wanted)}
     if column == "document":
-        statement, values["words"] = _PG_FETCH_WORDS, _words(groups, mode, False, False)
-    return connection.execute(statement, dict(values, tags=wanted_tags)).all()
-
-
-def _wanted(connection: Connection, query: Query, place: Optional[Place], band: Optional[int] = None) -> tags.Filter:
-    return tags.for_query(query.needs, query.age, query.free_only, place, band, index.pairs(connection.dialect))
-
-
-def _needs_meet(connection: Connection, query: Query) -> bool:
-    """Whether any active service has every one of these needs."""
-    wanted = tags.for_query(query.needs, None, False, None, None)
-    return bool(_fetch(connection, None, None, [], wanted, 1))
+        return connection.execute(_PG_FETCH_WORDS, dict(values, words=_words(groups, mode, False, False))).all()
+    return connection.execute(_PG_FETCH, values).all()
 
 
 def _steps(query: Query, terms: list[tuple[str, ...]], vocabulary: Vocabulary) -> tuple[list, list[tuple[str, ...]]]:
@@ -175,10 +140,9 @@ def _steps(query: Query, terms: list[tuple[str, ...]], vocabulary: Vocabulary) -
     specific = [g for g in terms if g[0] not in GENERIC and g[0] not in need_words]
     named = [g for g in terms if g[0] in need_words and g[0] not in GENERIC]
     several = len(terms) > 1  # with one word, "all" and "any" are the same look-up
-    steps: list = [("name", "all", terms)]
-    steps += [("name", "any", words) for words in (specific, named) if words and several]
-    steps.append(("document", "all", terms))
-    steps += [("document", "any", words) for words in (specific, named) if words and several]
+    steps: list = []
+    for column in ("name", "document"):
+        steps += [(column, "all", terms)] + [(column, "any", words) for words in (specific, named) if words and several]
     steps.append(NARROW)
     if query.needs:
         steps.append((None, None, []))  # the need's other services, last
@@ -206,6 +170,7 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[
     unmatched: tuple[str, ...] = ()
     every_word = False  # some service has every word typed
     adults = query.age is not None and query.age >= 18
+    wanted = tags.for_query(query.needs, query.age, query.free_only, place, None)
 
     def add(rows: list, score: float) -> None:
         for row in rows:
@@ -226,17 +191,18 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[
             continue
         column, mode, words = step
         score = 100.0 * (len(steps) - number)
-        rows = _fetch(connection, column, mode, words, _wanted(connection, query, place), CANDIDATES)
+        rows = _fetch(connection, column, mode, words, wanted, CANDIDATES)
         if not rows and not filters_checked:
             filters_checked = True
-            if not _fetch(connection, None, None, [], _wanted(connection, query, place), 1):
+            if not _fetch(connection, None, None, [], wanted, 1):
                 return [], ()  # nothing within reach meets the needs, age and cost: nothing can be found
         every_word = every_word or (mode == "all" and bool(rows))
         if place is None or len(rows) < CANDIDATES:
             add(rows, score)  # the whole look-up: sorted by distance below
         else:
             for band in list(range(len(tags.BANDS_KM))) + [_NO_VENUE_BAND]:
-                add(_fetch(connection, column, mode, words, _wanted(connection, query, place, band), CANDIDATES), score)
+                in_band = tags.for_query(query.needs, query.age, query.free_only, place, band)
+                add(_fetch(connection, column, mode, words, in_band, CANDIDATES), score)
                 if len(found) >= CANDIDATES:
                     break
         if len(found) >= CANDIDATES:
@@ -244,7 +210,7 @@ def _run(connection: Connection, query: Query, vocabulary: Vocabulary) -> tuple[
     if found and not unmatched and 1 < len(terms) <= 6 and not every_word and specific:
         # Only some of the words matched anywhere: which specific ones did not?
         unmatched = tuple(group[0] for group in specific
-                          if not _fetch(connection, "document", "all", [group], _wanted(connection, query, place), 1))
+                          if not _fetch(connection, "document", "all", [group], wanted, 1))
     ordered = sorted(found.values(), key=lambda f: (f.adults_only, not f.in_town, -f.score, not f.in_districts,
                                                     f.km if f.km is not None else 99, f.service_id))
     return ordered, unmatched
@@ -278,34 +244,27 @@ RELAXATIONS = (
 )
 
 
-def search(connection: Connection, query: Query, vocabulary: Optional[Vocabulary] = None) -> Result:
+def find(engine: Engine, query: Query, vocabulary: Optional[Vocabulary] = None) -> Result:
     """The matching active services, best first; relaxes one filter when nothing matches."""
     vocabulary = vocabulary or cached()
-    if connection.dialect.name == "postgresql":
-        # The planner guesses how many rows the tags match as if needs, ages and places were
-        # unrelated; when they are related it reads the whole table in order hoping to meet a match
-        # soon (100 ms and more at 100,000 services). The full-text indexes always answer in a few ms.
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-    # No service anywhere with all these needs: only dropping a need can help, so skip the rest.
-    impossible = len(query.needs) > 1 and not _needs_meet(connection, query)
-    found, unmatched = ([], ()) if impossible else _run(connection, query, vocabulary)
-    if found:
-        return Result(query, tuple(found), unmatched=unmatched)
-    for field, relax, words in RELAXATIONS:
-        value = getattr(query, field)
-        if not value or (field == "needs" and len(query.needs) < 2) or (impossible and field != "needs"):
-            continue
-        wider = relax(query)
-        found, unmatched = _run(connection, wider, vocabulary)
-        if found:
-            first = vocabulary.need(query.needs[0]).label if query.needs and vocabulary.need(query.needs[0]) else ""
-            return Result(wider, tuple(found), words.format(place=query.place, first=first), unmatched)
-    return Result(query, ())
-
-
-def find(engine: Engine, query: Query, vocabulary: Optional[Vocabulary] = None) -> Result:
+    first = vocabulary.need(query.needs[0]) if query.needs else None
+    tries = [(query, None)] + [(relax(query), words.format(place=query.place, first=first.label if first else ""))
+                               for field, relax, words in RELAXATIONS
+                               if getattr(query, field) and (field != "needs" or len(query.needs) > 1)]
     with engine.connect() as connection:
-        return search(connection, query, vocabulary)
+        if connection.dialect.name == "postgresql":
+            # The planner guesses how many rows the tags match as if needs, ages and places were
+            # unrelated; when they are related it reads the whole table in order hoping to meet a match
+            # soon (100 ms and more at 100,000 services). The full-text indexes always answer in a few ms.
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+        every_need = tags.for_query(query.needs, None, False, None, None)
+        if len(query.needs) > 1 and not _fetch(connection, None, None, [], every_need, 1):
+            tries = tries[-1:]  # no service has every need asked for: only searching for the first can find any
+        for tried, relaxed in tries:
+            found, unmatched = _run(connection, tried, vocabulary)
+            if found:
+                return Result(tried, tuple(found), relaxed, unmatched)
+    return Result(query, ())
 
 
 def _first_address(column) -> Any:

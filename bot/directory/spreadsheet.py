@@ -1,26 +1,8 @@
 """Importing services from a CSV spreadsheet that council staff fill in.
 
-Columns (header row required; order does not matter; only id and name are required; other usual
-headings are understood, see SYNONYMS; a bad value in an optional column is left out with a warning):
-
-| column | what to put in it |
-| --- | --- |
-| id | your own unique reference for the service; never reuse or change it |
-| name | the service's name |
-| organisation | who runs it |
-| description | what it offers, in plain English |
-| needs | kinds of help, separated by ";" (codes or labels from content/directory/vocabulary.yml, e.g. "Autism; Speech, language and communication") |
-| minimum_age, maximum_age | whole years, 0 to 25; leave empty for no limit |
-| cost | "Free", or what it costs ("£5 a session") |
-| cost_amount | the amount in pounds, if there is one price (0 for free) |
-| how_to_access | how to get it: self-referral, GP referral, ... |
-| venue, address, town, postcode | where it happens (town is a Medway town, postcode a full postcode or district) |
-| latitude, longitude | optional; without them the postcode district or town places the service |
-| phone, email, website | how to contact it (from the service's own published details) |
-| opening_times | when it is open, in words |
-| area_served | who it covers, e.g. "All of Medway" |
-| last_updated | the day the details were last checked (2026-03-01 or 01/03/2026) |
-| status | active (default), inactive, temporarily closed |
+The columns, for staff, are in README ("The spreadsheet's columns"); COLUMNS below are what the import
+reads, SYNONYMS the other headings it understands. A header row is required, order does not matter,
+only id and name are required, and a bad value in an optional column is left out with a warning.
 """
 from __future__ import annotations
 
@@ -31,7 +13,7 @@ import json
 import re
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 from bot.directory import clean
 from bot.directory.records import Rejected, ServiceRecord, stable_id
@@ -117,29 +99,6 @@ def columns(header: list[str], name: str) -> tuple[list[Optional[str]], list[Rej
     return found, warnings
 
 
-def rows(text: str, name: str, warnings: Optional[list[Rejected]] = None) -> Iterator[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, row) pairs, keyed by column; the header is row 1. Blank rows count
-    (and come back empty): the numbers are the ones staff see in their spreadsheet. Headings the
-    import does not know are added to `warnings`."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None) or []
-    if not any(h.strip() for h in header):
-        raise SpreadsheetError(f"{name}: the file is empty; the first row must name the columns")
-    names, ignored = columns(header, name)
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise SpreadsheetError(f"{name} row 1: missing column(s) {', '.join(missing)}; the columns are: {', '.join(COLUMNS)}")
-    if warnings is not None:
-        warnings.extend(ignored)
-    padding = [""] * len(names)
-    for number, values in enumerate(reader, start=2):
-        if number > MAX_ROWS:
-            raise SpreadsheetError(f"{name}: more than {MAX_ROWS} rows; split the file")
-        if len(values) < len(names):
-            values += padding[len(values):]
-        yield number, {column: value for column, value in zip(names, values) if column}
-
-
 def needs(cell: str, vocabulary: Vocabulary) -> tuple[list[str], list[str]]:
     """The need codes in a cell, and the parts that are no need. Needs are separated by ";" (or
     commas): a label with commas of its own ("Speech, language and communication") is one need."""
@@ -204,7 +163,7 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
     if not service_id or not name or status is None:
         return None
     amount = optional("cost_amount", clean.decimal, "is not an amount in pounds")
-    coordinates = {column: optional(column, partial(clean.coordinate, low=low, high=high), f"is not a {column} in Kent")
+    coordinates = {column: optional(column, partial(clean.number, low=low, high=high), f"is not a {column} in Kent")
                    for column, low, high in (("latitude", 50.0, 53.0), ("longitude", -1.0, 2.0))}
     service = {"id": service_id, "name": name, "description": clean.text(row.get("description")),
                "url": values["website"], "email": values["email"], "status": status, "fees": clean.one_line(row.get("cost")),
@@ -237,14 +196,25 @@ def to_record(row: dict[str, str], where: str, vocabulary: Vocabulary, problems:
 
 def read(path: Path, vocabulary: Optional[Vocabulary] = None) -> tuple[list[ServiceRecord], list[Rejected]]:
     """Every readable row as a record; the rows that cannot be, with row and column, and the
-    values left out (marked kept), as Rejected."""
+    values left out or headings ignored (marked kept), as Rejected. Rows are numbered as staff see
+    them in their spreadsheet: the header is row 1, and blank rows count."""
     vocabulary = vocabulary or cached()
-    problems: list[Rejected] = []
-    numbered = [(number, row) for number, row in rows(read_text(path), path.name, problems)
-                if any(v.strip() for v in row.values())]
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    header = next(reader, None) or []
+    if not any(h.strip() for h in header):
+        raise SpreadsheetError(f"{path.name}: the file is empty; the first row must name the columns")
+    names, problems = columns(header, path.name)
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise SpreadsheetError(f"{path.name} row 1: missing column(s) {', '.join(missing)}; "
+                               f"the columns are: {', '.join(COLUMNS)}")
     records: list[ServiceRecord] = []
-    for number, row in numbered:
-        record = to_record(row, f"{path.name} row {number}", vocabulary, problems)
+    for number, values in enumerate(reader, start=2):
+        if number > MAX_ROWS:
+            raise SpreadsheetError(f"{path.name}: more than {MAX_ROWS} rows; split the file")
+        row = {column: value for column, value in zip(names, values + [""] * (len(names) - len(values))) if column}
+        blank = not any(value.strip() for value in row.values())
+        record = None if blank else to_record(row, f"{path.name} row {number}", vocabulary, problems)
         if record is not None:
             records.append(record)
     return records, problems

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
-from sqlalchemy import bindparam, delete, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
 from bot.directory import bulk, index, models as m
@@ -67,12 +67,10 @@ class Summary:
         if self.sample_removed:
             lines.append(f"  the sample directory ({self.sample_removed} made-up services) "
                          f"{'would be' if self.dry_run else 'was'} taken out: real data is in")
-        lines += [f"  rejected {r}" for r in self.rejected[:50]]
-        if len(self.rejected) > 50:
-            lines.append(f"  ... and {len(self.rejected) - 50} more")
-        lines += [f"  warning {r}" for r in self.warnings[:50]]
-        if len(self.warnings) > 50:
-            lines.append(f"  ... and {len(self.warnings) - 50} more warnings")
+        for kind, problems, plural in (("rejected", self.rejected, ""), ("warning", self.warnings, " warnings")):
+            lines += [f"  {kind} {r}" for r in problems[:50]]
+            if len(problems) > 50:
+                lines.append(f"  ... and {len(problems) - 50} more{plural}")
         return "\n".join(lines)
 
 
@@ -100,31 +98,22 @@ def _attributes(record: ServiceRecord, term_ids: dict[str, str]) -> list[dict]:
     return rows
 
 
-def _write(connection: Connection, records: list[ServiceRecord], new_ids: set[str], source: str, sample: bool,
-           term_ids: dict[str, str], vocabulary: Vocabulary, shared: dict[str, dict]) -> None:
-    """Write these services and what they own; `shared` holds the rows of the tables services share
-    (organisations, venues, addresses, terms) this import has stored, which are not written again."""
-    replaced = [r.id for r in records if r.id not in new_ids]  # new services own nothing yet
+def _write(connection: Connection, records: list[ServiceRecord], replaced: list[str], source: str, sample: bool,
+           term_ids: dict[str, str], vocabulary: Vocabulary) -> None:
+    """Write these services and what they own (`replaced`: the ones stored before, whose owned rows
+    go first). Services and the rows they share (organisations, venues, addresses, terms) are upserted."""
     if replaced:
-        ids = {"ids": replaced}
-        connection.execute(delete(m.attribute).where(m.attribute.c.link_id.in_(bindparam("ids", expanding=True))), ids)
-        for table in m.SERVICE_CHILDREN:
-            connection.execute(delete(table).where(table.c.service_id.in_(bindparam("ids", expanding=True))), ids)
+        for table, column in ((m.attribute, m.attribute.c.link_id), *((t, t.c.service_id) for t in m.SERVICE_CHILDREN)):
+            connection.execute(delete(table).where(column.in_(replaced)))
     organizations = [dict(r.organization, source=source, is_sample=sample) for r in records if r.organization]
-    for table, rows in ((m.organization, organizations), (m.taxonomy_term, [t for r in records for t in r.other_terms]),
-                        (m.location, [loc for r in records for loc in r.locations]),
-                        (m.address, [a for r in records for a in r.addresses])):
-        written = shared.setdefault(table.name, {})
-        changed = {id_: row for id_, row in {row["id"]: row for row in rows}.items() if written.get(id_) != row}
-        bulk.upsert(connection, table, list(changed.values()))
-        written.update(changed)
-    full = [dict(r.service, source=source, is_sample=sample, content_hash=r.fingerprint(), raw=r.raw) for r in records]
-    bulk.insert(connection, m.service, [row for row in full if row["id"] in new_ids])
-    changed = [dict({c.name: row.get(c.name) for c in m.service.columns}, key=row["id"])
-               for row in full if row["id"] not in new_ids]
-    if changed:
-        values = {c.name: bindparam(c.name) for c in m.service.columns if c.name != "id"}
-        connection.execute(update(m.service).where(m.service.c.id == bindparam("key")).values(values), changed)
+    empty_service = dict.fromkeys(m.service.c.keys())  # a value the service no longer gives is cleared
+    upserted = ((m.organization, organizations), (m.taxonomy_term, [t for r in records for t in r.other_terms]),
+                (m.location, [loc for r in records for loc in r.locations]),
+                (m.address, [a for r in records for a in r.addresses]),
+                (m.service, [{**empty_service, **r.service, "source": source, "is_sample": sample,
+                              "content_hash": r.fingerprint(), "raw": r.raw} for r in records]))
+    for table, rows in upserted:
+        bulk.upsert(connection, table, list({row["id"]: row for row in rows}.values()))  # one row an id
     for table in m.SERVICE_CHILDREN:
         bulk.insert(connection, table, [row for r in records for row in getattr(r, table.name)])
     bulk.insert(connection, m.attribute, [a for r in records for a in _attributes(r, term_ids)])
@@ -132,7 +121,7 @@ def _write(connection: Connection, records: list[ServiceRecord], new_ids: set[st
 
 
 def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejected: Optional[list[Rejected]] = None,
-          sample: bool = False, deactivate_missing: bool = True, progress: Optional[Progress] = None,
+          sample: bool = False, deactivate_missing: bool = True, progress: Progress = lambda services: None,
           vocabulary: Optional[Vocabulary] = None, allow_shrink: bool = False, max_shrink: float = MAX_SHRINK,
           dry_run: bool = False) -> Summary:
     """Store `records` from `source` in one transaction; on any error nothing changes.
@@ -163,14 +152,12 @@ def apply(engine: Engine, records: Iterable[ServiceRecord], source: str, rejecte
         if gone and not allow_shrink and len(gone) > max_shrink * active:
             raise ShrinkRefused(summary, active, max_shrink)
         todo = _to_write(existing, by_id, summary)
-        if progress:
-            progress(summary.unchanged)
-        term_ids, shared = ensure_taxonomy(connection, vocabulary), {}
-        new_ids = {r.id for r in todo if r.id not in existing}
+        progress(summary.unchanged)
+        term_ids = ensure_taxonomy(connection, vocabulary)
         for chunk in _chunks(todo):
-            _write(connection, list(chunk), new_ids, source, sample, term_ids, vocabulary, shared)
-            if progress:
-                progress(len(chunk))
+            _write(connection, list(chunk), [r.id for r in chunk if r.id in existing], source, sample, term_ids,
+                   vocabulary)
+            progress(len(chunk))
         _deactivate(connection, gone)
         if not sample and by_id:
             summary.sample_removed = _deactivate(connection, list(connection.execute(select(m.service.c.id).where(

@@ -21,7 +21,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 from bot.directory.vocabulary import Place, Vocabulary
 
@@ -33,7 +33,7 @@ NO_VENUE = "novenue"
 FREE = "costfree"
 OVER_MAX_AGE = "ageover"
 NAME_PREFIX = 5  # letters of a word that a name match compares
-VERSION = "2"  # change when the tags below change, so every index is rebuilt on the next import
+VERSION = "3"  # change when the tags below change, so every index is rebuilt on the next import
 
 
 @lru_cache(maxsize=None)
@@ -76,22 +76,20 @@ def name_word(typed: str) -> str:
     return "nm" + typed[:NAME_PREFIX]
 
 
-def for_service(name: str, needs: list[str], minimum_age: Optional[int], maximum_age: Optional[int],
-                is_free: bool, latitude: Optional[float], longitude: Optional[float], vocabulary: Vocabulary,
-                pairs: bool = False) -> str:
-    """A service's tags, space separated. With `pairs`, also each need paired with each age (see
-    `for_query`)."""
-    needs_tags = [need(code) for code in needs]
-    words = [LISTED, *needs_tags, *name_words(name)]
+def for_service(row: Mapping[str, Any], vocabulary: Vocabulary) -> str:
+    """A service's tags, space separated, from its search index row (name, needs, minimum_age,
+    maximum_age, is_free, latitude, longitude); each need is also paired with each age (see `for_query`)."""
+    minimum_age, maximum_age = row["minimum_age"], row["maximum_age"]
+    latitude, longitude = row["latitude"], row["longitude"]
+    needs_tags = [need(code) for code in row["needs"].split()]
+    words = [LISTED, *needs_tags, *name_words(row["name"])]
     low = max(0, minimum_age or 0)
     high = MAX_AGE if maximum_age is None else min(maximum_age, MAX_AGE)
     ages = list(_AGES[low:high + 1])
     if maximum_age is None or maximum_age > MAX_AGE:
         ages.append(OVER_MAX_AGE)
-    words += ages
-    if pairs:
-        words += [tag + years for tag in needs_tags for years in ages]
-    if is_free:
+    words += ages + [tag + years for tag in needs_tags for years in ages]
+    if row["is_free"]:
         words.append(FREE)
     if latitude is None or longitude is None:
         words.append(NO_VENUE)
@@ -118,14 +116,14 @@ class Filter:
 
 
 def for_query(needs: tuple[str, ...], years: Optional[int], free_only: bool, place: Optional[Place],
-              band: Optional[int], pairs: bool = False) -> Filter:
+              band: Optional[int]) -> Filter:
     """The tags a search requires. With a place, `band` is the nearness band (its inner bands
     excluded), or None for the whole radius; the no-fixed-venue band is -1.
 
-    With `pairs`, a need and an age are asked for as one need-and-age tag: far fewer services carry
-    it than either alone, which is what a PostgreSQL (GIN) look-up's time depends on."""
+    A need and an age are asked for as one need-and-age tag: far fewer services carry it than either
+    alone, which is what a PostgreSQL (GIN) look-up's time depends on."""
     required = [need(code) for code in needs]
-    if years is not None and pairs and needs:
+    if years is not None and needs:
         required = [tag + age(years) for tag in required]
     elif years is not None:
         required.append(age(years))
@@ -135,10 +133,8 @@ def for_query(needs: tuple[str, ...], years: Optional[int], free_only: bool, pla
     excluded: tuple[str, ...] = ()
     if place is not None and band is None:
         any_of = (near(place, len(BANDS_KM) - 1), NO_VENUE)
-    elif place is not None and band is not None and band < 0:
-        required.append(NO_VENUE)
     elif place is not None and band is not None:
-        required.append(near(place, band))
+        required.append(NO_VENUE if band < 0 else near(place, band))
         excluded = (near(place, band - 1),) if band > 0 else ()
     return Filter(tuple(required) or ((LISTED,) if not any_of else ()), any_of, excluded)
 
