@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-from datetime import datetime
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 from zoneinfo import ZoneInfo
