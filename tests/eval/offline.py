@@ -4,7 +4,8 @@ answer of the entry it picks, as the real-question evaluation judges the assista
     python -m tests.eval.offline                 # real, tuning and held-out figures
     python -m tests.eval.offline --misses tuning # and the tuning questions it gets wrong
 
-It ignores follow-ups, searches and the second-question button, so it reads a point or two below the
+It renders the deadline helper's reply for a deadline intent (as actions/deadlines.py does, dated today) but
+ignores follow-ups, searches and the second-question button, so it reads a point or two below the
 end-to-end figure of `make test`; use it to compare changes, then confirm with `make test`. Sentence
 embeddings of texts already seen are cached in results/cache/ (MEDWAY_EMBED_CACHE to move it).
 """
