@@ -4,8 +4,11 @@ Rules (see content/faq and docs/reference/send-facts.md):
 - EHC needs assessment request received: decision whether to assess within 6 weeks (SEN Regs reg 5),
   notice of no plan within 16 weeks (reg 10), final plan within 20 weeks (reg 13(2)).
 - Decision letter: appeal within 2 months of its date, or 1 month after the mediation certificate,
-  whichever is later.
-Dates are found in free text by a pattern for the span and parsed by python-dateutil.
+  whichever is later. A deadline ending between 25 December and 1 January moves to the next working day
+  in January; one ending in August to the first working day in September (SEN appeals; IPSEA, facts-ehcp R6).
+Dates are found in free text by a pattern for the span and parsed by python-dateutil. A message can give
+both dates ("the letter is dated 1 October and the certificate 29 November"): the words just before each
+date say which it is.
 """
 from __future__ import annotations
 
@@ -50,14 +53,50 @@ def find_date(text: str, today: date) -> Optional[date]:
     February means last March). Raises DateProblem for impossible or future dates.
     """
     match = _SPANS.search(text)
-    if not match:
-        return None
+    return _parse(match, today) if match else None
+
+
+_CERTIFICATE = re.compile(r"mediat|certificate|\bcert\b", re.IGNORECASE)
+_LETTER = re.compile(r"letter|decision|\bplan\b|refus|cease|statement", re.IGNORECASE)
+
+
+def appeal_dates(text: str, today: date, certificate: bool = False) -> tuple[Optional[date], Optional[date]]:
+    """(decision letter, mediation certificate) dates in the text, either None when not given.
+
+    Each date is read by the words since the previous date (at most 60 characters before it): a
+    mention of mediation or the certificate makes it the certificate's, of a letter or decision the
+    letter's; a date with neither follows the intent (`certificate`). Raises DateProblem as find_date.
+    """
+    letter = cert = None
+    letter_has_year = True
+    start = 0
+    for match in _SPANS.finditer(text):
+        before = text[max(start, match.start() - 60):match.start()]
+        start = match.end()
+        last_cert = max((m.end() for m in _CERTIFICATE.finditer(before)), default=-1)
+        last_letter = max((m.end() for m in _LETTER.finditer(before)), default=-1)
+        is_cert = last_cert > last_letter if max(last_cert, last_letter) >= 0 else certificate
+        day = _parse(match, today)
+        if is_cert and cert is None:
+            cert = day
+        elif not is_cert and letter is None:
+            letter, letter_has_year = day, _has_year(match.group(0))
+    if letter and cert and cert < letter and not letter_has_year and letter - relativedelta(years=1) <= cert:
+        letter -= relativedelta(years=1)  # "letter 1 October, certificate 29 November" written in late November
+    return letter, cert
+
+
+def _has_year(span: str) -> bool:
+    return bool(re.search(r"\d{4}|[/.-]\d{2,4}$", span))
+
+
+def _parse(match: re.Match, today: date) -> date:
     span = match.group(0).lower()
     if span == "today":
         return today
     if span == "yesterday":
         return today - timedelta(days=1)
-    has_year = bool(re.search(r"\d{4}|[/.-]\d{2,4}$", span))
+    has_year = _has_year(span)
     try:
         parsed = date_parser.parse(re.sub(r"\bof\b", "", span), dayfirst=True,
                                    default=datetime(today.year, 1, 1)).date()
@@ -91,14 +130,48 @@ def appeal_deadline(decision_letter: date, mediation_certificate: Optional[date]
     return Deadline("appeal to the SEND Tribunal", by_letter, "2 months after the date on the decision letter")
 
 
+def _next_working_day(day: date) -> date:
+    """`day` or the first weekday after it that is not England's New Year bank holiday (or its substitute)."""
+    while True:
+        new_year = date(day.year, 1, 1)
+        substitute = new_year + timedelta(days=(7 - new_year.weekday()) % 7) if new_year.weekday() >= 5 else new_year
+        if day.weekday() < 5 and day not in (new_year, substitute):
+            return day
+        day += timedelta(days=1)
+
+
+def tribunal_holiday_move(due: date) -> Optional[date]:
+    """The later day an SEN appeal deadline moves to, or None when it does not move.
+
+    A deadline ending on 25 December to 1 January moves to the next working day in January; one ending
+    in August to the first working day in September (IPSEA; docs/reference/facts-ehcp.md R6).
+    """
+    if due.month == 8:
+        return _next_working_day(date(due.year, 9, 1))
+    if (due.month, due.day) >= (12, 25):
+        return _next_working_day(date(due.year + 1, 1, 2))
+    if (due.month, due.day) == (1, 1):
+        return _next_working_day(date(due.year, 1, 2))
+    return None
+
+
 def _format(day: date) -> str:
     return f"{day:%A %-d %B %Y}"
 
 
-ASK_REQUEST_DATE = ("Tell me the date the council received your request for an EHC needs assessment, for example "
+RULE = ("An appeal must reach the SEND Tribunal within 2 months of the date on the council's decision letter "
+        "(not the day it arrived), or 1 month from the date on the mediation certificate, whichever is later.")
+HOLIDAYS = ("A deadline that ends between 25 December and 1 January moves to the next working day in January; "
+            "one that ends in August moves to the first working day in September.")
+LATE = ("If the deadline has passed, the Tribunal can still accept a late appeal in special circumstances, "
+        "if it is fair and just: send it with your reasons and get advice from Medway SENDIASS or IPSEA quickly.")
+ASK_REQUEST_DATE = ("The council must decide whether to assess within 6 weeks of receiving your request, and send "
+                    "the final EHC plan within 20 weeks (or tell you by 16 weeks that it will not issue one).\n"
+                    "Tell me the date the council received your request for an EHC needs assessment, for example "
                     "\"I sent the request on 3 March 2026\", and I will work out the dates.")
-ASK_LETTER_DATE = ("Tell me the date on the decision letter (or on your mediation certificate), for example "
-                   "\"the letter is dated 10 June 2026\", and I will work out the appeal deadline.")
+ASK_LETTER_DATE = (f"{RULE} {HOLIDAYS}\n{LATE}\n"
+                   "Tell me the date on the decision letter (or on your mediation certificate), for example "
+                   "\"the letter is dated 10 June 2026\", and I will work out your deadline.")
 
 
 def _date_or_reply(text: str, today: date, ask: str) -> tuple[Optional[date], str]:
@@ -122,21 +195,46 @@ def assessment_reply(text: str, today: date) -> str:
 
 
 def appeal_reply(text: str, today: date, certificate: bool = False) -> str:
-    given, reply = _date_or_reply(text, today, ASK_LETTER_DATE)
-    if given is None:
-        return reply
-    if certificate:
-        due = given + relativedelta(months=1)
-        lines = [f"With a mediation certificate dated {_format(given)}, you can appeal until at least {_format(due)}.",
-                 "If 2 months from the date on the decision letter is later, you have until then instead."]
+    """The appeal deadline from the decision letter's and/or the mediation certificate's date in `text`.
+
+    `certificate` (the deadline_mediation intent) says whose a date is when the words around it do not.
+    """
+    try:
+        letter, cert = appeal_dates(text, today, certificate)
+    except DateProblem as problem:
+        return str(problem)
+    if letter is None and cert is None:
+        return ASK_LETTER_DATE
+    lines = []
+    by_letter = letter + relativedelta(months=2) if letter else None
+    by_cert = cert + relativedelta(months=1) if cert else None
+    if letter and cert:
+        due = max(by_letter, by_cert)
+        lines.append(f"2 months from the decision letter dated {_format(letter)} ends on {_format(by_letter)}; "
+                     f"1 month from the mediation certificate dated {_format(cert)} ends on {_format(by_cert)}. "
+                     "The later date counts.")
+    elif cert:
+        due = by_cert
+        lines.append(f"1 month from the mediation certificate dated {_format(cert)} ends on {_format(due)}. "
+                     "If 2 months from the date on the decision letter is later, you have until then instead.")
     else:
-        due = appeal_deadline(given).due
-        lines = [f"With a decision letter dated {_format(given)}, the appeal must reach the SEND Tribunal by "
-                 f"{_format(due)}.",
-                 "If you get a mediation certificate, you have until 1 month after its date if that is later."]
+        due = by_letter
+        lines.append(f"2 months from the decision letter dated {_format(letter)} (the date on the letter, not the "
+                     f"day it arrived) ends on {_format(due)}. If you get a mediation certificate, you have until "
+                     "1 month after its date if that is later.")
+    moved = tribunal_holiday_move(due)
+    if moved:
+        lines.append("Deadlines that end between 25 December and 1 January move to the next working day in January, "
+                     "and those that end in August to the first working day in September.")
+        due = moved
+    else:
+        lines.append(HOLIDAYS)
+    if cert and not letter:
+        lines.append(f"You have until at least {_format(due)} to get your appeal to the SEND Tribunal.")
+    else:
+        lines.append(f"Your appeal must reach the SEND Tribunal by {_format(due)}.")
     if due < today:
         lines.append("That date may have passed: the Tribunal can accept late appeals in special circumstances, "
                      "so get advice from Medway SENDIASS or IPSEA quickly.")
-    lines.append("Deadlines are extended over Christmas and August. You need a mediation certificate first unless "
-                 "the appeal is only about the school named.")
+    lines.append("You need a mediation certificate first unless the appeal is only about the school named.")
     return "\n".join(lines)

@@ -75,3 +75,44 @@ def test_appeal_reply_mentions_the_mediation_rule_and_late_appeals():
     assert "Sunday 10 August 2025" in text and "mediation certificate" in text and "late appeals" in text
     text = deadlines.appeal_reply("mediation certificate dated 1 November 2026", TODAY, certificate=True)
     assert "Tuesday 1 December 2026" in text
+
+
+def test_both_dates_in_one_message_are_read_and_the_later_deadline_counts():
+    today = date(2025, 11, 30)
+    text = "decision letter is dated 1 October and the mediation certificate is dated 29 November, when must I appeal?"
+    assert deadlines.appeal_dates(text, today) == (date(2025, 10, 1), date(2025, 11, 29))
+    reply = deadlines.appeal_reply(text, today, certificate=True)
+    assert "Monday 1 December 2025" in reply and "Monday 29 December 2025" in reply
+    assert "Friday 2 January 2026" in reply  # 29 December is in the Christmas period
+    # written in late November of the next year, a letter after the certificate is last year's letter
+    assert deadlines.appeal_dates(text, date(2026, 11, 28)) == (date(2025, 10, 1), date(2025, 11, 29))
+
+
+def test_a_single_date_follows_the_words_before_it_then_the_intent():
+    assert deadlines.appeal_dates("I declined mediation and got the certificate on 9 June", TODAY) == \
+        (None, date(2026, 6, 9))
+    assert deadlines.appeal_dates("the refusal letter is dated 4 May", TODAY, certificate=True) == \
+        (date(2026, 5, 4), None)
+    assert deadlines.appeal_dates("dated 4 May", TODAY, certificate=True) == (None, date(2026, 5, 4))
+
+
+@pytest.mark.parametrize("due, moved", [
+    (date(2025, 8, 10), date(2025, 9, 1)),      # August: first working day in September
+    (date(2026, 8, 31), date(2026, 9, 1)),
+    (date(2027, 8, 2), date(2027, 9, 1)),
+    (date(2025, 12, 29), date(2026, 1, 2)),     # 25 December to 1 January: next working day in January
+    (date(2026, 12, 25), date(2027, 1, 4)),     # 2 January 2027 is a Saturday
+    (date(2022, 1, 1), date(2022, 1, 4)),       # 1 January 2022 a Saturday: Monday 3rd was the bank holiday
+    (date(2025, 12, 24), None),
+    (date(2026, 9, 1), None),
+])
+def test_appeal_deadlines_move_over_christmas_and_august(due, moved):
+    assert deadlines.tribunal_holiday_move(due) == moved
+
+
+def test_asked_without_a_date_the_reply_still_gives_the_rule():
+    text = deadlines.appeal_reply("I think I've missed the deadline to appeal the cease letter", TODAY)
+    assert "2 months" in text and "1 month" in text and "later" in text
+    assert "August" in text and "late appeal" in text and "Tell me the date" in text
+    text = deadlines.assessment_reply("when will we hear?", TODAY)
+    assert "6 weeks" in text and "20 weeks" in text and "Tell me the date" in text

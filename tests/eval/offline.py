@@ -4,7 +4,8 @@ answer of the entry it picks, as the real-question evaluation judges the assista
     python -m tests.eval.offline                 # real, tuning and held-out figures
     python -m tests.eval.offline --misses tuning # and the tuning questions it gets wrong
 
-It ignores follow-ups, searches and the second-question button, so it reads a point or two below the
+It renders the deadline helper's reply for a deadline intent (as actions/deadlines.py does, dated today) but
+ignores follow-ups, searches and the second-question button, so it reads a point or two below the
 end-to-end figure of `make test`; use it to compare changes, then confirm with `make test`. Sentence
 embeddings of texts already seen are cached in results/cache/ (MEDWAY_EMBED_CACHE to move it).
 """
@@ -14,13 +15,15 @@ import argparse
 import os
 import pickle
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import yaml
 
-from bot import content, sentence_encoder
+from bot import content, deadlines, sentence_encoder
 from bot.intent_model import IntentModel
 from tests.eval import evaluate, real
 
@@ -58,17 +61,25 @@ class CachedEncoder:
         return np.array([self.cache[t] for t in texts]).reshape(len(texts), -1)
 
 
-def reply(ranking: list[tuple[str, float]], library: content.Library) -> str:
+def reply(ranking: list[tuple[str, float]], library: content.Library, question: str = "") -> str:
+    """The text the assistant would send: the entry's answer, or what action_deadlines says for a deadline intent."""
     name, confidence = ranking[0]
+    if confidence < THRESHOLD:
+        return ""
+    if name in ("deadline_appeal", "deadline_mediation", "deadline_assessment"):  # actions/deadlines.py
+        today = datetime.now(ZoneInfo("Europe/London")).date()
+        if name == "deadline_assessment":
+            return deadlines.assessment_reply(question, today)
+        return deadlines.appeal_reply(question, today, certificate=name == "deadline_mediation")
     entry = library.entries.get(name.removeprefix(content.INTENT_PREFIX))
-    return entry.answer if entry and name.startswith(content.INTENT_PREFIX) and confidence >= THRESHOLD else ""
+    return entry.answer if entry and name.startswith(content.INTENT_PREFIX) else ""
 
 
 def real_score(rank: Ranker, items: list[real.Item], library: content.Library) -> tuple[Counter, Counter, list]:
     right, total, misses = Counter(), Counter(), []
     for item in items:
         ranking = rank(item.question)
-        ok = item.holds(reply(ranking, library))
+        ok = item.holds(reply(ranking, library, item.question))
         for key in (item.topic, "ALL"):
             right[key] += ok
             total[key] += 1
