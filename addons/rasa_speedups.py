@@ -14,6 +14,9 @@
 - Rasa rebuilds the policies' state of every earlier turn for every prediction: kept and carried
   on instead (addons/history_states.py).
 
+- RulePolicy tests every learned rule against the current state for every prediction: the rules
+  are grouped by the intent they ask for, and only that intent's are tested (addons/rule_index.py).
+
 `MEDWAY_RASA_SPEEDUPS=0` leaves Rasa as it is (for measuring the difference).
 
 `install()` is called when `addons.tracker_store` is imported, which every Rasa server of this project
@@ -78,8 +81,9 @@ def install() -> None:
     """Use the faster equivalents in this process (idempotent), unless MEDWAY_RASA_SPEEDUPS=0."""
     if os.environ.get("MEDWAY_RASA_SPEEDUPS", "1") == "0":
         return
-    from addons import history_states
+    from addons import history_states, rule_index
 
     jsonschema.validate = validate
     history_states.install()
+    rule_index.install()
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
