@@ -1,4 +1,6 @@
 """addons/rasa_speedups.py and the tracker store's SQLite settings: faster, and the same answers as Rasa's own."""
+import datetime
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -31,6 +33,55 @@ def test_validate_accepts_and_refuses_exactly_as_jsonschema_does():
     assert refused[0] is not None and refused[-1] is not None
     with pytest.raises(jsonschema.SchemaError):
         rasa_speedups.validate({}, {"type": 5})
+
+
+def _events_of_every_kind() -> list:
+    from rasa.shared.core.events import (
+        ActionExecutionRejected,
+        ActiveLoop,
+        AllSlotsReset,
+        ConversationPaused,
+        ConversationResumed,
+        FollowupAction,
+        LoopInterrupted,
+        ReminderCancelled,
+        ReminderScheduled,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+    )
+
+    made = [UserUttered("hi", {"name": "greet", "confidence": 0.9}, [{"entity": "area", "value": "Strood"}]),
+            ActionExecuted("action_listen"), SlotSet("last_entry", "ehcp"), SlotSet("age", 4.0), BotUttered("Hello"),
+            ActiveLoop("service_search_form"), ActiveLoop(None), AllSlotsReset(), Restarted(), SessionStarted(),
+            UserUtteranceReverted(), FollowupAction("action_listen"), ConversationPaused(), ConversationResumed(),
+            LoopInterrupted(True), ActionExecutionRejected("a"), ReminderCancelled("r"),
+            ReminderScheduled("greet", datetime.datetime(2026, 1, 1))]
+    return [event.as_dict() for event in made]
+
+
+def _variants(event: dict) -> list:
+    """The event and broken copies of it: each field given a value of another type, or removed."""
+    found = [event]
+    for key in event:
+        for wrong in (5, "text", None, [], {}, True):
+            found.append(dict(event, **{key: wrong}))
+        found.append({k: v for k, v in event.items() if k != key})
+    return found
+
+
+def test_replies_are_accepted_and_refused_exactly_as_jsonschema_does():
+    # the check by each event's kind is a shortcut only: the same verdict, and Rasa's error when refused
+    cases = [{"events": [variant], "responses": []} for event in _events_of_every_kind() for variant in _variants(event)]
+    cases += [{"events": _events_of_every_kind(), "responses": [{"text": "a"}]}, {"responses": ["text"]},
+              {"events": [{"event": "no such kind"}]}, {"events": [[]]}, {"events": [{"event": "bot", "text": 5}]}]
+    refused = 0
+    for instance in cases:
+        expected = _error(rasa_speedups._original_validate, instance)
+        assert _error(rasa_speedups.validate, instance) == expected, instance
+        assert rasa_speedups._valid_response(instance, SCHEMA) == (expected is None), instance  # the shortcut decided
+        refused += expected is not None
+    assert 50 < refused < len(cases) - 20
 
 
 def test_events_resolve_to_the_classes_rasa_finds():
