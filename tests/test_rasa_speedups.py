@@ -115,3 +115,37 @@ def test_the_sqlite_tracker_store_is_in_wal_mode_and_keeps_conversations(tmp_pat
     aio.run(store.save(tracker))
     again = aio.run(store.retrieve("a"))
     assert [e.text for e in again.events if isinstance(e, (UserUttered, BotUttered))] == ["hi, I'm on [phone]", "Hello"]
+
+
+def test_the_model_graph_is_computed_as_dask_computes_it():
+    import dask
+
+    from addons import graph_runner
+
+    calls = []
+
+    def node(name):
+        def call(*inputs):
+            calls.append(name)
+            return (name, inputs)
+        return call
+
+    graph = {"tracker": ("tracker", {"events": [1, 2]}), "domain": ("domain", ["a"]),
+             "rule": (node("rule"), "tracker", "domain"), "memo": (node("memo"), "tracker", "domain"),
+             "select": (node("select"), "rule", "memo", "domain"), "listed": (node("listed"), ["rule", "memo"], "x"),
+             "nested": (node("nested"), (node("inner"), "tracker")), "unused": (node("unused"),)}
+    for targets in (["select"], ["select", "rule"], ["listed", "nested"], ["tracker"]):
+        calls.clear()
+        ours = graph_runner.get(graph, targets)
+        ours_calls = sorted(calls)
+        calls.clear()
+        assert ours == dask.get(graph, targets)
+        assert ours_calls == sorted(calls)  # each node once (dask runs them all)
+
+    def broken(*_):
+        raise RuntimeError("node failed")
+
+    with pytest.raises(RuntimeError, match="node failed"):
+        graph_runner.get({"a": (broken,)}, ["a"])
+    with pytest.raises(RuntimeError, match="node failed"):
+        dask.get({"a": (broken,)}, ["a"])
