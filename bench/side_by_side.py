@@ -1,6 +1,6 @@
 """`make bench` (conversation part): our assistant and the stock `rasa init` assistant, same run, same load.
 
-    python -m bench.side_by_side [--conversations 100] [--clients 20] [--single 30] [--rounds 2]
+    python -m bench.side_by_side [--conversations 100] [--clients 20] [--single 30] [--rounds 2] [--replicas N]
 
 Starts both (ours as `make run` does: action server, SQLite tracker store; the stock one as
 bench/stock.py says), warms both up, then plays bench.SCRIPT's 10-turn conversation over the REST
@@ -8,8 +8,9 @@ channel: `--conversations` of them with `--clients` in flight at once, then `--s
 client. Each load is split into `--rounds` rounds taken in turn, ours first then stock, then stock
 first (ABBA), so a change in the shared machine's speed falls on both. Prints throughput and
 p50/p95 for both and the ratios against issue 19's targets at 20 clients (at least 2x the stock
-throughput, a p95 at most half the stock p95), with the load average; figures go to
-bench/results/side_by_side.json.
+throughput, a p95 at most half the stock p95), with the load average and each server process's CPU
+use during each load (from /proc); `--replicas N` also runs ours as N Rasa replicas behind nginx
+(bench.scale.Cluster) in the same rounds, reported apart; figures go to bench/results/side_by_side.json.
 """
 from __future__ import annotations
 
