@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import os
 import threading
 from collections import OrderedDict
@@ -145,8 +146,9 @@ def states_for_tracker_history(self: Domain, tracker: DialogueStateTracker, omit
     with _lock:
         replay = _kept.pop(key, None)  # taken: a concurrent call for the same conversation starts afresh
     if (replay is None or replay.domain is not self or len(replay.events) > len(applied)
-            or not all(_same(kept, now, was and _stored(tracker, now))
-                       for kept, was, now in zip(replay.events, replay.stored, applied))):
+            or not (all(map(operator.is_, replay.events, applied))  # within a message: the same objects (fast)
+                    or all(_same(kept, now, was and _stored(tracker, now))
+                           for kept, was, now in zip(replay.events, replay.stored, applied)))):
         replay = _Replay(self, [], [], tracker.init_copy())
     if replay.events and replay.events[0] is not applied[0]:  # read again: the objects of now from here on
         replay.events = applied[:len(replay.events)]  # so that the next call compares by identity

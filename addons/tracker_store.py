@@ -10,11 +10,12 @@ same settings as Rasa's `type: SQL` (dialect, url, port, db, username, password)
 """
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any, Iterator
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import sessionmaker
@@ -66,6 +67,12 @@ def _sqlite_settings(connection: Any, _record: Any) -> None:
     connection.execute("PRAGMA synchronous = NORMAL")
 
 
+_SESSION_FILTER = (  # Rasa's _event_query, as SQLAlchemy writes it for one session (the events since its start)
+    "FROM {table}, (SELECT max({table}.timestamp) AS session_start FROM {table} "
+    "WHERE {table}.sender_id = :sender AND {table}.type_name = :started) AS anon_1 "
+    "WHERE {table}.sender_id = :sender AND ({table}.timestamp >= anon_1.session_start OR anon_1.session_start IS NULL)")
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Stores each new event redacted; reading, counting and sessions work as in Rasa's store.
 
@@ -87,13 +94,20 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.engine.begin() as connection:
             connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_timestamp ON events (timestamp)"))
 
+    def _session_sql(self, what: str, all_sessions: bool) -> Any:
+        table = self.SQLEvent.__table__.name
+        where = f"FROM {table} WHERE {table}.sender_id = :sender" if all_sessions else _SESSION_FILTER.format(table=table)
+        return text(f"SELECT {what} {where}" + (f" ORDER BY {table}.id" if what != "count(*)" else ""))
+
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         """Rasa's SQLTrackerStore._retrieve, selecting only the events' JSON: the same query, rows and
-        order, without building an ORM object for every row (about 10 µs each, 450 rows at turn 50:
-        most of what reading a conversation added as it grew, issue 19)."""
+        order (its SQL as SQLAlchemy writes it, without building the ORM query each time), without an ORM
+        object for every row (about 10 µs each, 450 rows at turn 50: most of what reading a
+        conversation added as it grew, issue 19)."""
+        statement = self._session_sql(f"{self.SQLEvent.__table__.name}.data", fetch_events_from_all_sessions)
         with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
-            events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data).all()]
+            rows = session.execute(statement, {"sender": sender_id, "started": SessionStarted.type_name})
+            events = [json.loads(data) for (data,) in rows]
         if not self.domain or not events:
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
@@ -101,9 +115,32 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
-        for new in super()._additional_events(session, tracker):
+        return (new for new, _data in self._redacted_additional_events(session, tracker))
+
+    def _redacted_additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[tuple[Event, dict]]:
+        """The events not yet stored (Rasa's count of the session's stored events, as its query counts
+        them), each redacted, with its dictionary as Rasa's save writes it."""
+        stored = session.execute(self._session_sql("count(*)", False),
+                                 {"sender": tracker.sender_id, "started": SessionStarted.type_name}).scalar()
+        for new in itertools.islice(tracker.events, stored, len(tracker.events)):
             data = new.as_dict()
             cleaned = redact_event(data)
-            if cleaned != data:  # personal details: memory keeps nothing the store does not (history_states)
-                history_states.forget(tracker.sender_id)
-            yield new if cleaned == data else Event.from_parameters(cleaned)
+            if cleaned == data:
+                yield new, data
+                continue
+            history_states.forget(tracker.sender_id)  # personal details: memory keeps nothing the store does not
+            new = Event.from_parameters(cleaned)
+            yield new, new.as_dict()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's SQLTrackerStore.save, writing the same rows (redacted) in one INSERT of several rows
+        instead of an ORM object each, and each event turned into a dictionary once, not twice."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [{"sender_id": tracker.sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+                     "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+                     "action_name": data.get("name"), "data": json.dumps(data)}
+                    for event, data in self._redacted_additional_events(session, tracker)]
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()

@@ -5,10 +5,12 @@ stock `rasa init` assistant under the same load).
 """
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from bench import SCRIPT
@@ -17,6 +19,33 @@ from bench.figures import percentile
 
 class ChatServer(Protocol):
     def chat(self, sender: str) -> Any: ...  # something with .send(text) -> list of replies
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (field 3, the state, is the first)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) a running process has used so far, with that of its children
+    (PostgreSQL's backends): those still running and those it has waited for (Linux's /proc)."""
+    fields = _stat(pid)
+    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                child = _stat(int(entry.name))
+            except OSError:  # gone meanwhile
+                continue
+            if int(child[1]) == pid:
+                ticks += int(child[11]) + int(child[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_processes(server: Any) -> dict[str, int]:
+    """The processes serving a load, by name, when the server says (`processes_by_name`), else none."""
+    named = getattr(server, "processes_by_name", None)
+    return named() if callable(named) else {}
 
 
 def one_conversation(server: ChatServer, number: int, turns: int = len(SCRIPT),
@@ -40,9 +69,11 @@ class Load:
 
     runs: list[list[tuple[int, float, int]]]
     elapsed: float
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds each server process used during the load
 
     def __add__(self, other: "Load") -> "Load":
-        return Load(self.runs + other.runs, self.elapsed + other.elapsed)
+        cpu = {name: self.cpu.get(name, 0.0) + other.cpu.get(name, 0.0) for name in {**self.cpu, **other.cpu}}
+        return Load(self.runs + other.runs, self.elapsed + other.elapsed, cpu)
 
     @property
     def ms(self) -> list[float]:
@@ -63,13 +94,19 @@ class Load:
     def summary(self) -> dict[str, float]:
         ms = self.ms
         return {"messages": len(ms), "unanswered": self.unanswered, "messages_per_second": round(self.per_second, 1),
-                "p50_ms": round(statistics.median(ms), 1), "p95_ms": round(percentile(ms, 0.95), 1)}
+                "p50_ms": round(statistics.median(ms), 1), "p95_ms": round(percentile(ms, 0.95), 1),
+                **{f"cpu_percent_{name}": round(100 * seconds / self.elapsed) for name, seconds in self.cpu.items()},
+                **({"cpu_ms_per_message": round(1000 * sum(self.cpu.values()) / len(ms), 1)} if self.cpu else {})}
 
 
 def run_load(server: ChatServer, conversations: int, clients: int, turns: int = len(SCRIPT),
              need_reply: bool = True) -> Load:
-    """`conversations` conversations of `turns` messages, `clients` of them in flight at once."""
+    """`conversations` conversations of `turns` messages, `clients` of them in flight at once; with the CPU
+    time each of the server's processes used meanwhile (percent of one core; 200 is both cores of 2)."""
+    processes = server_processes(server)
+    cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         runs = list(pool.map(lambda n: one_conversation(server, n, turns, need_reply), range(conversations)))
-    return Load(runs, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    return Load(runs, elapsed, {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()})

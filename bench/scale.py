@@ -44,7 +44,7 @@ import requests
 
 from bench import SCRIPT
 from bot import aio
-from harness.assistant import MODEL, ROOT, free_port, wait_until_up
+from harness.assistant import MODEL, ROOT, Chat, free_port, wait_until_up
 from harness.postgres import Postgres
 
 BIN = Path(sys.executable).parent
@@ -183,6 +183,18 @@ class Cluster:
         self._wait("nginx", f"{self.url}/webhooks/rest/", 30)
         self._wait("web", f"{self.url}/", 30)
         return self
+
+    def chat(self, sender: str) -> Chat:
+        """One conversation through nginx, as the widget holds it (a ChatServer for bench.load)."""
+        return Chat(self.webhook, sender)
+
+    def processes_by_name(self) -> dict[str, int]:
+        """Process ids of everything serving a load (for measuring CPU use; PostgreSQL's with its backends)."""
+        found = {name: process.pid for name, process in self.processes.items() if process.poll() is None}
+        pid_file = self.postgres.dir / "data" / "postmaster.pid" if self.postgres else None
+        if pid_file and pid_file.exists():
+            found["postgres"] = int(pid_file.read_text().split()[0])
+        return found
 
     def kill(self, name: str) -> None:
         """SIGKILL one process, as when a machine or container dies: no chance to finish anything."""

@@ -78,6 +78,10 @@ class StockAssistant:
     def chat(self, sender: str) -> Chat:
         return Chat(self.webhook, sender)
 
+    def processes_by_name(self) -> dict[str, int]:
+        """Its one process (for measuring its CPU use)."""
+        return {"rasa": self.process.pid} if self.process and self.process.poll() is None else {}
+
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()

@@ -159,6 +159,12 @@ class Assistant:
             process.kill()
             process.wait()
 
+    def processes_by_name(self) -> dict[str, int]:
+        """Process ids of the running servers (for measuring their CPU use)."""
+        return {name: process.pid for name, process in (("rasa", getattr(self, "_rasa", None)),
+                                                         ("actions", getattr(self, "_actions", None)))
+                if process is not None and process.poll() is None}
+
     def stop(self) -> None:
         for process in self.processes:
             self._stop(process)

@@ -180,3 +180,58 @@ def test_a_retention_period_that_is_not_a_number_of_days_stops_the_command(tmp_p
     assert run.returncode == 2
     assert "MEDWAY_RETENTION_DAYS" in run.stderr and "whole number of days" in run.stderr
     assert "Traceback" not in run.stderr and "deleted" not in run.stdout
+
+
+def test_rows_written_and_read_are_rasas_own(tracker_url, tmp_path, request):
+    # addons/tracker_store.py writes with one INSERT and reads and counts with Rasa's SQL written out:
+    # the same rows (redacted) as Rasa's SQLTrackerStore writes, and the same events read back, across
+    # turns, a new session and a second conversation
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import SessionStarted
+
+    ours = _store(tracker_url)
+    if tracker_url.startswith("sqlite"):
+        theirs = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    else:
+        parts = make_url(request.getfixturevalue("postgres").create_database(f"r_{uuid.uuid4().hex[:12]}"))
+        theirs = SQLTrackerStore(DOMAIN, dialect="postgresql", host=parts.host, port=parts.port,
+                                 db=parts.database, username=parts.username)
+    trackers = {store: {sender: _conversation(sender, NOW, "hi, I'm on 07700 900123") for sender in ("a", "b")}
+                for store in (ours, theirs)}
+    later = [[UserUttered("what is an ehcp", intent={"name": "faq", "confidence": 0.8},
+                          parse_data={"text": "what is an ehcp", "intent": {"name": "faq", "confidence": 0.8},
+                                      "entities": []}, timestamp=NOW.timestamp() + 10 * n + 1),
+              BotUttered("An EHC plan...", timestamp=NOW.timestamp() + 10 * n + 2)] for n in range(1, 4)]
+    later[1][:0] = [ActionExecuted("action_session_start", timestamp=NOW.timestamp() + 19),
+                    SessionStarted(timestamp=NOW.timestamp() + 19.5)]
+    for store, by_sender in trackers.items():
+        for sender, tracker in by_sender.items():
+            aio.run(store.save(tracker))
+            for turn in later:
+                tracker = aio.run(store.retrieve(sender))
+                for event in turn:
+                    tracker.update(event)
+                aio.run(store.save(tracker))
+                aio.run(store.save(tracker))  # again: nothing new to write
+
+    def rows(store) -> list:
+        with store.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(select(
+                *[c for c in store.SQLEvent.__table__.c if c.name != "id"]).order_by(store.SQLEvent.__table__.c.id))]
+
+    assert rows(ours) == [row[:-1] + (row[-1].replace("07700 900123", "[phone]"),) for row in rows(theirs)]
+    assert len(rows(ours)) > 2 * (5 + 2 + 4 + 2)
+    for sender in ("a", "b"):
+        for everything in (False, True):
+            ours_read = aio.run(ours._retrieve(sender, everything))
+            theirs_read = aio.run(theirs._retrieve(sender, everything))
+            assert [e.as_dict() for e in ours_read.events] == [
+                {k: (v.replace("07700 900123", "[phone]") if isinstance(v, str) else v) for k, v in e.as_dict().items()}
+                if e.as_dict().get("event") != "user" else _redacted(e) for e in theirs_read.events]
+    assert aio.run(ours.retrieve("nobody")) is None
+    for store in (ours, theirs):
+        store.engine.dispose()
+
+
+def _redacted(event) -> dict:
+    return redact_event(event.as_dict())

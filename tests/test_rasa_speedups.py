@@ -1,4 +1,6 @@
 """addons/rasa_speedups.py and the tracker store's SQLite settings: faster, and the same answers as Rasa's own."""
+import datetime
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -33,6 +35,55 @@ def test_validate_accepts_and_refuses_exactly_as_jsonschema_does():
         rasa_speedups.validate({}, {"type": 5})
 
 
+def _events_of_every_kind() -> list:
+    from rasa.shared.core.events import (
+        ActionExecutionRejected,
+        ActiveLoop,
+        AllSlotsReset,
+        ConversationPaused,
+        ConversationResumed,
+        FollowupAction,
+        LoopInterrupted,
+        ReminderCancelled,
+        ReminderScheduled,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+    )
+
+    made = [UserUttered("hi", {"name": "greet", "confidence": 0.9}, [{"entity": "area", "value": "Strood"}]),
+            ActionExecuted("action_listen"), SlotSet("last_entry", "ehcp"), SlotSet("age", 4.0), BotUttered("Hello"),
+            ActiveLoop("service_search_form"), ActiveLoop(None), AllSlotsReset(), Restarted(), SessionStarted(),
+            UserUtteranceReverted(), FollowupAction("action_listen"), ConversationPaused(), ConversationResumed(),
+            LoopInterrupted(True), ActionExecutionRejected("a"), ReminderCancelled("r"),
+            ReminderScheduled("greet", datetime.datetime(2026, 1, 1))]
+    return [event.as_dict() for event in made]
+
+
+def _variants(event: dict) -> list:
+    """The event and broken copies of it: each field given a value of another type, or removed."""
+    found = [event]
+    for key in event:
+        for wrong in (5, "text", None, [], {}, True):
+            found.append(dict(event, **{key: wrong}))
+        found.append({k: v for k, v in event.items() if k != key})
+    return found
+
+
+def test_replies_are_accepted_and_refused_exactly_as_jsonschema_does():
+    # the check by each event's kind is a shortcut only: the same verdict, and Rasa's error when refused
+    cases = [{"events": [variant], "responses": []} for event in _events_of_every_kind() for variant in _variants(event)]
+    cases += [{"events": _events_of_every_kind(), "responses": [{"text": "a"}]}, {"responses": ["text"]},
+              {"events": [{"event": "no such kind"}]}, {"events": [[]]}, {"events": [{"event": "bot", "text": 5}]}]
+    refused = 0
+    for instance in cases:
+        expected = _error(rasa_speedups._original_validate, instance)
+        assert _error(rasa_speedups.validate, instance) == expected, instance
+        assert rasa_speedups._valid_response(instance, SCHEMA) == (expected is None), instance  # the shortcut decided
+        refused += expected is not None
+    assert 50 < refused < len(cases) - 20
+
+
 def test_events_resolve_to_the_classes_rasa_finds():
     names = {cls.type_name for cls in all_subclasses(Event)}
     original = Event.__dict__["resolve_by_type"].__func__ if hasattr(Event.__dict__["resolve_by_type"], "__func__") \
@@ -64,3 +115,37 @@ def test_the_sqlite_tracker_store_is_in_wal_mode_and_keeps_conversations(tmp_pat
     aio.run(store.save(tracker))
     again = aio.run(store.retrieve("a"))
     assert [e.text for e in again.events if isinstance(e, (UserUttered, BotUttered))] == ["hi, I'm on [phone]", "Hello"]
+
+
+def test_the_model_graph_is_computed_as_dask_computes_it():
+    import dask
+
+    from addons import graph_runner
+
+    calls = []
+
+    def node(name):
+        def call(*inputs):
+            calls.append(name)
+            return (name, inputs)
+        return call
+
+    graph = {"tracker": ("tracker", {"events": [1, 2]}), "domain": ("domain", ["a"]),
+             "rule": (node("rule"), "tracker", "domain"), "memo": (node("memo"), "tracker", "domain"),
+             "select": (node("select"), "rule", "memo", "domain"), "listed": (node("listed"), ["rule", "memo"], "x"),
+             "nested": (node("nested"), (node("inner"), "tracker")), "unused": (node("unused"),)}
+    for targets in (["select"], ["select", "rule"], ["listed", "nested"], ["tracker"]):
+        calls.clear()
+        ours = graph_runner.get(graph, targets)
+        ours_calls = sorted(calls)
+        calls.clear()
+        assert ours == dask.get(graph, targets)
+        assert ours_calls == sorted(calls)  # each node once (dask runs them all)
+
+    def broken(*_):
+        raise RuntimeError("node failed")
+
+    with pytest.raises(RuntimeError, match="node failed"):
+        graph_runner.get({"a": (broken,)}, ["a"])
+    with pytest.raises(RuntimeError, match="node failed"):
+        dask.get({"a": (broken,)}, ["a"])

@@ -1,0 +1,97 @@
+"""RulePolicy's rule look-up, narrowed by the message's intent first (issue 19's profile).
+
+For each prediction (three a message on average) Rasa 3.6's `RulePolicy._get_possible_keys` tests
+*every* learned rule against the conversation's current state (768 rules here: one or more for each
+FAQ entry), about 2,300 calls of `_is_rule_applicable` a message: the largest cost of a message
+outside the intent model. A rule whose last state asks for an intent can only match a current state
+with that intent. Here the rules are grouped by that intent once per look-up table; the first step
+tests only the rules that ask for the current intent or for none, with Rasa's own
+`_is_rule_applicable`, and the later steps (earlier turns) run as Rasa's do.
+
+Exactly Rasa's result, in the same order: `max(rule_keys, key=len)` breaks ties by the set's
+iteration order, so each step's set is built by inserting the same keys in the same order as Rasa's
+(the first step's survivors in the iteration order of `set(lookup.keys())`). A rule left out of the
+first step is one that Rasa's check refuses too: the current state has a previous action (otherwise
+every rule is tested), the rule's last state has one intent and the conversation's is another.
+Once no rule is left, the earlier turns cannot add one, so the loop stops. `tests/test_rule_index.py`
+compares it with Rasa's on the trained model's rules and on every state of the test conversations.
+
+Installed by addons.rasa_speedups.install(); `MEDWAY_RASA_SPEEDUPS=0` (all the speed-ups) or
+`MEDWAY_RULE_INDEX=0` (this one) leaves Rasa's as it is.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Optional
+
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
+from rasa.shared.nlu.constants import INTENT
+
+_original = RulePolicy._get_possible_keys
+
+
+class _Index:
+    """For one look-up table: its keys in the order `set(lookup.keys())` iterates them, and each
+    intent's rules (those whose last state asks for no intent under None) as positions in that order."""
+
+    def __init__(self, lookup: dict[str, Any]) -> None:
+        self.size = len(lookup)
+        self.order = list(set(lookup.keys()))
+        self.by_intent: dict[Optional[str], list[int]] = {}
+        for position, key in enumerate(self.order):
+            states = RulePolicy._rule_key_to_state(key)
+            intent = (states[-1].get(USER) or {}).get(INTENT) if states else None
+            if isinstance(intent, list):
+                intent = tuple(intent)
+            if not intent or intent == SHOULD_NOT_BE_SET or not isinstance(intent, str):
+                intent = None
+            self.by_intent.setdefault(intent, []).append(position)
+
+    def candidates(self, intent: Any) -> list[str]:
+        """The keys that may match a current state with this intent, in the set's order."""
+        positions = self.by_intent.get(None, [])
+        if isinstance(intent, str) and intent in self.by_intent:
+            positions = sorted(positions + self.by_intent[intent])
+        return [self.order[p] for p in positions]
+
+
+_indexes: dict[int, tuple[dict, _Index]] = {}
+_lock = threading.Lock()
+
+
+def _index(lookup: dict[str, Any]) -> _Index:
+    kept = _indexes.get(id(lookup))
+    if kept is not None and kept[0] is lookup and kept[1].size == len(lookup):
+        return kept[1]
+    index = _Index(lookup)
+    with _lock:
+        if len(_indexes) > 16:
+            _indexes.clear()
+        _indexes[id(lookup)] = (lookup, index)
+    return index
+
+
+def get_possible_keys(self: RulePolicy, lookup: dict[str, Any], states: list[dict[str, Any]]) -> set[str]:
+    """RulePolicy._get_possible_keys, testing in the first step only the rules for the current intent."""
+    if not states or not isinstance(states[-1], dict) or not states[-1].get(PREVIOUS_ACTION):
+        return _original(self, lookup, states)
+    index = _index(lookup)
+    current = states[-1]
+    intent = (current.get(USER) or {}).get(INTENT)
+    possible_keys = set(key for key in index.candidates(intent) if self._is_rule_applicable(key, 0, current))
+    for i, state in enumerate(reversed(states)):
+        if i == 0:
+            continue
+        if not possible_keys:
+            return possible_keys
+        possible_keys = set(filter(lambda _key: self._is_rule_applicable(_key, i, state), possible_keys))
+    return possible_keys
+
+
+def install() -> None:
+    """Called by addons.rasa_speedups.install(); `MEDWAY_RULE_INDEX=0` leaves this one out (for measuring)."""
+    if os.environ.get("MEDWAY_RULE_INDEX", "1") == "0":
+        return
+    RulePolicy._get_possible_keys = get_possible_keys  # type: ignore[method-assign]

@@ -1,0 +1,77 @@
+"""RulePolicy's rule look-up narrowed by intent (addons/rule_index.py): exactly Rasa's keys, in Rasa's order."""
+from __future__ import annotations
+
+import json
+import random
+import tarfile
+
+import pytest
+from rasa.core.policies.rule_policy import RulePolicy
+
+from addons import rule_index
+from harness.assistant import MODEL
+
+LISTEN = {"prev_action": {"action_name": "action_listen"}}
+
+
+def _key(*states: dict) -> str:
+    return json.dumps(list(states), sort_keys=True)
+
+
+SMALL = {  # a few rules of the shapes Rasa learns: an intent, an intent after an action, a loop, no intent
+    _key({}, dict(LISTEN, user={"intent": "greet"})): "action_small_talk",
+    _key(dict(LISTEN, user={"intent": "faq_a"})): "action_answer_faq",
+    _key(dict(LISTEN, user={"intent": "faq_b"})): "action_answer_faq",
+    _key({"prev_action": {"action_name": "action_answer_faq"}, "user": {"intent": "faq_a"}}): "action_listen",
+    _key({"prev_action": {"action_name": "service_search_form"}, "active_loop": {"name": "should_not_be_set"}}):
+        "action_search_services",
+    _key(dict(LISTEN, user={"intent": "thanks"}, active_loop={"name": "service_search_form"})): "action_small_talk",
+    _key(dict(LISTEN, user={"intent": "should_not_be_set"})): "action_x",
+    _key(dict(LISTEN, user={"intent": ["faq_a", "faq_b"]})): "action_y",
+}
+
+
+def _policy() -> RulePolicy:
+    return RulePolicy.__new__(RulePolicy)  # _get_possible_keys uses no instance state
+
+
+def _conversations(lookup: dict, seed: int, count: int) -> list[list[dict]]:
+    """States to look up: each rule's own states (matching), with its last intent changed, with no previous
+    action, and after earlier states taken from other rules."""
+    rng = random.Random(seed)
+    keys = sorted(lookup)
+    intents = sorted({(s.get("user") or {}).get("intent") for k in keys for s in json.loads(k)
+                      if isinstance((s.get("user") or {}).get("intent"), str)}) or ["greet"]
+    found = []
+    for key in rng.sample(keys, min(count, len(keys))):
+        states = json.loads(key)
+        found.append(states)
+        changed = [dict(s) for s in states]
+        changed[-1] = dict(changed[-1], user={"intent": rng.choice(intents)})
+        found.append(changed)
+        found.append(states[:-1] + [{k: v for k, v in states[-1].items() if k != "prev_action"}])
+        found.append(json.loads(rng.choice(keys)) + json.loads(rng.choice(keys)) + states)
+        found.append([LISTEN] * rng.randint(1, 4) + [dict(LISTEN, user={"intent": rng.choice(intents)})])
+    return found + [[], [{}], [LISTEN]]
+
+
+def _compare(lookup: dict, conversations: list[list[dict]]) -> int:
+    policy, matched = _policy(), 0
+    for states in conversations:
+        expected = rule_index._original(policy, lookup, states)
+        got = rule_index.get_possible_keys(policy, lookup, states)
+        assert list(got) == list(expected), states  # same keys, same order (max() breaks ties by it)
+        matched += bool(got)
+    return matched
+
+
+def test_small_lookup_gives_rasas_keys_in_rasas_order():
+    assert _compare(SMALL, _conversations(SMALL, 1, len(SMALL))) > 0
+
+
+@pytest.mark.model
+def test_trained_rules_give_rasas_keys_in_rasas_order():
+    with tarfile.open(MODEL) as model:
+        lookup = json.load(model.extractfile("components/train_RulePolicy1/rule_policy.json"))["lookup"]
+    for table in ("rules", "rules_for_loop_unhappy_path"):
+        assert _compare(lookup[table], _conversations(lookup[table], 19, 400)) > 100
