@@ -2,6 +2,7 @@
 message behind a dead replica's ticket is answered once the dead ticket expires, and tickets taken
 at the same moment by several replicas are all different and served in order."""
 import asyncio
+import concurrent.futures
 import shutil
 import subprocess
 import threading
@@ -34,6 +35,12 @@ def redis_port(tmp_path_factory):
     server.wait(timeout=10)
 
 
+def _run(coroutine):
+    """asyncio.run in a thread of its own: other tests of the session may leave this thread's loop running."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def _answers(store: RedisLockStore) -> bool:
     try:
         return bool(store.red.ping())
@@ -52,7 +59,7 @@ async def _message_behind_a_dead_ticket(store: RedisLockStore, conversation: str
 
 def test_a_message_behind_a_dead_replicas_ticket_gets_the_lock_when_it_expires(redis_port):
     store = RenewingRedisLockStore(host="127.0.0.1", port=redis_port, key_prefix="test")
-    waited = asyncio.run(_message_behind_a_dead_ticket(store, "dead-ticket"))
+    waited = _run(_message_behind_a_dead_ticket(store, "dead-ticket"))
     assert LIFETIME < waited < LIFETIME + 1.5
     assert store.get_lock("dead-ticket") is None, "the lock is deleted after use"
 
@@ -61,7 +68,7 @@ def test_rasas_own_store_leaves_that_message_waiting(redis_port):
     """The flaw the store fixes, shown on Rasa's own store: the waiter never gets the lock."""
     store = RedisLockStore(host="127.0.0.1", port=redis_port, key_prefix="stock")
     with pytest.raises(asyncio.TimeoutError):
-        asyncio.run(asyncio.wait_for(_message_behind_a_dead_ticket(store, "dead-ticket"), timeout=LIFETIME * 5))
+        _run(asyncio.wait_for(_message_behind_a_dead_ticket(store, "dead-ticket"), timeout=LIFETIME * 5))
 
 
 def test_tickets_taken_at_once_by_several_replicas_are_all_different(redis_port):
@@ -99,6 +106,6 @@ def test_messages_of_one_conversation_are_served_one_at_a_time_in_order(redis_po
     async def main() -> None:
         await asyncio.gather(*(message(n) for n in range(8)))
 
-    asyncio.run(main())
+    _run(main())
     assert served == list(range(8))
     assert store.get_lock("order") is None
