@@ -20,12 +20,10 @@ class ActionDeadlines(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
-        today = datetime.now(UK).date()
+        reply = deadlines.reply_to(intent, text, datetime.now(UK).date())
         if intent == "deadline_assessment":
-            reply = deadlines.assessment_reply(text, today)
             related = ["ehcp_timescales", "ehcp_deadline_missed"]
         else:
-            reply = deadlines.appeal_reply(text, today, certificate=intent == "deadline_mediation")
             related = ["appeals_tribunal", "mediation"]
         dispatcher.utter_message(text=reply, buttons=content.buttons_for(related, content.live()))
         return []

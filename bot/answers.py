@@ -100,16 +100,23 @@ def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Itera
     return answer(entry, library, events, also=library.by_intent(other_question))
 
 
+def _as_follow_up(parse: Parse, last_entry: Optional[str], library: Library,
+                  events: list[dict[str, Any]]) -> Optional[Outcome]:
+    """A message without an answer of its own, read against the answer before it (None: it is not a
+    follow-up to it); the model's own top intent and confidence, before any fallback replaced them."""
+    reading = followups.reread(parse.text, parse.ranking, last_entry, library, parse.model_intent,
+                               parse.model_confidence)
+    return follow_up(reading, str(last_entry), library, events) if reading else None
+
+
 def not_understood(parse: Parse, last_entry: Optional[str], library: Library, issue: Optional[str],
                    events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """The fallback: first a follow-up read in context, then "not sure" with guesses and the menu;
     the same "not sure" twice in a row becomes a plainer offer of a person."""
     events = list(events)
-    if not issue:
-        reading = followups.reread(parse.text, parse.ranking, last_entry, library,
-                                   parse.model_intent, parse.model_confidence)
-        if reading:
-            return follow_up(reading, str(last_entry), library, events)
+    in_context = None if issue else _as_follow_up(parse, last_entry, library, events)
+    if in_context:
+        return in_context
     reply = fallback.reply(issue, parse.ranking)
     times = repeats.times_in_a_row(events, text=reply.text)
     text = repeats.same_reply_text(times) if times else reply.text
@@ -123,11 +130,7 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
                  events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is
     first read as a follow-up to it; otherwise the general SEND reply (utter_send_general)."""
-    reading = followups.reread(parse.text, parse.ranking, last_entry, library, parse.model_intent,
-                               parse.model_confidence)
-    if reading:
-        return follow_up(reading, str(last_entry), library, events)
-    return Outcome([], response="utter_send_general")
+    return _as_follow_up(parse, last_entry, library, list(events)) or Outcome([], response="utter_send_general")
 
 
 def out_of_scope(parse: Parse, last_entry: Optional[str], library: Library, scope_text: str,

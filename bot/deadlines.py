@@ -194,6 +194,17 @@ def assessment_reply(text: str, today: date) -> str:
     return "\n".join(lines + ["", CAVEAT])
 
 
+INTENTS = ("deadline_assessment", "deadline_appeal", "deadline_mediation")
+
+
+def reply_to(intent: str, text: str, today: date) -> str:
+    """The reply to one of the deadline INTENTS: the assessment dates, or the appeal deadline (from a
+    mediation certificate's date when the intent is deadline_mediation and the words do not say)."""
+    if intent == "deadline_assessment":
+        return assessment_reply(text, today)
+    return appeal_reply(text, today, certificate=intent == "deadline_mediation")
+
+
 def appeal_reply(text: str, today: date, certificate: bool = False) -> str:
     """The appeal deadline from the decision letter's and/or the mediation certificate's date in `text`.
 
@@ -206,10 +217,10 @@ def appeal_reply(text: str, today: date, certificate: bool = False) -> str:
     if letter is None and cert is None:
         return ASK_LETTER_DATE
     lines = []
-    by_letter = letter + relativedelta(months=2) if letter else None
+    by_letter = appeal_deadline(letter).due if letter else None
     by_cert = cert + relativedelta(months=1) if cert else None
     if letter and cert:
-        due = max(by_letter, by_cert)
+        due = appeal_deadline(letter, cert).due
         lines.append(f"2 months from the decision letter dated {_format(letter)} ends on {_format(by_letter)}; "
                      f"1 month from the mediation certificate dated {_format(cert)} ends on {_format(by_cert)}. "
                      "The later date counts.")

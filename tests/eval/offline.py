@@ -66,11 +66,8 @@ def reply(ranking: list[tuple[str, float]], library: content.Library, question: 
     name, confidence = ranking[0]
     if confidence < THRESHOLD:
         return ""
-    if name in ("deadline_appeal", "deadline_mediation", "deadline_assessment"):  # actions/deadlines.py
-        today = datetime.now(ZoneInfo("Europe/London")).date()
-        if name == "deadline_assessment":
-            return deadlines.assessment_reply(question, today)
-        return deadlines.appeal_reply(question, today, certificate=name == "deadline_mediation")
+    if name in deadlines.INTENTS:  # as actions/deadlines.py answers them
+        return deadlines.reply_to(name, question, datetime.now(ZoneInfo("Europe/London")).date())
     entry = library.entries.get(name.removeprefix(content.INTENT_PREFIX))
     return entry.answer if entry and name.startswith(content.INTENT_PREFIX) else ""
 
