@@ -26,6 +26,11 @@
 - Rasa runs its model graph (about three times a message) through dask's scheduler, which only
   calls the nodes one after the other in this thread: they are called directly (addons/graph_runner.py).
 
+- Each call of the action server posts the whole conversation, serialised by the standard library's
+  json (about 2.4 ms at turn 50, a call or two a message): posted bodies are serialised by ujson, a
+  dependency of Rasa's own, instead (about 0.9 ms; the same JSON value, byte for byte different
+  only in spacing and escapes).
+
 `MEDWAY_RASA_SPEEDUPS=0` leaves Rasa as it is (for measuring the difference).
 
 `install()` is called when `addons.tracker_store` is imported, which every Rasa server of this project
@@ -37,7 +42,9 @@ import os
 import threading
 from typing import Any, Optional, Type
 
+import aiohttp
 import jsonschema
+import ujson
 from jsonschema import exceptions, validators
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
@@ -141,10 +148,21 @@ def resolve_by_type(type_name: str, default: Optional[Type[Event]] = None) -> Op
     raise ValueError(f"Unknown event name '{type_name}'.")
 
 
+def _client_session(self: Any) -> aiohttp.ClientSession:
+    """Rasa 3.6.21's EndpointConfig.session, with JSON bodies serialised by ujson."""
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+    return aiohttp.ClientSession(headers=self.headers, auth=auth, json_serialize=ujson.dumps,
+                                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT))
+
+
 def install() -> None:
     """Use the faster equivalents in this process (idempotent), unless MEDWAY_RASA_SPEEDUPS=0."""
     if os.environ.get("MEDWAY_RASA_SPEEDUPS", "1") == "0":
         return
+    from rasa.utils.endpoints import EndpointConfig
+
     from addons import graph_runner, history_states, rule_index
 
     jsonschema.validate = validate
@@ -152,3 +170,4 @@ def install() -> None:
     rule_index.install()
     graph_runner.install()
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    EndpointConfig.session = _client_session  # type: ignore[method-assign]

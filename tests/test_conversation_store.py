@@ -235,3 +235,88 @@ def test_rows_written_and_read_are_rasas_own(tracker_url, tmp_path, request):
 
 def _redacted(event) -> dict:
     return redact_event(event.as_dict())
+
+
+def _turn(tracker: DialogueStateTracker, n: int, text: str = "what is an ehcp") -> None:
+    t = NOW.timestamp() + 10 * n
+    for event in (UserUttered(text, intent={"name": "faq", "confidence": 0.8},
+                              parse_data={"text": text, "intent": {"name": "faq", "confidence": 0.8}, "entities": []},
+                              timestamp=t + 1),
+                  BotUttered("An EHC plan...", timestamp=t + 2), ActionExecuted("action_listen", timestamp=t + 3)):
+        tracker.update(event)
+
+
+def _fresh(store: RedactingSQLTrackerStore, sender: str) -> list[dict]:
+    """The conversation as the store holds it (read with nothing kept)."""
+    with store._kept_lock:
+        store._kept.clear()
+    return [e.as_dict() for e in aio.run(store._retrieve(sender, False)).events]
+
+
+def test_a_saved_tracker_is_kept_for_the_next_turn_only_while_the_store_holds_exactly_it(tracker_url, monkeypatch):
+    # issue 19: the next turn gets the tracker its turn saved instead of rebuilding it from every stored event
+    monkeypatch.setenv("MEDWAY_CHECK_KEPT_TRACKERS", "1")  # and each time it is handed back, it equals a fresh read
+    ours, other_replica = _store(tracker_url), _store(tracker_url)
+    _save(tracker_url, _conversation("parent", NOW))
+    tracker = aio.run(ours.retrieve("parent"))
+    _turn(tracker, 1)
+    aio.run(ours.save(tracker))
+    kept = aio.run(ours.retrieve("parent"))
+    assert kept is tracker
+
+    # handed out once: a turn that fails before it saves leaves nothing changed behind
+    _turn(kept, 2, "this turn is never saved")
+    again = aio.run(ours.retrieve("parent"))
+    assert again is not kept and "this turn is never saved" not in str([e.as_dict() for e in again.events])
+
+    # another replica answers a turn: the kept tracker is stale, so it is read afresh
+    _turn(again, 3)
+    aio.run(ours.save(again))
+    theirs = aio.run(other_replica.retrieve("parent"))
+    _turn(theirs, 4, "asked through the other replica")
+    aio.run(other_replica.save(theirs))
+    read = aio.run(ours.retrieve("parent"))
+    assert read is not again and read.latest_message.text == "asked through the other replica"
+
+    # a turn with personal details is stored redacted, and memory does not keep the unredacted tracker
+    _turn(read, 5, "ring me on 07700 900123")
+    aio.run(ours.save(read))
+    after = aio.run(ours.retrieve("parent"))
+    assert after is not read and after.latest_message.text == "ring me on [phone]"
+
+    # the retention command deletes rows: what was kept no longer matches, so it is not handed back
+    _turn(after, 6)
+    aio.run(ours.save(after))
+    engine = conversations.connect(tracker_url)
+    with engine.begin() as connection:
+        first = connection.execute(select(func.min(conversations.events.c.id))).scalar_one()
+        connection.execute(conversations.events.delete().where(conversations.events.c.id == first))
+    engine.dispose()
+    assert aio.run(ours.retrieve("parent")) is not after
+    for store in (ours, other_replica):
+        store.engine.dispose()
+
+
+def test_a_new_session_is_not_kept_and_kept_trackers_are_what_a_fresh_read_gives(tracker_url, monkeypatch):
+    from rasa.shared.core.events import SessionStarted
+
+    monkeypatch.setenv("MEDWAY_CHECK_KEPT_TRACKERS", "1")
+    store = _store(tracker_url)
+    _save(tracker_url, _conversation("parent", NOW))
+    for n in range(1, 6):
+        tracker = aio.run(store.retrieve("parent"))
+        if n == 3:  # the session expired: Rasa starts a new one in the tracker it read
+            tracker.update(ActionExecuted("action_session_start", timestamp=NOW.timestamp() + 10 * n))
+            tracker.update(SessionStarted(timestamp=NOW.timestamp() + 10 * n + 0.5))
+        _turn(tracker, n)
+        aio.run(store.save(tracker))
+        kept = "parent" in store._kept
+        assert kept == (n != 3)
+        if kept:
+            assert [e.as_dict() for e in tracker.events] == _fresh(store, "parent")
+    monkeypatch.setenv("MEDWAY_KEEP_TRACKERS", "0")
+    tracker = aio.run(store.retrieve("parent"))
+    _turn(tracker, 7)
+    aio.run(store.save(tracker))
+    assert "parent" not in store._kept
+    store.engine.dispose()

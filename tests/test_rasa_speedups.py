@@ -149,3 +149,38 @@ def test_the_model_graph_is_computed_as_dask_computes_it():
         graph_runner.get({"a": (broken,)}, ["a"])
     with pytest.raises(RuntimeError, match="node failed"):
         dask.get({"a": (broken,)}, ["a"])
+
+
+def test_the_action_server_receives_the_conversation_as_rasa_would_send_it():
+    # bodies posted to the action server are serialised by ujson: the same JSON value as json.dumps gives
+    import json
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    state = {"tracker": {"events": [{"event": "user", "text": "my son’s EHCP 😟 <b>£20</b> \\ / \"quoted\"",
+                                     "timestamp": 1796028054.6453402, "parse_data": {"confidence": 0.1 + 0.2},
+                                     "metadata": None, "tokens": [[0, 2]], "flag": True}]}, "next_action": "action_x"}
+    received = []
+
+    async def post() -> None:
+        async def handler(request):
+            received.append(await request.text())
+            return web.json_response({"events": [], "responses": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            reply = await EndpointConfig(f"http://127.0.0.1:{port}/webhook").request(json=state, method="post")
+        finally:
+            await runner.cleanup()
+        assert reply == {"events": [], "responses": []}
+
+    aio.run(post())
+    assert EndpointConfig.session is rasa_speedups._client_session
+    assert json.loads(received[0]) == json.loads(json.dumps(state)) == state
