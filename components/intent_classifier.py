@@ -12,7 +12,6 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from threadpoolctl import threadpool_limits
 
 from bot import content
 from bot.intent_model import IntentModel
@@ -55,10 +54,6 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
-        # A server encodes one short message per request, many requests at once: a second BLAS thread
-        # for a one-sentence product only spins, doubling the sentence encoder's CPU (25 to 13 ms a
-        # message measured, the same vectors). Training (batches of 32) keeps both threads.
-        threadpool_limits(1, user_api="blas")
         try:
             with model_storage.read_from(resource) as directory:
                 return cls(config, model_storage, resource, IntentModel.load(directory / MODEL_FILE))
