@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections import OrderedDict
 from typing import Iterable, Iterator
 
 from bot import names, phone_numbers
@@ -103,8 +105,30 @@ def _postcode(match: re.Match) -> str:
     return f"{match.group(1).upper()} {POSTCODE}"
 
 
+CLEAN_KEPT = 4096
+"""Texts known to hold no personal details, remembered so that they are not read again: mostly the
+assistant's own answers, which every turn's save redacts (about 0.7 ms each against a dictionary look-up).
+Only texts that redaction leaves unchanged are kept: memory holds nothing the tracker store does not."""
+_clean: "OrderedDict[str, None]" = OrderedDict()
+_clean_lock = threading.Lock()
+
+
 def redact(text: str) -> str:
     """The text with personal details replaced by labels such as [email], [phone] or [name]."""
+    with _clean_lock:
+        if text in _clean:
+            _clean.move_to_end(text)
+            return text
+    redacted = _redact(text)
+    if redacted == text:
+        with _clean_lock:
+            _clean[text] = None
+            if len(_clean) > CLEAN_KEPT:
+                _clean.popitem(last=False)
+    return redacted
+
+
+def _redact(text: str) -> str:
     text = _EMAIL.sub(EMAIL, text)
     text = _replace(text, _spans(_NHS_CUED, text, "number"), NHS_NUMBER)
     text = _replace(text, _spans(_BIRTH, text, "date"), BIRTH_DATE)

@@ -146,3 +146,15 @@ def test_the_action_server_stops_if_its_logging_file_cannot_be_applied(tmp_path)
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "NoSuchFilter" in result.stderr
+
+
+def test_only_texts_without_personal_details_are_remembered():
+    # redact() remembers texts it left unchanged (the assistant's answers, saved every turn), never one it changed
+    from bot import redaction
+
+    clean = "An EHC plan is a legal document that describes your child's needs."
+    private = "Ring me on 07700 900123, my son Oliver Smith is 8"
+    assert redaction.redact(clean) == clean
+    assert redaction.redact(private) != private
+    assert clean in redaction._clean and private not in redaction._clean
+    assert redaction.redact(clean) == clean  # and reading it again gives the same
