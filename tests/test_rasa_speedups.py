@@ -152,7 +152,9 @@ def test_the_model_graph_is_computed_as_dask_computes_it():
 
 
 def test_the_action_server_receives_the_conversation_as_rasa_would_send_it():
-    # bodies posted to the action server are serialised by ujson: the same JSON value as json.dumps gives
+    # bodies posted to the action server are serialised by ujson: the same JSON value as json.dumps gives,
+    # over a connection kept between calls
+    import asyncio
     import json
 
     from aiohttp import web
@@ -163,9 +165,12 @@ def test_the_action_server_receives_the_conversation_as_rasa_would_send_it():
                                      "metadata": None, "tokens": [[0, 2]], "flag": True}]}, "next_action": "action_x"}
     received = []
 
+    peers = []
+
     async def post() -> None:
         async def handler(request):
             received.append(await request.text())
+            peers.append(request.transport.get_extra_info("peername"))
             return web.json_response({"events": [], "responses": []})
 
         app = web.Application()
@@ -175,12 +180,17 @@ def test_the_action_server_receives_the_conversation_as_rasa_would_send_it():
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
         try:
-            reply = await EndpointConfig(f"http://127.0.0.1:{port}/webhook").request(json=state, method="post")
+            replies = [await endpoint.request(json=state, method="post") for _ in range(3)]
+            await asyncio.sleep(rasa_speedups.KEEPALIVE_SECONDS + 0.5)  # the idle connection is closed by now
+            replies.append(await endpoint.request(json=state, method="post"))
         finally:
             await runner.cleanup()
-        assert reply == {"events": [], "responses": []}
+        assert replies == [{"events": [], "responses": []}] * 4
 
     aio.run(post())
     assert EndpointConfig.session is rasa_speedups._client_session
     assert json.loads(received[0]) == json.loads(json.dumps(state)) == state
+    # one connection for the calls in a row (Rasa opened one per call), a new one after it was idle
+    assert peers[0] == peers[1] == peers[2] != peers[3]
