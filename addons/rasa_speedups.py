@@ -43,6 +43,7 @@ does (its endpoints name `addons.tracker_store.RedactingSQLTrackerStore`).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import threading
 import weakref
@@ -167,6 +168,7 @@ def _client_session(self: Any) -> aiohttp.ClientSession:
     pool = _pools.get(loop)
     if pool is None or pool.closed:
         pool = _pools[loop] = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS)
+        atexit.register(pool._close)  # its kept connections, quietly (aiohttp 3.9's synchronous close)
     auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
     return aiohttp.ClientSession(headers=self.headers, auth=auth, json_serialize=ujson.dumps,
                                  timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
