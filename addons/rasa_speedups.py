@@ -31,9 +31,9 @@
   dependency of Rasa's own, instead (about 0.9 ms; the same JSON value, byte for byte different
   only in spacing and escapes). And each call opened a new TCP connection (Rasa makes a client
   session per request; py-spy put 5% of the Rasa server's time under load in connecting): the
-  sessions share one connection pool per event loop, which closes a connection idle for one to two
-  KEEPALIVE_SECONDS (aiohttp checks every KEEPALIVE_SECONDS), well before the action server's web server (Sanic: 5 s) would close it under
-  a request.
+  sessions share one connection pool per event loop, which closes a connection after one to two
+  KEEPALIVE_SECONDS idle (aiohttp checks once per period), well before the action server's Sanic
+  (5 s) would close it under a request.
 
 `MEDWAY_RASA_SPEEDUPS=0` leaves Rasa as it is (for measuring the difference).
 

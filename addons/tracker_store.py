@@ -120,20 +120,23 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         order (its SQL as SQLAlchemy writes it, without building the ORM query each time), without an ORM
         object for every row (about 10 µs each, 450 rows at turn 50: most of what reading a
         conversation added as it grew, issue 19)."""
-        statement = self._session_sql(f"{self.SQLEvent.__table__.name}.data", fetch_events_from_all_sessions)
         with self.session_scope() as session:
             if not fetch_events_from_all_sessions:
                 kept = self._kept_tracker(session, sender_id)
                 if kept is not None:
                     return kept
-            rows = session.execute(statement, {"sender": sender_id, "started": SessionStarted.type_name})
-            events = [json.loads(data) for (data,) in rows]
+            events = self._stored_events(session, sender_id, fetch_events_from_all_sessions)
         if not self.domain or not events:
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         tracker._medway_one_session = not fetch_events_from_all_sessions  # what `_keep` may keep
         history_states.mark_stored(tracker)  # its check of the next message's events is then cheap
         return tracker
+
+    def _stored_events(self, session: Any, sender_id: str, all_sessions: bool) -> list[dict]:
+        rows = session.execute(self._session_sql(f"{self.SQLEvent.__table__.name}.data", all_sessions),
+                               {"sender": sender_id, "started": SessionStarted.type_name})
+        return [json.loads(data) for (data,) in rows]
 
     def _stored_mark(self, session: Any, sender_id: str) -> tuple:
         """What a kept tracker is checked against: the conversation's stored rows and its last row."""
@@ -147,9 +150,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if tracker is None or domain is not self.domain or mark != self._stored_mark(session, sender_id):
             return None
         if os.environ.get("MEDWAY_CHECK_KEPT_TRACKERS") == "1":
-            rows = session.execute(self._session_sql(f"{self.SQLEvent.__table__.name}.data", False),
-                                   {"sender": sender_id, "started": SessionStarted.type_name})
-            stored = DialogueStateTracker.from_dict(sender_id, [json.loads(data) for (data,) in rows], self.domain.slots)
+            stored = DialogueStateTracker.from_dict(sender_id, self._stored_events(session, sender_id, False),
+                                                    self.domain.slots)
             state = [json.loads(json.dumps(t.current_state(EventVerbosity.ALL))) for t in (stored, tracker)]
             if state[0] != state[1]:  # as JSON: a tuple kept in memory is a list when read back
                 raise AssertionError(f"the kept tracker of {sender_id!r} differs from the stored conversation")
