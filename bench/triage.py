@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from bench.figures import save
+from bot import sentence_encoder
 from bot.triage import reader, report
 from bot.triage.classify import Triage, load_model
 
@@ -55,6 +56,7 @@ def main() -> None:
             writer.writerow(["question"])
             writer.writerows([q] for q in questions(args.questions))
 
+        sentence_encoder.use_threads()  # as `python -m bot triage` does
         started = time.perf_counter()
         triage = Triage(load_model())
         loaded = time.perf_counter() - started

@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from threadpoolctl import threadpool_limits
 
-from bot import content
+from bot import content, sentence_encoder
 from bot.intent_model import IntentModel
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        sentence_encoder.use_threads()  # `rasa train` is a batch job: embed the examples on every core
         self.model = IntentModel(c=self.config["C"], seed=self.config["random_seed"],
                                  dense_weight=self.config["dense_weight"], dense_c=self.config["dense_C"]).fit(
             [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from bot import sentence_encoder
 from bot.triage import reader, report
 from bot.triage.classify import MODEL, Triage, load_model
 
@@ -21,6 +22,7 @@ def cmd(args: argparse.Namespace) -> int:
     if not questions and not unreadable:
         print(f"{source}: no questions found (one a line, or a CSV with a 'question' column).", file=sys.stderr)
         return 2
+    sentence_encoder.use_threads()  # a batch job: every core, no conversations waiting
     try:
         triage = Triage(load_model(args.model))
     except FileNotFoundError as exc:
