@@ -4,17 +4,23 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import end_search
-from bot import people
+from actions.faq import LAST_ENTRY, send
+from bot import answers, content, people
 
 
 class ActionTalkToPerson(Action):
-    """Who to talk to, with what each service does and where its details come from."""
+    """Who to talk to, with what each service does and where its details come from; a weak guess at
+    it in the middle of a conversation may be a follow-up to the last answer (bot/answers.py)."""
 
     def name(self) -> Text:
         return "action_talk_to_person"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        in_context = answers.talk_to_person(answers.Parse.of(tracker.latest_message or {}),
+                                            tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
+        if in_context:
+            return send(in_context, dispatcher) + end_search(tracker)
         dispatcher.utter_message(
             text=people.handoff_message(),
             buttons=[{"title": "Leave a question for a volunteer", "payload": "/leave_question"},

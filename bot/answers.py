@@ -126,6 +126,16 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     return Outcome([Message(text, buttons)])
 
 
+def talk_to_person(parse: Parse, last_entry: Optional[str], library: Library,
+                   events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """A weak guess at "talk to a person" after an answer is first read as a follow-up to it: "they just
+    ring me up and say come and get him" after the exclusions answer is about exclusions, not a request
+    for a phone call. None: offer the people (a button, a sure guess, or no follow-up reading)."""
+    if parse.text.startswith("/") or parse.model_confidence >= followups.UNSURE:
+        return None
+    return _as_follow_up(parse, last_entry, library, list(events))
+
+
 def send_general(parse: Parse, last_entry: Optional[str], library: Library,
                  events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is

@@ -35,6 +35,25 @@ def test_talk_to_person_lists_each_service():
     assert "SENDIASS" in messages[0]["text"] and "Medway Parents and Carers Forum" in messages[0]["text"]
 
 
+def test_a_weak_guess_at_talk_to_a_person_after_an_answer_is_read_as_a_follow_up():
+    ranking = {"intent_ranking": [{"name": "human_handoff", "confidence": 0.18},
+                                  {"name": "safeguarding", "confidence": 0.11},
+                                  {"name": "faq_exclusions", "confidence": 0.10}]}
+    weak = tracker_for("they just ring me up and say come and get him", "human_handoff", extra=ranking,
+                       confidence=0.18, slots={"last_entry": "exclusions"})
+    messages, events = run(ActionTalkToPerson(), weak)
+    assert "Parents and Carers Forum" not in messages[0]["text"] and "exclusion" in messages[0]["text"]
+    assert events[0]["name"] == "last_entry" and events[0]["value"] == "exclusions"
+    for text, confidence in (("can someone ring me", 0.93), ("/human_handoff", 1.0)):
+        sure = tracker_for(text, "human_handoff", confidence=confidence, slots={"last_entry": "exclusions"},
+                           extra={"intent_ranking": [{"name": "human_handoff", "confidence": confidence}]})
+        messages, _ = run(ActionTalkToPerson(), sure)
+        assert "Parents and Carers Forum" in messages[0]["text"], text
+    no_answer_before = tracker_for("they just ring me up and say come and get him", "human_handoff",
+                                   extra=ranking, confidence=0.18)
+    assert "Parents and Carers Forum" in run(ActionTalkToPerson(), no_answer_before)[0][0]["text"]
+
+
 def test_fallback_explains_an_emoji_only_message():
     tracker = tracker_for("🙂🙂", "nlu_fallback", {"safety_guard": {"input_issue": "no_words"}})
     messages, _ = run(ActionFallback(), tracker)

@@ -26,15 +26,18 @@ def test_the_sets_load_and_are_big_enough():
     assert len({item.source.split("/")[2] for item in evaluation}) >= 20, "questions from at least 20 sites"
 
 
-def test_no_question_is_in_both_sets_or_twice_in_one():
-    evaluation = [item.question.lower() for item in real.load(real.REAL)]
-    tuning = [item.question.lower() for item in real.load(real.TUNING)]
-    assert len(set(evaluation)) == len(evaluation)
-    assert not set(evaluation) & set(tuning)
+def test_no_question_is_in_two_sets_or_twice_in_one():
+    sets = {folder.name: [item.question.lower() for item in real.load(folder)]
+            for folder in (real.REAL, real.TUNING, real.SELECT)}
+    for name, questions in sets.items():
+        assert len(set(questions)) == len(questions), f"a question twice in {name}"
+    for one, other in (("real", "tuning"), ("real", "select"), ("tuning", "select")):
+        assert not set(sets[one]) & set(sets[other]), f"questions in both {one} and {other}"
+    assert not real.near_copies(sets["select"], sets["real"] + sets["tuning"]), "select repeats another set"
 
 
 def test_no_real_question_or_near_copy_is_in_training_data_or_content():
-    questions = [item.question for folder in (real.REAL, real.TUNING) for item in real.load(folder)]
+    questions = [item.question for folder in (real.REAL, real.TUNING, real.SELECT) for item in real.load(folder)]
     leaks = real.near_copies(questions, learnt_from())
     assert not leaks, "real questions (or near copies) found in data/ or content/:\n" + "\n".join(
         f"{q!r} ~ {line!r}" for q, line in leaks)
@@ -54,7 +57,7 @@ def test_near_copy_check_catches_a_lightly_edited_copy():
 def test_a_generic_reply_passes_no_question(assistant):
     """A pattern that the "not sure" reply or the greeting already satisfies measures nothing."""
     generic = [assistant.chat().say(text) for text in ("qwzx blorp", "hello")]
-    trivial = [item.where for item in real.load(real.REAL) + real.load(real.TUNING)
+    trivial = [item.where for item in real.load(real.REAL) + real.load(real.TUNING) + real.load(real.SELECT)
                if any(item.holds(reply) for reply in generic)]
     assert not trivial, f"items any generic reply passes: {trivial}"
 
