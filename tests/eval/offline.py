@@ -1,8 +1,8 @@
 """A quick routing check without starting Rasa: train the intent model in this process and judge the
 answer of the entry it picks, as the real-question evaluation judges the assistant's reply.
 
-    python -m tests.eval.offline                 # real, tuning, select and held-out figures
-    python -m tests.eval.offline --misses tuning # and the tuning questions it gets wrong
+    python -m tests.eval.offline                 # tuning, dev, select, real and held-out figures
+    python -m tests.eval.offline --misses dev    # and the development questions it gets wrong
 
 It renders the deadline helper's reply for a deadline intent (as actions/deadlines.py does, dated today) but
 ignores follow-ups, searches and the second-question button, so it reads a point or two below the
@@ -87,7 +87,7 @@ def real_score(rank: Ranker, items: list[real.Item], library: content.Library) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--misses", choices=("tuning", "select", "real"), help="list the questions this set gets wrong")
+    parser.add_argument("--misses", choices=("tuning", "dev", "select", "real"), help="list the questions this set gets wrong")
     args = parser.parse_args()
     cache = Path(os.environ.get("MEDWAY_EMBED_CACHE", ROOT / "results" / "cache" / "embeddings.pkl"))
     encoder = CachedEncoder(cache)
@@ -96,7 +96,7 @@ def main() -> None:
     texts, intents = training_examples()
     model = IntentModel().fit(texts, intents)
     print(f"{len(texts)} training examples, {len(set(intents))} intents")
-    for name, folder in (("tuning", real.TUNING), ("select", real.SELECT), ("real", real.REAL)):
+    for name, folder in (("tuning", real.TUNING), ("dev", real.DEV), ("select", real.SELECT), ("real", real.REAL)):
         right, total, misses = real_score(model.rank, real.load(folder), library)
         topics = ", ".join(f"{t} {right[t]}/{total[t]}" for t in sorted(total) if t != "ALL")
         print(f"{name}: {right['ALL'] / total['ALL']:.1%} of {total['ALL']} ({topics})")

@@ -20,6 +20,7 @@ from tests.eval.evaluate import Score, write_report
 HERE = Path(__file__).parent
 REAL = HERE / "real"        # measures the assistant: never trained on, never tuned on
 TUNING = HERE / "tuning"    # the smaller set thresholds may be tuned on
+DEV = HERE / "dev"          # content development sets: content was written for their misses (fitted)
 SELECT = HERE / "select"    # chooses between models only: no content is ever written from its misses
 REPORT = HERE.parents[1] / "results" / "eval" / "real_questions.md"
 TOPICS = ("assessment", "plans", "reviews", "disagreements", "sen_support", "school_life", "transport",
