@@ -133,6 +133,23 @@ def needs_context(text: str, confidence: float) -> bool:
     return len(found) <= CONTEXT_FREE_MAX_WORDS and any(w in _POINTING for w in found) and confidence < MIN_SCORE
 
 
+@lru_cache(maxsize=512)
+def _vocabulary(entry: Entry) -> frozenset[str]:
+    """The words of an entry's title, example questions and follow-up phrases."""
+    texts = (entry.title, *entry.questions, *(ask for f in entry.follow_ups for ask in f.asks))
+    return frozenset(w for text in texts for w in words(text))
+
+
+def belongs_here(text: str, entry: Entry, guess: Optional[Entry]) -> bool:
+    """The message's own words (four letters or more, not common ones) are among the answer's and none
+    is among the model's other guess's: "does the school have to refer or can i" after the OT referral
+    answer ("refer"), which the model alone reads as naming a school."""
+    own = {w for w in words(text) if len(w) >= 4} - _COMMON - _FILLERS - _POINTING
+    if not own or guess is None or guess.id == entry.id:
+        return False
+    return bool(own & _vocabulary(entry)) and not own & _vocabulary(guess)
+
+
 def looks_like_follow_up(text: str, confidence: float, library: Library) -> bool:
     """A short message; one that points back ("it", "that", "they") and names no topic of its own;
     or one the model is unsure of that points back or names no topic. A longer message with a
@@ -228,18 +245,19 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     # that working days?"), however sure the model is of something else, or when the model is unsure
     # ("what about when she goes to college?" after transport).
     points_back = best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE)
-    if not points_back and not looks_like_follow_up(text, confidence, library):
+    guess = library.by_intent(predicted)
+    belongs = belongs_here(text, entry, guess) and best.target == entry.id
+    if not points_back and not belongs and not looks_like_follow_up(text, confidence, library):
         return None
     runner_up = readings[1].score if len(readings) > 1 else 0.0
     if best.score < MIN_SCORE or (best.score - runner_up < MARGIN and not points_back):
         return None
     top = max(_ranking_map(ranking).values(), default=0.0)
-    if best.phrase < STRONG_PHRASE and not is_short(text) and best.raw < LONG_MODEL_SHARE * top:
+    if best.phrase < STRONG_PHRASE and not belongs and not is_short(text) and best.raw < LONG_MODEL_SHARE * top:
         return None  # a longer message the model reads as something else, and no ask phrase close to it
-    guess = library.by_intent(predicted)
     asked = {w for f in entry.follow_ups for ask in f.asks for w in words(ask)}
     names_a_topic = any(w in topic_words(library) and w not in asked for w in words(text))
-    if guess and confidence >= SURE and (best.phrase < STRONG_PHRASE or names_a_topic) \
+    if guess and confidence >= SURE and not belongs and (best.phrase < STRONG_PHRASE or names_a_topic) \
             and (guess.id != best.target or guess.id == entry.id):
         return None  # the model's own reading stands: another question ("does DLA stop at 16?"), or the same again
     if best.target == entry.id:

@@ -187,3 +187,17 @@ def test_a_short_message_pointing_back_with_nothing_before_it_is_not_guessed_at(
     assert not followups.needs_context("can they refuse it", 0.6)  # the model is sure enough
     assert not followups.needs_context("what is SEN support", 0.3)  # points at nothing
     assert not followups.needs_context("my son's school says they cannot meet his needs, what now", 0.3)  # long
+
+
+def test_a_message_in_the_answers_own_words_and_none_of_the_guess_is_a_follow_up():
+    """After the OT referral answer, "does the school have to refer or can i" is about the referral,
+    although the model alone reads "does the school have to" as naming a school."""
+    library = content.load()
+    entry, guess = library.entries["ot_referral"], library.entries["ehcp_naming_school"]
+    assert followups.belongs_here("does the school have to refer or can i", entry, guess)
+    assert not followups.belongs_here("can they name a special school in his plan instead", entry, guess)
+    assert not followups.belongs_here("does the school have to", entry, guess)  # no word of its own
+    ranking = [("faq_ehcp_naming_school", 0.65), ("faq_transport_nearest_school", 0.05), ("faq_ot_referral", 0.04)]
+    reading = followups.reread("does the school have to refer or can i", ranking, "ot_referral", library,
+                               "faq_ehcp_naming_school", 0.65)
+    assert reading and reading.target == "ot_referral" and "referred with your consent" in reading.fact
