@@ -15,6 +15,7 @@ INTERRUPTIONS = {"safeguarding", "restart", "human_handoff", "bot_challenge", "g
 # Events after which the search starts afresh: what was said before them is not used.
 _FRESH_START = {"restart", "session_started"}
 _SKIPPED = {"action_listen", "action_extract_slots", "service_search_form"}
+_SEARCH_SLOTS = (*conversation.SLOTS, "service_keywords", "service_free")
 
 
 def _latest(tracker: Tracker) -> tuple[str, Optional[str]]:
@@ -131,17 +132,52 @@ class ActionSearchServices(Action):
             dispatcher.utter_message(response="utter_ask_service_need")
             return []
         page = int(tracker.get_slot("search_page") or 0) if intent == "directory_more" else 0
-        slots = {s: tracker.get_slot(s) for s in (*conversation.SLOTS, "service_keywords", "service_free")}
-        reply = await asyncio.to_thread(conversation.results, db.shared_engine(), slots, page)
-        if reply.payload:
-            dispatcher.utter_message(text=reply.intro)
-            # The cards once: their plain-text copy for any client, the cards for the widget, in one message.
-            found = {key: value for key, value in reply.payload["service_cards"].items() if key != "text"}
-            dispatcher.utter_message(text=reply.text, json_message={"service_cards": found})
-            dispatcher.utter_message(text="What would you like to do next?", buttons=reply.buttons)
-        else:
-            dispatcher.utter_message(text=reply.intro, buttons=reply.buttons)
-        return [SlotSet("search_page", float(reply.next_page))]
+        return await _show_results(dispatcher, _search_slots(tracker), page)
+
+
+def _search_slots(tracker: Tracker) -> Dict[Text, Any]:
+    return {s: tracker.get_slot(s) for s in _SEARCH_SLOTS}
+
+
+async def _show_results(dispatcher: CollectingDispatcher, slots: Dict[Text, Any], page: int) -> List[Dict[Text, Any]]:
+    reply = await asyncio.to_thread(conversation.results, db.shared_engine(), slots, page)
+    if reply.payload:
+        dispatcher.utter_message(text=reply.intro)
+        # The cards once: their plain-text copy for any client, the cards for the widget, in one message.
+        found = {key: value for key, value in reply.payload["service_cards"].items() if key != "text"}
+        dispatcher.utter_message(text=reply.text, json_message={"service_cards": found})
+        dispatcher.utter_message(text="What would you like to do next?", buttons=reply.buttons)
+    else:
+        dispatcher.utter_message(text=reply.intro, buttons=reply.buttons)
+    return [SlotSet("search_page", float(reply.next_page))]
+
+
+def results_just_shown(tracker: Tracker) -> bool:
+    """Whether the assistant's reply before the parent's latest message was a page of search results
+    (every page sets `search_page`)."""
+    after_message = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if after_message:
+                return False
+            after_message = True
+        elif after_message and kind == "slot" and event.get("name") == "search_page":
+            return event.get("value") is not None
+    return False
+
+
+async def refine_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """Search again when the message changes the search just shown ("free if possible", "what about
+    Strood?"): the actions that answer a message the model did not place call this first. None: the
+    message is not a change to a search."""
+    if not results_just_shown(tracker):
+        return None
+    changes = conversation.refinement(_latest(tracker)[0])
+    if not changes:
+        return None
+    slots = {**_search_slots(tracker), **changes}
+    return [SlotSet(k, v) for k, v in changes.items()] + await _show_results(dispatcher, slots, 0)
 
 
 class ActionResetSearch(Action):
@@ -152,4 +188,4 @@ class ActionResetSearch(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        return [SlotSet(slot, None) for slot in (*conversation.SLOTS, "service_keywords", "service_free", "search_page")]
+        return [SlotSet(slot, None) for slot in (*_SEARCH_SLOTS, "search_page")]

@@ -3,12 +3,14 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.directory import refine_results
 from actions.faq import LAST_ENTRY, send
 from bot import answers, content
 
 
 class ActionFallback(Action):
-    """A follow-up read against the last answer if it fits; otherwise says plainly that the
+    """A change to the search results just shown ("free if possible"), or a follow-up read against the
+    last answer if it fits; otherwise says plainly that the
     assistant is not sure, offers its best guess if fair, and the menu."""
 
     def name(self) -> Text:
@@ -18,6 +20,9 @@ class ActionFallback(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
         issue = (message.get("safety_guard") or {}).get("input_issue")
+        refined = None if issue else await refine_results(dispatcher, tracker)
+        if refined is not None:
+            return refined
         outcome = answers.not_understood(answers.Parse.of(message), tracker.get_slot(LAST_ENTRY), content.live(),
                                          issue, tracker.events)
         return send(outcome, dispatcher)
@@ -32,6 +37,9 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        refined = await refine_results(dispatcher, tracker)
+        if refined is not None:
+            return refined
         responses = (domain.get("responses") or {}).get("utter_out_of_scope") or [{}]
         outcome = answers.out_of_scope(answers.Parse.of(tracker.latest_message or {}), tracker.get_slot(LAST_ENTRY),
                                        content.live(), str(responses[0].get("text") or ""), tracker.events)
@@ -47,6 +55,9 @@ class ActionSendGeneral(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        refined = await refine_results(dispatcher, tracker)
+        if refined is not None:
+            return refined
         outcome = answers.send_general(answers.Parse.of(tracker.latest_message or {}), tracker.get_slot(LAST_ENTRY),
                                        content.live(), tracker.events)
         return send(outcome, dispatcher)

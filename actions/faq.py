@@ -4,7 +4,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers, content
+from actions.directory import refine_results
+from bot import answers, content, followups
 
 LAST_ENTRY = "last_entry"
 """The FAQ entry last answered: the topic a short follow-up is read against (bot/followups.py)."""
@@ -34,6 +35,11 @@ class ActionAnswerFaq(Action):
         message = tracker.latest_message or {}
         # A long message that asked two things: this answers the main one and offers the other.
         other = (message.get("other_question") or {}).get("name")
-        outcome = answers.faq(answers.Parse.of(message), tracker.get_slot(LAST_ENTRY), content.live(),
+        parse = answers.Parse.of(message)
+        if parse.confidence < followups.UNSURE:  # "he's 12 actually" after the results reads like a question about ages
+            refined = await refine_results(dispatcher, tracker)
+            if refined is not None:
+                return refined
+        outcome = answers.faq(parse, tracker.get_slot(LAST_ENTRY), content.live(),
                               tracker.events, other_question=other)
         return send(outcome, dispatcher)

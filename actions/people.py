@@ -17,8 +17,8 @@ class ActionTalkToPerson(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        in_context = answers.talk_to_person(answers.Parse.of(tracker.latest_message or {}),
-                                            tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
+        in_context = answers.unsure_in_context(answers.Parse.of(tracker.latest_message or {}),
+                                              tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
         if in_context:
             return send(in_context, dispatcher) + end_search(tracker)
         dispatcher.utter_message(

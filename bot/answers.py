@@ -126,11 +126,13 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     return Outcome([Message(text, buttons)])
 
 
-def talk_to_person(parse: Parse, last_entry: Optional[str], library: Library,
-                   events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
-    """A weak guess at "talk to a person" after an answer is first read as a follow-up to it: "they just
-    ring me up and say come and get him" after the exclusions answer is about exclusions, not a request
-    for a phone call. None: offer the people (a button, a sure guess, or no follow-up reading)."""
+def unsure_in_context(parse: Parse, last_entry: Optional[str], library: Library,
+                      events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """A weak guess at "talk to a person" or "thanks" after an answer is first read as a follow-up to
+    it: "they just ring me up and say come and get him" after the exclusions answer is about
+    exclusions, not a request for a phone call; "ok and if that doesn't work" after SEN support asks
+    the next step, it is not thanks. None: answer the intent (a button, a sure guess, or no follow-up
+    reading)."""
     if parse.text.startswith("/") or parse.model_confidence >= followups.UNSURE:
         return None
     return _as_follow_up(parse, last_entry, library, list(events))

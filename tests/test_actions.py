@@ -54,6 +54,20 @@ def test_a_weak_guess_at_talk_to_a_person_after_an_answer_is_read_as_a_follow_up
     assert "Parents and Carers Forum" in run(ActionTalkToPerson(), no_answer_before)[0][0]["text"]
 
 
+def test_a_weak_guess_at_thanks_after_an_answer_is_read_as_a_follow_up():
+    ranking = {"intent_ranking": [{"name": "thanks", "confidence": 0.3},
+                                  {"name": "out_of_scope", "confidence": 0.2}]}
+    weak = tracker_for("ok ta, and what if they say no", "thanks", extra=ranking, confidence=0.3,
+                       slots={"last_entry": "school_transport"})
+    messages, events = run(ActionSmallTalk(), weak, {"responses": {"utter_thanks": [{"text": "You're welcome."}]}})
+    assert "welcome" not in messages[0]["text"] and "appeal" in messages[0]["text"]
+    assert events[0]["value"] == "transport_appeal"
+    sure = tracker_for("ok ta, and what if they say no", "thanks", confidence=0.9, slots={"last_entry": "school_transport"},
+                       extra={"intent_ranking": [{"name": "thanks", "confidence": 0.9}]})
+    messages, _ = run(ActionSmallTalk(), sure, {"responses": {"utter_thanks": [{"text": "You're welcome."}]}})
+    assert messages[0]["text"] == "You're welcome."
+
+
 def test_fallback_explains_an_emoji_only_message():
     tracker = tracker_for("🙂🙂", "nlu_fallback", {"safety_guard": {"input_issue": "no_words"}})
     messages, _ = run(ActionFallback(), tracker)

@@ -198,3 +198,17 @@ def test_a_misspelt_town_is_understood_when_asked_which_part_of_medway(chat):
     replies = chat.send("Gilingham")
     found = cards_in(replies)
     assert found and (found[0]["cards"][0]["where"] or "").startswith("Gillingham"), [r.get("text") for r in replies]
+
+
+def test_a_few_words_after_the_results_narrow_them_and_keep_the_rest(chat):
+    assert cards_in(chat.send("any autism groups in Strood for my 9 year old"))
+    replies = chat.send("free if possible")
+    found = cards_in(replies)
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert found and all(c["free"] for c in found[0]["cards"]), text
+    assert "age 9" in text and "free only" in text and "Strood" in text
+    replies = chat.send("what about in Rochester")
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert cards_in(replies) and "near Rochester" in text and "free only" in text and "age 9" in text
+    chat.say("what is mediation")
+    assert not cards_in(chat.send("free if possible")), "after an answer, the old search is not run again unasked"

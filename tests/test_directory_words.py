@@ -173,3 +173,23 @@ def test_ways_of_not_answering_a_search_question_are_skips(text):
 @pytest.mark.parametrize("text", ["speech therapy", "I don't want to say his name", "saying goodbye"])
 def test_answers_are_not_skips(text):
     assert not query.is_skip(text)
+
+
+@pytest.mark.parametrize("text,changes", [
+    ("free if possible", {"service_free": True}),
+    ("what about in strood", {"service_area": "Strood"}),
+    ("she's 12 actually", {"child_age": "12"}),
+    ("any for a 15 year old in Rainham", {"child_age": "15", "service_area": "Rainham"}),
+    ("what about sensory groups", {"service_need": "multi_sensory", "service_keywords": "groups"}),
+])
+def test_a_few_words_after_the_results_change_the_search(text, changes):
+    assert conversation.refinement(text) == changes
+
+
+@pytest.mark.parametrize("text", [
+    "cheaper ones?", "thanks", "", "/directory_more", "<b></b>",
+    "how do I appeal the council's decision about my son's plan in Strood",
+    "my 12 year old says she wants to kill herself",
+])
+def test_other_messages_after_the_results_are_not_changes_to_the_search(text):
+    assert conversation.refinement(text) == {}

@@ -163,6 +163,33 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
     return intent == "out_of_scope" and not question and 0 < extra <= MAX_EXTRA_WORDS + 1
 
 
+# Changing the search just shown ------------------------------------------------------------------
+# After the results, parents narrow them in a few words: "free if possible", "what about Strood?",
+# "she's 12 actually". The model reads such words as out of scope or as a general remark; the
+# actions that answer those (actions/fallback.py) ask `refinement` first and search again.
+
+def refinement(text: str) -> dict[str, Any]:
+    """The search slots a message typed after the results changes (a kind of help, an age, a place,
+    free only), or nothing when it is not a change to the search: a question about something else,
+    a risk, a button, or more than a couple of other words."""
+    text = clean.text(text) or ""
+    if not text.strip() or text.lstrip().startswith("/") or safety.match(text):
+        return {}
+    understood = understand(text)
+    if len(understood.keywords) > MAX_EXTRA_WORDS:
+        return {}
+    changes: dict[str, Any] = {}
+    if understood.needs:
+        changes.update(service_need=",".join(understood.needs), service_keywords=" ".join(understood.keywords) or None)
+    if understood.age is not None:
+        changes["child_age"] = str(understood.age)
+    if understood.place:
+        changes["service_area"] = understood.place
+    if understood.free_only:
+        changes["service_free"] = True
+    return changes
+
+
 # Earlier messages read when a search starts: enough for a long conversation, bounded in time.
 MAX_EARLIER_MESSAGES = 30
 
