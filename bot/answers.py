@@ -141,8 +141,13 @@ def unsure_in_context(parse: Parse, last_entry: Optional[str], library: Library,
 def send_general(parse: Parse, last_entry: Optional[str], library: Library,
                  events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is
-    first read as a follow-up to it; otherwise the general SEND reply (utter_send_general)."""
-    return _as_follow_up(parse, last_entry, library, list(events)) or Outcome([], response="utter_send_general")
+    first read as a follow-up to it; otherwise the answers it may be about, or the general SEND reply
+    (utter_send_general)."""
+    in_context = _as_follow_up(parse, last_entry, library, list(events))
+    if in_context:
+        return in_context
+    guesses = fallback.general_reply(parse.ranking)
+    return Outcome([Message(guesses.text, guesses.buttons)]) if guesses else Outcome([], response="utter_send_general")
 
 
 def out_of_scope(parse: Parse, last_entry: Optional[str], library: Library, scope_text: str,

@@ -16,6 +16,9 @@ SUGGEST_MIN_CONFIDENCE = 0.05
 threshold in config.yml (a fallback's best guess is always under that), or no guess is ever
 offered; with about 130 intents, 0.05 is six times a uniform guess (a test checks both)."""
 MAX_GUESSES = 3
+GENERAL_GUESS_MIN = 0.08
+"""A message telling the assistant something without asking ("the school keep ringing me to fetch him
+at lunchtime") is offered the answers the model guesses at least this much (exclusions, 0.10)."""
 
 MENU = (("EHC plans", "/faq_ehcp_overview"), ("Find a service", "/find_service"), (people.HANDOFF_TITLE, people.HANDOFF_PAYLOAD),
         ("Leave a question for a volunteer", "/leave_question"))
@@ -82,4 +85,19 @@ def reply(issue: Optional[str], ranking: Iterable[dict[str, Any]] = (),
     for title, payload in MENU:
         if all(b["payload"] != payload for b in buttons):
             buttons.append({"title": title, "payload": payload})
+    return Reply(text, buttons)
+
+
+def general_reply(ranking: Iterable[dict[str, Any]] = (), names: Optional[dict[str, str]] = None) -> Optional[Reply]:
+    """The reply to a message that tells the assistant something without asking: the answers it may be
+    about, or None when there is no fair guess (the general reply, utter_send_general, is sent)."""
+    names = labels() if names is None else names
+    guesses = [c["name"] for c in ranking if str(c.get("name", "")).startswith(content.INTENT_PREFIX)
+               and c["name"] in names and float(c.get("confidence") or 0) >= GENERAL_GUESS_MIN][:MAX_GUESSES]
+    if not guesses:
+        return None
+    text = ("Thank you for telling me. Is it about one of these? If not, ask in your own words, or talk to a "
+            "person: Medway SENDIASS gives free, impartial advice on anything about SEND.")
+    buttons = [{"title": names[g], "payload": f"/{g}"} for g in guesses]
+    buttons += [{"title": title, "payload": payload} for title, payload in MENU[2:]]
     return Reply(text, buttons)

@@ -59,3 +59,15 @@ def test_guess_floor_stays_below_the_fallback_threshold():
     pipeline = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())["pipeline"]
     threshold = next(c["threshold"] for c in pipeline if c["name"] == "FallbackClassifier")
     assert fallback.SUGGEST_MIN_CONFIDENCE < threshold
+
+
+def test_a_story_without_a_question_is_offered_the_answers_it_may_be_about():
+    names = {"faq_exclusions": "Exclusions and being sent home", "faq_bullying": "Bullying", "human_handoff": "Talk to a person"}
+    reply = fallback.general_reply([{"name": "ask_send_general", "confidence": 0.41},
+                                    {"name": "faq_exclusions", "confidence": 0.10},
+                                    {"name": "faq_bullying", "confidence": 0.03}], names)
+    assert "Thank you for telling me" in reply.text and "SENDIASS" in reply.text
+    assert payloads(reply)[0] == "/faq_exclusions" and "/faq_bullying" not in payloads(reply)
+    assert "/human_handoff" in payloads(reply) and "/leave_question" in payloads(reply)
+    assert fallback.general_reply([{"name": "ask_send_general", "confidence": 0.99},
+                                   {"name": "faq_bullying", "confidence": 0.004}], names) is None
