@@ -44,6 +44,11 @@ def test_unusual_input_is_named(text, expected):
     "Gillingham Chatham Rochester Strood",
     "la la la",
     "Merci beaucoup",  # two words: too short to judge, left to the model
+    "i dont mean hurt him, i mean i need a break",  # a parent after the crisis reply, once read as not English
+    "why do people say get an ehcp",
+    "will ehcps still exist in 2030",
+    "ehcp in plain words pls",
+    "ehcps being scrapped?",
 ])
 def test_english_jargon_typos_and_short_text_are_never_refused(text):
     assert input_checks.unusual(text) is None
