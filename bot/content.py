@@ -285,6 +285,9 @@ def _files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.yml"))
 
 
+_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
 def check(directory: Optional[Path] = None, today: Optional[date] = None) -> list[Problem]:
     """Every problem in the content, errors and warnings, each with file, line and a fix."""
     directory = directory or faq_dir()
@@ -305,6 +308,11 @@ def check(directory: Optional[Path] = None, today: Optional[date] = None) -> lis
         elif words > ANSWER_WORDS_WARN:
             problems.append(Problem(entry.path, entry.line, f"answer of '{entry.id}' has {words} words (aim for {ANSWER_WORDS_WARN})",
                                     "shorten it if you can", "warning"))
+        opening = _WORD_RE.match(entry.answer.lstrip())
+        if opening and opening.group(0).lower() in ("yes", "no"):
+            problems.append(Problem(entry.path, entry.line, f"answer of '{entry.id}' opens with '{opening.group(0)}'",
+                                    "start with the fact itself: parents ask the same thing both ways round "
+                                    "('is a diagnosis needed?', 'now he has a diagnosis, what next?')"))
         if entry.last_reviewed < today - timedelta(days=REVIEW_AFTER_DAYS):
             problems.append(Problem(entry.path, entry.line,
                                     f"'{entry.id}' was last reviewed on {entry.last_reviewed}, over 12 months ago",
