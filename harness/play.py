@@ -9,6 +9,7 @@ with their buttons and the time each took. Needs a trained model (`make train`).
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 import time
 import uuid
@@ -18,7 +19,8 @@ from harness.assistant import Assistant, Chat
 
 
 def conversations(text: str) -> list[list[str]]:
-    return [[line.strip() for line in block.splitlines() if line.strip()] for block in text.strip().split("\n\n")]
+    blocks = re.split(r"\n\s*\n", text.strip())
+    return [[line.strip() for line in block.splitlines() if line.strip()] for block in blocks]
 
 
 def main() -> None:
@@ -26,8 +28,9 @@ def main() -> None:
     parser.add_argument("file", type=Path, help="conversations, separated by blank lines, one message a line")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="medway-play-") as workdir:
-        assistant = Assistant(Path(workdir)).start()
+        assistant = Assistant(Path(workdir))
         try:
+            assistant.start()
             for messages in conversations(args.file.read_text(encoding="utf-8")):
                 chat = Chat(assistant.webhook, uuid.uuid4().hex)
                 print("=" * 70)
