@@ -135,15 +135,16 @@ class ActionSearchServices(Action):
             dispatcher.utter_message(response="utter_ask_service_need")
             return []
         page = int(tracker.get_slot("search_page") or 0) if intent == "directory_more" else 0
-        return await _show_results(dispatcher, _search_slots(tracker), page)
+        return _send_results(dispatcher, await _search(_search_slots(tracker), page))
 
 
 def _search_slots(tracker: Tracker) -> Dict[Text, Any]:
     return {s: tracker.get_slot(s) for s in _SEARCH_SLOTS}
 
 
-async def _show_results(dispatcher: CollectingDispatcher, slots: Dict[Text, Any], page: int) -> List[Dict[Text, Any]]:
-    return _send_results(dispatcher, await asyncio.to_thread(conversation.results, db.shared_engine(), slots, page))
+async def _search(slots: Dict[Text, Any], page: int) -> conversation.Reply:
+    """One page of results, searched off the event loop."""
+    return await asyncio.to_thread(conversation.results, db.shared_engine(), slots, page)
 
 
 def _send_results(dispatcher: CollectingDispatcher, reply: conversation.Reply) -> List[Dict[Text, Any]]:
@@ -183,7 +184,7 @@ async def refine_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     if not changes:
         return None
     try:
-        reply = await asyncio.to_thread(conversation.results, db.shared_engine(), {**_search_slots(tracker), **changes}, 0)
+        reply = await _search({**_search_slots(tracker), **changes}, 0)
     except Exception:  # the directory is down: the action's own reply is better than none
         logger.exception("could not search the directory again; answering the message as it is")
         return None
