@@ -8,7 +8,9 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.directory import conversation, db
+from actions.replies import LAST_ENTRY, send
+from bot import answers, content, followups
+from bot.directory import conversation, db, result_questions
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +69,47 @@ def end_search(tracker: Tracker) -> List[Dict[Text, Any]]:
     return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
+def _set_in_turn_before(tracker: Tracker, slot: str) -> Any:
+    """The value the assistant's reply before the parent's latest message gave `slot` (None: it did not set it)."""
+    after_message = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if after_message:
+                return None
+            after_message = True
+        elif after_message and kind == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+def faq_follow_up(tracker: Tracker) -> Optional[answers.Outcome]:
+    """A message the model read as "find a service" that asks about the answer just given ("is it
+    free?", "where is that?" after the personal budgets answer): its reply read against that answer.
+    None: search (the message names a kind of help, an age or a place, or no answer came just before)."""
+    text, intent = _latest(tracker)
+    last = _set_in_turn_before(tracker, LAST_ENTRY)
+    if intent != "find_service" or not last or text.lstrip().startswith("/") or conversation.names_search_terms(text):
+        return None
+    library = content.live()
+    parse = answers.Parse.of(tracker.latest_message or {})
+    reading = followups.reread(parse.text, parse.ranking, last, library, parse.intent, parse.confidence)
+    if reading is None and followups.points_back(parse.text, library):
+        reading = followups.Reading(last, 0.0, 0.0, 0.0)  # "where is that?": the answer says no more
+    return answers.follow_up(reading, last, library, tracker.events) if reading else None
+
+
 class ValidateServiceSearchForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_service_search_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        """A search that starts from a follow-up to an answer, or from a question about the results
+        just shown, ends at once, filling nothing: action_search_services answers it instead."""
+        if tracker.get_slot("requested_slot") is None and (faq_follow_up(tracker) or question_about_results(tracker)):
+            return [SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
 
     def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
         """The slot's value from the parent's latest message; nothing when it is not an answer, so
@@ -131,6 +171,12 @@ class ActionSearchServices(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         _, intent = _latest(tracker)
+        in_context = faq_follow_up(tracker)
+        if in_context:
+            return send(in_context, dispatcher)
+        about = question_about_results(tracker) if intent == "find_service" else None
+        if about:
+            return send_about_results(dispatcher, tracker, about)
         if intent == "directory_more" and tracker.get_slot("service_need") is None:
             dispatcher.utter_message(response="utter_ask_service_need")
             return []
@@ -162,16 +208,59 @@ def _send_results(dispatcher: CollectingDispatcher, reply: conversation.Reply) -
 def results_just_shown(tracker: Tracker) -> bool:
     """Whether the assistant's reply before the parent's latest message was a page of search results
     (every page sets `search_page`)."""
-    after_message = False
+    return _set_in_turn_before(tracker, "search_page") is not None
+
+
+def _cards_in_view(tracker: Tracker) -> tuple[List[Dict[Text, Any]], int]:
+    """The cards of the latest results page and the number of the first, while the results are still
+    in view: every reply since that page (questions about it) kept `search_page` set. ([], 1): none."""
+    page_kept, started = False, False
     for event in reversed(tracker.events):
         kind = event.get("event")
         if kind == "user":
-            if after_message:
-                return False
-            after_message = True
-        elif after_message and kind == "slot" and event.get("name") == "search_page":
-            return event.get("value") is not None
-    return False
+            if started and not page_kept:
+                break
+            started, page_kept = True, False
+        elif not started:
+            continue
+        elif kind == "slot" and event.get("name") == "search_page":
+            page_kept = page_kept or event.get("value") is not None
+        elif kind == "bot" and page_kept:
+            shown = ((event.get("data") or {}).get("custom") or {}).get("service_cards") or {}
+            if shown.get("cards"):
+                return shown["cards"], int(shown.get("first_number") or 1)
+    return [], 1
+
+
+def question_about_results(tracker: Tracker) -> Optional[result_questions.Answer]:
+    """The reply to a question about the results just shown ("is the first one free?"), or None."""
+    if not results_just_shown(tracker):
+        return None
+    shown, first_number = _cards_in_view(tracker)
+    return result_questions.answer(_latest(tracker)[0], shown, first_number)
+
+
+def send_about_results(dispatcher: CollectingDispatcher, tracker: Tracker,
+                        about: result_questions.Answer) -> List[Dict[Text, Any]]:
+    """The answer, keeping the results in view for the next question about them ("and the second one?")."""
+    dispatcher.utter_message(text=about.text, buttons=_AFTER_ANSWER)
+    return [SlotSet("search_page", tracker.get_slot("search_page"))]
+
+
+async def after_results(dispatcher: CollectingDispatcher, tracker: Tracker,
+                        explicit_only: bool = False) -> Optional[List[Dict[Text, Any]]]:
+    """Straight after a page of results, a question about them is answered from the cards, and a
+    change to the search ("free if possible", "what about Strood?") searches again: the actions that
+    answer a message the model did not place call this first. None: the message is neither.
+    `explicit_only`: only a question that names a result ("is the first one free?")."""
+    about = question_about_results(tracker)
+    if about and (about.explicit or not explicit_only):
+        return send_about_results(dispatcher, tracker, about)
+    return None if explicit_only else await refine_results(dispatcher, tracker)
+
+
+_AFTER_ANSWER = [{"title": "Change the search", "payload": "/directory_change"},
+                 {"title": "Start again", "payload": "/restart"}]
 
 
 async def refine_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:

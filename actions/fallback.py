@@ -3,8 +3,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.directory import refine_results
-from actions.faq import LAST_ENTRY, send
+from actions.directory import after_results
+from actions.replies import LAST_ENTRY, send
 from bot import answers, content
 
 
@@ -20,7 +20,7 @@ class ActionFallback(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
         issue = (message.get("safety_guard") or {}).get("input_issue")
-        refined = None if issue else await refine_results(dispatcher, tracker)
+        refined = None if issue else await after_results(dispatcher, tracker)
         if refined is not None:
             return refined
         outcome = answers.not_understood(answers.Parse.of(message), tracker.get_slot(LAST_ENTRY), content.live(),
@@ -37,7 +37,7 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        refined = await refine_results(dispatcher, tracker)
+        refined = await after_results(dispatcher, tracker)
         if refined is not None:
             return refined
         responses = (domain.get("responses") or {}).get("utter_out_of_scope") or [{}]
@@ -55,7 +55,7 @@ class ActionSendGeneral(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        refined = await refine_results(dispatcher, tracker)
+        refined = await after_results(dispatcher, tracker)
         if refined is not None:
             return refined
         outcome = answers.send_general(answers.Parse.of(tracker.latest_message or {}), tracker.get_slot(LAST_ENTRY),

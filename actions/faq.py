@@ -1,26 +1,11 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.directory import refine_results
+from actions.directory import after_results
+from actions.replies import LAST_ENTRY, send
 from bot import answers, content, followups
-
-LAST_ENTRY = "last_entry"
-"""The FAQ entry last answered: the topic a short follow-up is read against (bot/followups.py)."""
-
-
-def send(outcome: answers.Outcome, dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
-    """Send an outcome from bot/answers.py; remember the entry it was about."""
-    if outcome.response:
-        dispatcher.utter_message(response=outcome.response)
-    for message in outcome.messages:
-        if message.custom is not None:
-            dispatcher.utter_message(json_message=message.custom)
-        else:
-            dispatcher.utter_message(text=message.text, buttons=message.buttons)
-    return [SlotSet(LAST_ENTRY, outcome.entry)] if outcome.entry else []
 
 
 class ActionAnswerFaq(Action):
@@ -36,10 +21,11 @@ class ActionAnswerFaq(Action):
         # A long message that asked two things: this answers the main one and offers the other.
         other = (message.get("other_question") or {}).get("name")
         parse = answers.Parse.of(message)
-        if parse.confidence < followups.UNSURE:  # "he's 12 actually" after the results reads like a question about ages
-            refined = await refine_results(dispatcher, tracker)
-            if refined is not None:
-                return refined
+        # After the results: "he's 12 actually" reads like a question about ages, "is the first one free?" like
+        # free childcare; a question that names a result is about it however sure the model is.
+        refined = await after_results(dispatcher, tracker, explicit_only=parse.confidence >= followups.UNSURE)
+        if refined is not None:
+            return refined
         outcome = answers.faq(parse, tracker.get_slot(LAST_ENTRY), content.live(),
                               tracker.events, other_question=other)
         return send(outcome, dispatcher)

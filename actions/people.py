@@ -3,20 +3,24 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.directory import end_search
-from actions.faq import LAST_ENTRY, send
+from actions.directory import end_search, question_about_results, send_about_results
+from actions.replies import LAST_ENTRY, send
 from bot import answers, content, people
 
 
 class ActionTalkToPerson(Action):
     """Who to talk to, with what each service does and where its details come from; a weak guess at
-    it in the middle of a conversation may be a follow-up to the last answer (bot/answers.py)."""
+    it in the middle of a conversation may be a follow-up to the last answer (bot/answers.py), and
+    "their number" after a page of results asks for those services' details."""
 
     def name(self) -> Text:
         return "action_talk_to_person"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        about = question_about_results(tracker)  # "can you give me their phone number" after the results
+        if about and about.pointing:
+            return send_about_results(dispatcher, tracker, about)
         in_context = answers.unsure_in_context(answers.Parse.of(tracker.latest_message or {}),
                                               tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
         if in_context:

@@ -3,14 +3,26 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq import LAST_ENTRY, send
-from bot import answers, content, repeats
+from actions.directory import after_results
+from actions.replies import LAST_ENTRY, send
+from bot import answers, content, followups, repeats
+from bot.directory import conversation
+
+# "We're safe now" is answered with utter_glad_safe only after the emergency reply or when the model
+# is sure: a weak guess at it ("can they fine us if she's too anxious to go") is not told "I hope
+# you are all safe now".
+_RESPONSES = {"reassure_safe": "utter_glad_safe", "acknowledge": "utter_anything_else"}
+
+
+def _after_emergency_reply(tracker: Tracker) -> bool:
+    return any(e.get("event") == "action" and e.get("name") == "action_safeguarding" for e in tracker.events)
 
 
 class ActionSmallTalk(Action):
-    """Greeting, thanks and goodbye from their domain responses (`utter_<intent>`), never the same
-    words as the turn before: the variation the last turn did not send. A weak guess at thanks after
-    an answer is first read as a follow-up to it ("ok and if that doesn't work")."""
+    """Greeting, thanks, goodbye, "ok" and "we're safe now" from their domain responses (`utter_<intent>`),
+    never the same words as the turn before: the variation the last turn did not send. A weak guess
+    at thanks after an answer is first read as a follow-up to it ("ok and if that doesn't work"); a
+    weak guess at "we're safe" with no emergency reply before is answered as not understood."""
 
     def name(self) -> Text:
         return "action_small_talk"
@@ -18,12 +30,23 @@ class ActionSmallTalk(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        parse = answers.Parse.of(tracker.latest_message or {})
+        if intent == "greet" and conversation.names_search_terms(parse.text):  # "what about hoo" after the results
+            refined = await after_results(dispatcher, tracker)
+            if refined is not None:
+                return refined
+        if intent == "acknowledge":  # "is that right?", "really?" after an answer
+            checked = answers.checking(parse, tracker.get_slot(LAST_ENTRY), content.live())
+            if checked:
+                return send(checked, dispatcher)
         if intent == "thanks":
-            in_context = answers.unsure_in_context(answers.Parse.of(tracker.latest_message or {}),
-                                                   tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
+            in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
             if in_context:
                 return send(in_context, dispatcher)
-        variations = (domain.get("responses") or {}).get(f"utter_{intent}") or []
+        if intent == "reassure_safe" and parse.model_confidence < followups.UNSURE and not _after_emergency_reply(tracker):
+            return send(answers.not_understood(parse, tracker.get_slot(LAST_ENTRY), content.live(), None,
+                                               tracker.events), dispatcher)
+        variations = (domain.get("responses") or {}).get(_RESPONSES.get(intent, f"utter_{intent}")) or []
         if not variations:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -138,6 +138,15 @@ def unsure_in_context(parse: Parse, last_entry: Optional[str], library: Library,
     return _as_follow_up(parse, last_entry, library, list(events))
 
 
+def checking(parse: Parse, last_entry: Optional[str], library: Library) -> Optional[Outcome]:
+    """"Is that right?" or "really?" after an answer: what the answer rests on (None: not such a
+    message, or no answer before it)."""
+    entry = library.entries.get(last_entry or "")
+    if entry is None or not followups.checks_the_answer(parse.text):
+        return None
+    return Outcome([Message(followups.checked_text(entry), content.follow_up_buttons(entry, library))], entry.id)
+
+
 def send_general(parse: Parse, last_entry: Optional[str], library: Library,
                  events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Optional
 
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.pipeline import make_union
 from sklearn.preprocessing import normalize
 
@@ -79,9 +79,9 @@ class Reading:
     model: float
     phrase: float
     fact: str = ""
+    """For a follow-up answered by the entry just given: the part of its answer that holds the fact."""
     raw: float = 0.0
     """The model's own probability for the target, before restricting to the candidates."""
-    """For a follow-up answered by the entry just given: the part of its answer that holds the fact."""
 
 
 def words(text: str) -> list[str]:
@@ -91,6 +91,11 @@ def words(text: str) -> list[str]:
 TOPIC_MAX_ENTRIES = 3
 """A word in the example questions of at most this many entries names a topic ("tribunal", "ehcp"
 does not: it is everywhere, but it is in the titles)."""
+# Grammar words never name a topic, even in a title ("Transport for post-16" made "for" one); these
+# stop words can ("first steps", "the last review").
+_NOT_GRAMMAR = {"amount", "describe", "empty", "first", "five", "found", "front", "last", "part", "put", "side",
+                "ten", "top", "bill", "fire", "call", "find", "move", "back", "system", "full"}
+_GRAMMAR = frozenset(ENGLISH_STOP_WORDS - _NOT_GRAMMAR)
 
 
 @lru_cache(maxsize=4)
@@ -102,7 +107,7 @@ def _topic_words_cached(titles: tuple[str, ...], questions: tuple[tuple[str, ...
             for word in words(question):
                 spread.setdefault(word, set()).add(index)
     found |= {w for w, where in spread.items() if len(where) <= TOPIC_MAX_ENTRIES and len(w) >= 3}
-    return frozenset(found - _COMMON - _POINTING - _FILLERS)
+    return frozenset(found - _COMMON - _POINTING - _FILLERS - _GRAMMAR)
 
 
 def topic_words(library: Library) -> frozenset[str]:
@@ -158,6 +163,61 @@ def looks_like_follow_up(text: str, confidence: float, library: Library) -> bool
     pointing = any(w in _POINTING for w in found)
     topical = any(w in topic_words(library) for w in found)
     return is_short(text) or (pointing and not topical) or (confidence < UNSURE and (pointing or not topical))
+
+
+_PHONE_NUMBER = re.compile(r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b")
+_ASKS_NUMBER = re.compile(r"\b(?:number|phone|ring|call)\b")
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A plain detail parents ask for after any answer ("is it free?", "what's their number?"): the
+    words that ask for it, and the words of a sentence of an answer that gives it."""
+    name: str
+    asks: re.Pattern
+    says: re.Pattern
+
+
+DETAILS = (
+    Detail("cost", re.compile(r"\b(?:free|cost|costs|pay|paying|paid|charge|charged|charges|price|fee|fees)\b"),
+           re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
+    Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
+           re.compile(r"\b(?:phone|telephone|email|e-mail|contact|website|details are)\b|" + _PHONE_NUMBER.pattern)),
+)
+"""A sentence that "cannot pay for a school place" does not say what something costs."""
+
+
+_CHECKING = re.compile(r"^\W*(?:(?:and|so|but|ok|okay|really|wait)\W+)?(?:(?:is|are)\s+(?:that|this|it|you)\s+"
+                       r"(?:really\s+|definitely\s+|actually\s+)?(?:right|true|correct|accurate|sure|the law|legit)"
+                       r"|really|seriously|are you sure|you sure|is that a fact)\W*$", re.IGNORECASE)
+
+
+def checks_the_answer(text: str) -> bool:
+    """"Is that right?", "really?": the parent wants to know how sure the answer just given is."""
+    return bool(_CHECKING.match(text.replace("\u2019", "'")))
+
+
+def asks_for_detail(text: str, library: Library) -> Optional[Detail]:
+    """The detail a short message asks for that names no topic of its own ("is it free?", "can you
+    just tell me the number"): after an answer it is about that answer, whatever the model guesses."""
+    found = words(text)
+    if len(found) > CONTEXT_FREE_MAX_WORDS:
+        return None
+    for detail in DETAILS:
+        if detail.asks.search(" ".join(found)) and \
+                not any(w in topic_words(library) and not detail.asks.fullmatch(w) for w in found):
+            return detail
+    return None
+
+
+def detail_part(text: str, detail: Detail, entry: Entry, library: Library) -> str:
+    """The part of an entry's answer that gives the detail ("" when it does not say)."""
+    parts = [p for p in answer_parts(entry.answer) if detail.says.search(p.lower())]
+    if _ASKS_NUMBER.search(text.lower()) and any(_PHONE_NUMBER.search(p) for p in parts):
+        parts = [p for p in parts if _PHONE_NUMBER.search(p)]  # "the number": the sentence that gives one
+    if not parts:
+        return ""
+    return max(zip(similarity(library, text, parts), parts))[1]
 
 
 # Similarity of a message to the `ask:` phrases ----------------------------------------------------
@@ -233,7 +293,9 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     """What a message means after the answer about `last_entry`, or None to reply as usual.
 
     `predicted` and `confidence` are the model's own reading (an intent name); a confident FAQ
-    guess outside the candidates stands unless an `ask:` phrase matches the message closely."""
+    guess outside the candidates stands unless an `ask:` phrase matches the message closely. A
+    short question for a plain detail ("is it free?", "what's their number?") gets the part of the
+    answer that gives it, or (if no other reading fits) that the answer says no more."""
     entry = library.entries.get(last_entry or "")
     if entry is None or not text.strip() or text.startswith("/"):  # "/faq_..." is a button: it means itself
         return None
@@ -241,11 +303,25 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     if not readings:
         return None
     best = readings[0]
+    guess = library.by_intent(predicted)
+    detail = asks_for_detail(text, library) if best.phrase < STRONG_PHRASE \
+        and (guess is None or guess.id == entry.id or confidence < SURE) else None
+    part = detail_part(text, detail, entry, library) if detail else ""
+    if part:
+        return Reading(entry.id, best.score, best.model, best.phrase, part, best.raw)
+    reading = _reread(text, ranking, entry, library, readings, guess, confidence)
+    if reading is None and detail:
+        return Reading(entry.id, best.score, best.model, best.phrase)
+    return reading
+
+
+def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, readings: list[Reading],
+            guess: Optional[Entry], confidence: float) -> Optional[Reading]:
+    best = readings[0]
     # A message close to one of the entry's own ask phrases is a follow-up when it points back ("is
     # that working days?"), however sure the model is of something else, or when the model is unsure
     # ("what about when she goes to college?" after transport).
     points_back = best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE)
-    guess = library.by_intent(predicted)
     belongs = belongs_here(text, entry, guess) and best.target == entry.id
     if not points_back and not belongs and not looks_like_follow_up(text, confidence, library):
         return None
@@ -270,7 +346,8 @@ def plainly_out_of_scope(text: str, confidence: float, last_entry: Optional[str]
     inside one, only for a confident guess at a message that does not point back to the answer."""
     if not last_entry or last_entry not in library.entries:  # "is that working days?" points at something
         return confidence >= OUT_OF_SCOPE_PLAIN and not _ASKS_ABOUT_SOMETHING_UNSAID.match(text)
-    return confidence >= OUT_OF_SCOPE_SURE and not any(w in _POINTING for w in words(text))
+    return confidence >= OUT_OF_SCOPE_SURE and not any(w in _POINTING for w in words(text)) \
+        and not asks_for_detail(text, library)
 
 
 # The reply ---------------------------------------------------------------------------------------
@@ -312,6 +389,13 @@ def fact_text(entry: Entry, fact: str) -> str:
     """The reply to a follow-up about the answer just given: the part that holds the fact."""
     return (f"On that point, from the answer about \"{entry.title}\":\n\n{fact}\n\n"
             f"Source: {entry.source}.")
+
+
+def checked_text(entry: Entry) -> str:
+    """The reply to "is that right?" after an answer: what it rests on, and who can check a situation."""
+    return (f"The answer about \"{entry.title}\" is based on {entry.source}, last checked "
+            f"{entry.last_reviewed:%-d %B %Y}. Every situation is different: Medway SENDIASS gives free, impartial "
+            "advice and can check how it applies to your child.")
 
 
 def no_more_text(entry: Entry) -> str:

@@ -109,7 +109,7 @@ V3 = [
     ("v3-leisure-swim", "Lordswood Leisure Centre Swimming Lessons", "Swimming lessons for all abilities.",
      4, 16, "Lordswood", ["Sport and leisure"]),
     ("v3-sensory-room", "Sensory Play Room", "Sensory play for babies and toddlers with additional needs.",
-     0, 5, "Gillingham", ["Multi-sensory impairment", "Early Years"]),
+     0, 5, "Gillingham", ["Sensory needs and sensory play", "Early Years"]),
     ("v3-adult-day", "Adult Day Opportunities", "Day activities for adults with learning disabilities.",
      18, 65, "Rainham", ["Learning disability"]),
     ("v3-dyspraxia", "Handwriting and Coordination Group", "For children with dyspraxia (DCD) or handwriting difficulties.",

@@ -150,3 +150,103 @@ def test_results_count_as_just_shown_only_in_the_turn_before_the_message():
                      {"event": "slot", "name": "search_page", "value": None}, action("action_listen"))
     assert not shown(user("hello"), action("action_small_talk"), action("action_listen"))
     assert not shown()
+
+
+def user(text):
+    return {"event": "user", "text": text}
+
+
+def action(name):
+    return {"event": "action", "name": name}
+
+
+SHOWN = [{"name": "Gillingham Speech and Language Drop-in", "where": "Gillingham ME7", "cost": "Free",
+          "how_to_access": "No referral needed: drop in.", "phone": "01632 960125", "email": None, "url": None,
+          "ages": "Ages 0 to 5", "sample": True},
+         {"name": "Rainham Children's Speech and Language Therapy", "where": "Rainham ME8", "cost": "Free (NHS)",
+          "how_to_access": "Referral by a GP, health visitor, school or parent.", "phone": None, "email": None,
+          "url": None, "ages": "Ages 0 to 18", "sample": True}]
+RESULTS_PAGE = [user("speech therapy in gillingham for my 4 year old"), action("action_search_services"),
+                {"event": "bot", "text": "Here are services"},
+                {"event": "bot", "text": "1. Gillingham ...", "data": {"custom": {"service_cards": {
+                    "cards": SHOWN, "first_number": 1}}}},
+                {"event": "slot", "name": "search_page", "value": 1.0}, action("action_listen")]
+
+
+def test_a_question_about_the_results_just_shown_is_answered_from_their_cards():
+    domain = {"responses": {"utter_out_of_scope": [{"text": "Sorry, I can only help with SEND."}]}}
+    where = tracker_for("where is the first one", "out_of_scope", confidence=0.7, slots={"search_page": 1.0},
+                        events=[*RESULTS_PAGE, user("where is the first one")])
+    messages, events = run(ActionOutOfScope(), where, domain)
+    assert messages[0]["text"].splitlines()[1] == \
+        "1. Gillingham Speech and Language Drop-in (sample data: not a real service): Gillingham ME7"
+    assert events == [{"event": "slot", "timestamp": None, "name": "search_page", "value": 1.0}]
+    # The results stay in view for the next question about them, and no longer after another answer.
+    answered = [*RESULTS_PAGE, user("where is the first one"), action("action_out_of_scope"),
+                {"event": "bot", "text": messages[0]["text"]}, *events, action("action_listen")]
+    number = tracker_for("whats the number for the second one", "out_of_scope", confidence=0.6,
+                         events=[*answered, user("whats the number for the second one")])
+    assert "2. Rainham Children's Speech and Language Therapy" in run(ActionOutOfScope(), number, domain)[0][0]["text"]
+    moved_on = [*answered, user("what is mediation"), action("action_answer_faq"), {"event": "bot", "text": "Before"},
+                {"event": "slot", "name": "last_entry", "value": "mediation"}, action("action_listen")]
+    later = tracker_for("whats the number for the second one", "out_of_scope", confidence=0.6,
+                        events=[*moved_on, user("whats the number for the second one")])
+    assert "Rainham" not in str(run(ActionOutOfScope(), later, domain)[0])
+    # The model is sure it is about free childcare; the message names a result, so it is about that.
+    free = tracker_for("is the first one free", "faq_childcare_funding", confidence=0.8,
+                       events=[*RESULTS_PAGE, user("is the first one free")])
+    assert run(ActionAnswerFaq(), free)[0][0]["text"].endswith("(sample data: not a real service): Free")
+    # "it" on a page of two: each result, and never a detail a card lacks (no opening times, no invented numbers).
+    when = tracker_for("when is it open", "nlu_fallback", confidence=0.2,
+                       events=[*RESULTS_PAGE, user("when is it open")])
+    text = run(ActionFallback(), when)[0][0]["text"]
+    assert "does not give opening times; ask them: 01632 960125" in text
+    assert "does not give opening times; ask Medway SENDIASS" in text
+    # A confident question about something else is answered as itself.
+    other = tracker_for("what is mediation", "faq_mediation", events=[*RESULTS_PAGE, user("what is mediation")])
+    assert run(ActionAnswerFaq(), other)[0][0]["text"].startswith("Before most appeals")
+
+
+def test_find_service_read_from_a_follow_up_to_an_answer_answers_it_instead_of_searching():
+    from actions.directory import ActionSearchServices, ValidateServiceSearchForm
+
+    answered = [user("what is mediation"), action("action_answer_faq"), {"event": "bot", "text": "Before most..."},
+                {"event": "slot", "name": "last_entry", "value": "mediation"}, action("action_listen")]
+    slots = {"last_entry": "mediation", "service_need": "speech", "child_age": "4", "service_area": "Gillingham"}
+    ranking = {"intent_ranking": [{"name": "find_service", "confidence": 0.3}, {"name": "out_of_scope", "confidence": 0.13}]}
+    free = tracker_for("is it free", "find_service", extra=ranking, confidence=0.3, slots=slots,
+                       events=[*answered, user("is it free")])
+    assert asyncio.run(ValidateServiceSearchForm().run(CollectingDispatcher(), free, {})) == \
+        [{"event": "slot", "timestamp": None, "name": "requested_slot", "value": None}]
+    messages, events = run(ActionSearchServices(), free)
+    assert "it is voluntary, free" in messages[0]["text"] and "Here are services" not in messages[0]["text"]
+    assert events[0]["name"] == "last_entry"
+    # A message that names a kind of help is a search, whatever came before.
+    search = tracker_for("any speech groups for him", "find_service", slots=slots,
+                         events=[*answered, user("any speech groups for him")])
+    assert asyncio.run(ValidateServiceSearchForm().run(CollectingDispatcher(), search, {})) != \
+        [{"event": "slot", "timestamp": None, "name": "requested_slot", "value": None}]
+
+
+def test_a_weak_guess_at_we_are_safe_with_no_emergency_reply_before_is_not_told_we_hope_you_are_safe():
+    domain = {"responses": {"utter_glad_safe": [{"text": "Thank you for letting me know. I hope you are all safe now."}]}}
+    ranking = {"intent_ranking": [{"name": "reassure_safe", "confidence": 0.21},
+                                  {"name": "faq_attendance_fines", "confidence": 0.21}]}
+    text = "can they fine us if shes too anxious to go"
+    weak = tracker_for(text, "reassure_safe", extra=ranking, confidence=0.21, events=[user(text)])
+    reply = run(ActionSmallTalk(), weak, domain)[0][0]["text"]
+    assert "safe now" not in reply and "Fines for absence" in str(run(ActionSmallTalk(), weak, domain)[0][0]["buttons"])
+    after_emergency = tracker_for("we're ok now", "reassure_safe", extra=ranking, confidence=0.21,
+                                  events=[user("he has taken tablets"), action("action_safeguarding"), user("we're ok now")])
+    assert "safe now" in run(ActionSmallTalk(), after_emergency, domain)[0][0]["text"]
+
+
+def test_is_that_right_after_an_answer_says_what_the_answer_rests_on():
+    domain = {"responses": {"utter_anything_else": [{"text": "Is there anything else I can help with?"}]}}
+    asked = tracker_for("is that right?", "acknowledge", confidence=0.41, slots={"last_entry": "ehcp_who_can_request"})
+    messages, events = run(ActionSmallTalk(), asked, domain)
+    assert messages[0]["text"].startswith('The answer about "Who can ask for an EHC needs assessment" is based on')
+    assert "Medway SENDIASS" in messages[0]["text"] and events[0]["value"] == "ehcp_who_can_request"
+    assert run_small_talk("acknowledge", [], domain) == "Is there anything else I can help with?"
+    plain_ok = tracker_for("ok", "acknowledge", slots={"last_entry": "ehcp_who_can_request"})
+    assert run(ActionSmallTalk(), plain_ok, domain)[0][0]["text"] == "Is there anything else I can help with?"

@@ -192,3 +192,9 @@ def test_after_the_town_come_places_in_its_postcode_districts(sample_directory):
     rows = search.details(sample_directory, [f.service_id for f in result.found])
     first = rows[0]["where"] or ""
     assert first.startswith(("Chatham", "Walderslade", "Lordswood")), [row["name"] for row in rows[:5]]
+
+
+def test_a_card_gives_the_opening_times_the_directory_holds(sample_directory):
+    result, _ = top(sample_directory, "sensory play sessions in chatham")
+    rows = {r["name"]: r for r in search.details(sample_directory, [f.service_id for f in result.found])}
+    assert rows["Chatham Sensory Play Sessions"]["opening_times"] == "Fridays, 10am to 12 noon (sample times)"

@@ -180,7 +180,7 @@ def test_answers_are_not_skips(text):
     ("what about in strood", {"service_area": "Strood"}),
     ("she's 12 actually", {"child_age": "12"}),
     ("any for a 15 year old in Rainham", {"child_age": "15", "service_area": "Rainham"}),
-    ("what about sensory groups", {"service_need": "multi_sensory", "service_keywords": "groups"}),
+    ("what about sensory groups", {"service_need": "sensory", "service_keywords": "groups"}),
     ("free ones?", {"service_free": True}),
     ("is there anything in chatham", {"service_area": "Chatham"}),
     ("doesnt have to be free", {"service_free": None}),

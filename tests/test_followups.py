@@ -201,3 +201,22 @@ def test_a_message_in_the_answers_own_words_and_none_of_the_guess_is_a_follow_up
     reading = followups.reread("does the school have to refer or can i", ranking, "ot_referral", library,
                                "faq_ehcp_naming_school", 0.65)
     assert reading and reading.target == "ot_referral" and "referred with your consent" in reading.fact
+
+
+def test_a_short_question_for_a_plain_detail_gets_the_part_of_the_answer_that_gives_it_or_that_it_does_not():
+    library = content.load()
+    ranking = [{"name": "find_service", "confidence": 0.3}, {"name": "out_of_scope", "confidence": 0.13}]
+    said = followups.reread("is it free?", ranking, "sendiass", library, "find_service", 0.3)
+    assert said.target == "sendiass" and "free, confidential and impartial" in said.fact
+    paid_back = followups.reread("do i have to pay it back", ranking, "university_dsa", library, "out_of_scope", 0.49)
+    assert paid_back.fact == "It is not based on household income and does not have to be paid back."
+    unsaid = followups.reread("does it cost anything", ranking, "short_breaks", library, "faq_leisure_discounts", 0.31)
+    assert unsaid.target == "short_breaks" and unsaid.fact == ""
+    assert followups.asks_for_detail("do I have to pay for it", library).name == "cost"  # "for" names no topic
+    assert not followups.asks_for_detail("is the send tribunal free", library)  # a topic of its own: the model reads it
+    assert followups.reread("is it free?", ranking, None, library, "find_service", 0.3) is None
+    number = followups.reread("can you just tell me the number", [{"name": "out_of_scope", "confidence": 0.9}],
+                              "sendiass", library, "out_of_scope", 0.9)
+    assert number.target == "sendiass" and number.fact
+    assert not followups.plainly_out_of_scope("can you just tell me the number", 0.9, "sendiass", library)
+    assert followups.plainly_out_of_scope("when are my bins collected", 0.9, "sendiass", library)

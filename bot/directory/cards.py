@@ -71,6 +71,7 @@ def card(row: dict[str, Any]) -> dict[str, Any]:
         "cost": cost(row), "free": bool(row.get("is_free")), "where": row.get("where"),
         "how_to_access": row.get("application_process"), "phone": row.get("phone"), "email": row.get("email"),
         "url": row.get("url"), "contact": " · ".join(contact) if contact else None,
+        "opening_times": row.get("opening_times"),
         "last_updated": updated(row.get("last_modified")), "sample": bool(row.get("is_sample")),
     }
 

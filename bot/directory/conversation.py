@@ -87,6 +87,12 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
 
 # An answer that gave nothing for the question asked ("?age_out_of_range" says something about it).
 _NOTHING_GIVEN = ("?age", "?place", "?need")
+def names_search_terms(text: str) -> bool:
+    """Whether a message names a kind of help, an age or a place (what a search is made of)."""
+    understood = _understood(clean.text(text) or "", None)
+    return bool(understood.needs) or understood.age is not None or understood.place is not None
+
+
 # A message with nothing in it for the search: the question is asked again without "Sorry, I didn't ...".
 ASK_AGAIN = "?again"
 _WORDS = re.compile(r"[a-z']+|\d+")
@@ -155,7 +161,8 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
     understood = understand(text, bare_number_is_age=requested_slot == "child_age",
                             misspelt_place=requested_slot == "service_area")
     extra = len(understood.keywords)
-    question = bool(_QUESTION.search(text.lower()))
+    lowered = text.lower()
+    question = bool(_QUESTION.search(lowered)) and not _CHANGE_QUESTION.search(lowered)  # "what about Hoo?" answers
     if _gives(requested_slot, understood):
         if intent == "safeguarding":
             return extra == 0  # only a bare answer ("she is 9") overrides the model's worry
@@ -226,12 +233,18 @@ def remembered_values(texts: Iterable[str]) -> dict[str, str]:
 def opening_values(text: str, earlier: Iterable[str], filled: Iterable[str]) -> dict[str, Any]:
     """The slots a search starts with: what the message that started it says, and for slots still
     empty, what the parent said earlier in the conversation (never asked again)."""
-    values = read_message("" if text.lstrip().startswith("/") else text, None)
+    text = "" if text.lstrip().startswith("/") else text
+    values = read_message(text, None)
     remembered = remembered_values(earlier)
     filled = set(filled)
     for slot in SLOTS:
         if slot not in values and slot not in filled and slot in remembered:
             values[slot] = remembered[slot]
+    if "service_need" not in values and "service_need" not in filled:
+        # "any swimming for disabled kids in gillingham": a word the needs do not know is what to look for
+        keywords = _understood(clean.text(text) or "", None).keywords
+        if 0 < len(keywords) <= MAX_EXTRA_WORDS:
+            values.update(service_need=ANY, service_keywords=" ".join(keywords))
     return values
 
 

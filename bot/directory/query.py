@@ -52,7 +52,8 @@ who with would you your child children son daughter kid kids boy girl year years
 around area local locally close closest medway available offer offers thing things someone anyone
 disabled disability disabilities sen send additional special grandson granddaughter grandchild teenager
 teen young person people parent parents carer carers kind type sort hes shes theyre
-nearly almost just only roughly ll half
+nearly almost just only roughly ll half teenagers teens lad lads boys girls whats ones
+show tell see give list recommend suggest know let lets go take
 """.split())
 
 

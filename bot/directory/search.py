@@ -274,6 +274,14 @@ def _first_address(column) -> Any:
             .where(sal.c.service_id == m.service.c.id).order_by(sal.c.id, address.c.id).limit(1).scalar_subquery())
 
 
+def _schedule_text(row: Any) -> str:
+    """A schedule in words: its own description, else its days and hours as the feed gives them."""
+    if row.description:
+        return " ".join(row.description.split())
+    hours = " to ".join(h for h in (row.opens_at, row.closes_at) if h)
+    return " ".join(p for p in (row.byday, hours) if p)
+
+
 def details(engine: Engine, service_ids: list[str]) -> list[dict[str, Any]]:
     """What a result card shows for each service, in the order given (one query: a card is shown
     after every search)."""
@@ -296,6 +304,11 @@ def details(engine: Engine, service_ids: list[str]) -> list[dict[str, Any]]:
                                               c.amount_description).where(m.cost_option.c.service_id.in_(list(services)))
                                        .order_by(m.cost_option.c.service_id, m.cost_option.c.id)):
             costs.setdefault(cost.service_id, []).append(cost._asdict())
+        times: dict[str, list[str]] = {}
+        t = m.schedule.c
+        for when in connection.execute(select(t.service_id, t.description, t.byday, t.opens_at, t.closes_at)
+                                       .where(t.service_id.in_(list(services))).order_by(t.service_id, t.id)):
+            times.setdefault(when.service_id, []).append(_schedule_text(when))
     cards = []
     for id_ in service_ids:
         row = services.get(id_)
@@ -305,5 +318,6 @@ def details(engine: Engine, service_ids: list[str]) -> list[dict[str, Any]]:
         day = modified.date() if isinstance(modified, datetime) else assured
         city, postcode = row.pop("city"), row.pop("postcode")
         cards.append(dict(row, where=" ".join(p for p in (city, postcode) if p) or None, is_free=bool(row["is_free"]),
-                          cost_options=costs.get(id_, []), last_modified=day.isoformat() if day else None))
+                          cost_options=costs.get(id_, []), last_modified=day.isoformat() if day else None,
+                          opening_times="; ".join(t for t in times.get(id_, []) if t) or None))
     return cards

@@ -1,0 +1,22 @@
+"""Sending what bot/answers.py decided, shared by the actions that answer in words."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import answers
+
+LAST_ENTRY = "last_entry"
+"""The FAQ entry last answered: the topic a short follow-up is read against (bot/followups.py)."""
+
+
+def send(outcome: answers.Outcome, dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
+    """Send an outcome from bot/answers.py; remember the entry it was about."""
+    if outcome.response:
+        dispatcher.utter_message(response=outcome.response)
+    for message in outcome.messages:
+        if message.custom is not None:
+            dispatcher.utter_message(json_message=message.custom)
+        else:
+            dispatcher.utter_message(text=message.text, buttons=message.buttons)
+    return [SlotSet(LAST_ENTRY, outcome.entry)] if outcome.entry else []

@@ -1,0 +1,121 @@
+"""Questions about the search results just shown: "where is the first one?", "is it free?", "whats
+the number for the drop-in?", "do I need a referral for it?", "when is it open?".
+
+The reply quotes the cards the parent is looking at, never a detail a card does not hold (without
+opening times, say, it says to ask the service). A question names one result (first,
+2nd, number 3, the last one, or a word of its name) or points at them ("it", "they") and is then
+answered for each result on the page. Rasa-free: the actions pass in the message and the cards.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from bot.directory.cards import SAMPLE_NOTE
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_ORDINAL = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th|last)\b(?:\s+(?:one|service|result|place|group))?"
+                      r"|\b(?:number|no\.?|#)\s*(\d{1,2})\b")
+_POINTING = re.compile(r"\b(it|its|it's|that|that's|thats|they|them|their|theyre|they're|those|these|this one|that one)\b")
+_CHANGE = re.compile(r"^\W*(?:and |so |ok |okay )?(?:what about|how about|any|anything|is there|are there|"
+                     r"have you got|got any)\b")
+_QUESTION_START = re.compile(r"^\W*(?:and |so |ok |okay |but )?(?:how|what|whats|what's|when|where|wheres|where's|"
+                             r"who|is|are|do|does|can|could|will|would|should)\b")
+_MAX_WORDS = 12
+# Words of a service's name too common to say which one is meant.
+_GENERIC = {"medway", "children", "childrens", "children's", "service", "services", "group", "support", "club",
+            "centre", "team", "with", "and", "the", "for", "sample", "data", "young", "people", "family", "families",
+            "parents", "parent", "carers", "advice", "help", "clinic", "therapy", "language", "speech"}
+
+
+def _contact(card: dict[str, Any]) -> Optional[str]:
+    parts = [p for p in (card.get("phone"), card.get("email"), card.get("url")) if p]
+    return " · ".join(parts) or None
+
+
+def _ask_them(card: dict[str, Any], missing: str) -> str:
+    contact = _contact(card)
+    return f"the directory does not give {missing}; " + (f"ask them: {contact}" if contact else "ask Medway SENDIASS")
+
+
+@dataclass(frozen=True)
+class Aspect:
+    label: str
+    pattern: re.Pattern
+    value: Callable[[dict[str, Any]], str]
+
+
+def _where(card: dict[str, Any]) -> str:
+    return card.get("where") or _ask_them(card, "where it is")
+
+
+def _how(card: dict[str, Any]) -> str:
+    return card.get("how_to_access") or _ask_them(card, "how to get it")
+
+
+ASPECTS = (
+    Aspect("Opening times", re.compile(r"\b(open|opening|times?|hours|when|days?|weekends?|saturdays?|sundays?|evenings?|holidays?)\b"),
+           lambda c: c.get("opening_times") or _ask_them(c, "opening times")),
+    Aspect("How to contact them", re.compile(r"\b(number|phone|call|ring|email|e-mail|contact|website|link)\b"),
+           lambda c: _contact(c) or "the directory gives no phone number, email or website; ask Medway SENDIASS"),
+    Aspect("Cost", re.compile(r"\b(free|cost|costs|pay|price|charge|fees?|how much)\b"), lambda c: c.get("cost") or ""),
+    Aspect("How to get it", re.compile(r"\b(refer|referral|referred|book|booking|sign up|join|apply|waiting list|get in|get a place|"
+                      r"get it|get there)\b"), _how),
+    Aspect("Where", re.compile(r"\b(where|address|located|location|venue|postcode|how far)\b"), _where),
+    Aspect("Ages", re.compile(r"\b(ages?|how old|too old|too young)\b"), lambda c: c.get("ages") or ""),
+)
+
+
+def _named(text: str, shown: list[dict[str, Any]]) -> list[int]:
+    """The results a message names by a distinctive word of their name ("the drop-in", "rainham one")."""
+    words = set(re.findall(r"[a-z']+", text))
+    found = []
+    for index, card in enumerate(shown):
+        own = {w for w in re.findall(r"[a-z']+", card["name"].lower()) if len(w) >= 4 and w not in _GENERIC}
+        if own & words:
+            found.append(index)
+    return found if len(found) < len(shown) else []
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    explicit: bool
+    """The message named a result (an ordinal or a word of its name), not only "it" or "they"."""
+    pointing: bool = False
+    """It named one or pointed at them ("their number"): not a question that could be about anyone."""
+
+
+def answer(text: str, shown: list[dict[str, Any]], first_number: int = 1) -> Optional[Answer]:
+    """The reply to a question about the cards `shown` (numbered from `first_number`), or None
+    when the message is not one (a change to the search, a question about something else)."""
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())
+    if not shown or not lowered or lowered.startswith("/") or len(lowered.split()) > _MAX_WORDS:
+        return None
+    aspects = [a for a in ASPECTS if a.pattern.search(lowered)]
+    # "any free ones?" changes the search; "anything on saturdays?" cannot (the directory has no days)
+    if not aspects or (_CHANGE.match(lowered) and aspects[0] is not ASPECTS[0]):
+        return None
+    picked: list[int] = []
+    for match in _ORDINAL.finditer(lowered):
+        word, number = match.group(1), match.group(2)
+        index = len(shown) - 1 if word == "last" else (_ORDINALS[word] if word else int(number)) - first_number
+        if 0 <= index < len(shown) and index not in picked:
+            picked.append(index)
+    explicit = bool(picked)
+    if not picked:
+        picked = _named(lowered, shown)
+        explicit = bool(picked)
+    pointing = explicit or bool(_POINTING.search(lowered))
+    if not picked:
+        if not (pointing or _QUESTION_START.match(lowered) or _CHANGE.match(lowered)):
+            return None
+        picked = list(range(len(shown)))
+    aspect = aspects[0]
+    lines = [f"{aspect.label}, from the results above:"]
+    for index in picked:
+        card = shown[index]
+        sample = f" ({SAMPLE_NOTE.lower()})" if card.get("sample") else ""
+        lines.append(f"{first_number + index}. {card['name']}{sample}: {aspect.value(card)}")
+    return Answer("\n".join(lines), explicit, pointing)
