@@ -82,6 +82,8 @@ def as_text(cards: list[dict[str, Any]], first_number: int = 1) -> str:
     for number, c in enumerate(cards, start=first_number):
         title = f"{number}. {c['name']}" + (f" ({SAMPLE_NOTE.lower()})" if c["sample"] else "")
         lines = [title, c["summary"], " · ".join(p for p in (c["ages"], c["cost"], c["where"]) if p)]
+        if c.get("opening_times"):
+            lines.append(f"Opening times: {c['opening_times']}")
         if c["how_to_access"]:
             lines.append(f"How to get it: {c['how_to_access']}")
         contact = " · ".join(p for p in (c["phone"], c["email"], c["url"]) if p)

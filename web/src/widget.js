@@ -191,6 +191,7 @@
       fact("Ages", card.ages);
       fact("Cost", card.cost);
       fact("Where", card.where);
+      fact("Opening times", card.opening_times);
       fact("How to get it", card.how_to_access);
       var contact = el("p", { className: "msc-card-contact" });
       if (card.phone) contact.appendChild(el("a", { href: "tel:" + card.phone.replace(/[^\d+]/g, ""), text: card.phone }));
