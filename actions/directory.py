@@ -1,5 +1,6 @@
 """The directory search conversation: fill the form from the parent's words, then show results."""
 import asyncio
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -8,6 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.directory import conversation, db
+
+logger = logging.getLogger(__name__)
 
 # Messages the volunteer question form must not swallow as an answer (actions/volunteer.py). The
 # service search decides with conversation.answers_question, from the text and the intent together.
@@ -132,15 +135,19 @@ class ActionSearchServices(Action):
             dispatcher.utter_message(response="utter_ask_service_need")
             return []
         page = int(tracker.get_slot("search_page") or 0) if intent == "directory_more" else 0
-        return await _show_results(dispatcher, _search_slots(tracker), page)
+        return _send_results(dispatcher, await _search(_search_slots(tracker), page))
 
 
 def _search_slots(tracker: Tracker) -> Dict[Text, Any]:
     return {s: tracker.get_slot(s) for s in _SEARCH_SLOTS}
 
 
-async def _show_results(dispatcher: CollectingDispatcher, slots: Dict[Text, Any], page: int) -> List[Dict[Text, Any]]:
-    reply = await asyncio.to_thread(conversation.results, db.shared_engine(), slots, page)
+async def _search(slots: Dict[Text, Any], page: int) -> conversation.Reply:
+    """One page of results, searched off the event loop."""
+    return await asyncio.to_thread(conversation.results, db.shared_engine(), slots, page)
+
+
+def _send_results(dispatcher: CollectingDispatcher, reply: conversation.Reply) -> List[Dict[Text, Any]]:
     if reply.payload:
         dispatcher.utter_message(text=reply.intro)
         # The cards once: their plain-text copy for any client, the cards for the widget, in one message.
@@ -176,8 +183,12 @@ async def refine_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     changes = conversation.refinement(_latest(tracker)[0])
     if not changes:
         return None
-    slots = {**_search_slots(tracker), **changes}
-    return [SlotSet(k, v) for k, v in changes.items()] + await _show_results(dispatcher, slots, 0)
+    try:
+        reply = await _search({**_search_slots(tracker), **changes}, 0)
+    except Exception:  # the directory is down: the action's own reply is better than none
+        logger.exception("could not search the directory again; answering the message as it is")
+        return None
+    return [SlotSet(k, v) for k, v in changes.items()] + _send_results(dispatcher, reply)
 
 
 class ActionResetSearch(Action):

@@ -285,7 +285,8 @@ def _files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.yml"))
 
 
-_WORD_RE = re.compile(r"[A-Za-z]+")
+_YES_OR_NO = re.compile(r"(yes|no)\b\s*[.,;:!]", re.IGNORECASE)
+"""An answer opening "Yes." or "No," (but "No one ..." or "No later than ..." is fine)."""
 
 
 def check(directory: Optional[Path] = None, today: Optional[date] = None) -> list[Problem]:
@@ -308,9 +309,9 @@ def check(directory: Optional[Path] = None, today: Optional[date] = None) -> lis
         elif words > ANSWER_WORDS_WARN:
             problems.append(Problem(entry.path, entry.line, f"answer of '{entry.id}' has {words} words (aim for {ANSWER_WORDS_WARN})",
                                     "shorten it if you can", "warning"))
-        opening = _WORD_RE.match(entry.answer.lstrip())
-        if opening and opening.group(0).lower() in ("yes", "no"):
-            problems.append(Problem(entry.path, entry.line, f"answer of '{entry.id}' opens with '{opening.group(0)}'",
+        opening = _YES_OR_NO.match(entry.answer.lstrip())
+        if opening:
+            problems.append(Problem(entry.path, entry.line, f"answer of '{entry.id}' opens with '{opening.group(1)}'",
                                     "start with the fact itself: parents ask the same thing both ways round "
                                     "('is a diagnosis needed?', 'now he has a diagnosis, what next?')"))
         if entry.last_reviewed < today - timedelta(days=REVIEW_AFTER_DAYS):

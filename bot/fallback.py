@@ -59,10 +59,11 @@ def labels(path: Optional[Path] = None) -> dict[str, str]:
     return names
 
 
-def _guesses(ranking: Iterable[dict[str, Any]], names: dict[str, str]) -> list[str]:
-    """The labelled intents worth offering, best first."""
-    return [c["name"] for c in ranking
-            if c.get("name") in names and float(c.get("confidence") or 0) >= SUGGEST_MIN_CONFIDENCE][:MAX_GUESSES]
+def _guesses(ranking: Iterable[dict[str, Any]], names: dict[str, str], minimum: float = SUGGEST_MIN_CONFIDENCE,
+             prefix: str = "") -> list[str]:
+    """The labelled intents (starting with `prefix`) worth offering, best first."""
+    return [c["name"] for c in ranking if c.get("name") in names and str(c["name"]).startswith(prefix)
+            and float(c.get("confidence") or 0) >= minimum][:MAX_GUESSES]
 
 
 def reply(issue: Optional[str], ranking: Iterable[dict[str, Any]] = (),
@@ -92,8 +93,7 @@ def general_reply(ranking: Iterable[dict[str, Any]] = (), names: Optional[dict[s
     """The reply to a message that tells the assistant something without asking: the answers it may be
     about, or None when there is no fair guess (the general reply, utter_send_general, is sent)."""
     names = labels() if names is None else names
-    guesses = [c["name"] for c in ranking if str(c.get("name", "")).startswith(content.INTENT_PREFIX)
-               and c["name"] in names and float(c.get("confidence") or 0) >= GENERAL_GUESS_MIN][:MAX_GUESSES]
+    guesses = _guesses(ranking, names, GENERAL_GUESS_MIN, content.INTENT_PREFIX)
     if not guesses:
         return None
     text = ("Thank you for telling me. Is it about one of these? If not, ask in your own words, or talk to a "

@@ -30,14 +30,14 @@ NOT_ENGLISH_MIN_PROBABILITY = 0.95
 # Words so common in parents' English that their presence means "treat this as English",
 # whatever the language identifier thinks of the jargon around them.
 # Words that are also common words of other languages parents here write in are left out: "i" and "to"
-# (Polish), "me" and "no" (Spanish), "are" (Romanian), "will" and "so" (German).
+# (Polish), "me" and "no" (Spanish), "are" (Romanian), "will", "so" and "im" (German), "her" (Turkish),
+# "of" (Dutch). SEND words ("ehcp", "senco") are not markers: parents writing in Polish use them too.
 _ENGLISH_MARKERS = frozenset(
     "my the is and what how can he she does for with son daughter child school help please "
     "it's i'm we our you your they was has have not "
-    "him his her need want mean dont don't cant can't wont won't im ive i've why who when where would could "
-    "should get got this that there their people say still being just about really because if but of up out "
-    "any some very much now then only been did yes pls plz "
-    "ehcp ehcps ehc senco camhs sendiass".split())
+    "him his need want mean dont don't cant can't wont won't ive i've why who when where would could "
+    "should get got this that there their people say still being just about really because if but up out "
+    "any some very much now then only been did yes pls plz".split())
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 EMPTY = "empty"

@@ -126,3 +126,27 @@ def test_small_talk_never_repeats_the_words_of_the_turn_before():
 def run_small_talk(intent, events, domain):
     messages, _ = run(ActionSmallTalk(), tracker_for(intent, intent, events=events), domain)
     return messages[0]["text"]
+
+
+def test_results_count_as_just_shown_only_in_the_turn_before_the_message():
+    from actions.directory import results_just_shown
+
+    def user(text):
+        return {"event": "user", "text": text}
+
+    def action(name):
+        return {"event": "action", "name": name}
+
+    results = [user("autism groups in Strood for my 9 year old"), action("action_search_services"),
+               {"event": "bot", "text": "Here are services"}, {"event": "slot", "name": "search_page", "value": 1.0},
+               action("action_listen")]
+
+    def shown(*events):
+        return results_just_shown(tracker_for("free if possible", "out_of_scope", events=[*events, user("free if possible")]))
+
+    assert shown(*results)
+    assert not shown(*results, user("what is mediation"), action("action_answer_faq"), action("action_listen"))
+    assert not shown(*results, user("/directory_change"), action("action_reset_search"),
+                     {"event": "slot", "name": "search_page", "value": None}, action("action_listen"))
+    assert not shown(user("hello"), action("action_small_talk"), action("action_listen"))
+    assert not shown()

@@ -183,7 +183,7 @@ def test_a_mistake_saved_in_a_live_file_keeps_the_last_good_answers(tmp_path, mo
 
 
 def test_an_answer_that_opens_with_yes_or_no_is_refused_with_its_file_and_line(tmp_path):
-    write_topic(tmp_path, "a.yml", {"id": "plain", "answer": "A diagnosis is not needed. Nobody is told no."},
+    write_topic(tmp_path, "a.yml", {"id": "plain", "answer": "No one needs a diagnosis. Nobody is told no."},
                 {"id": "polar", "answer": '"No. A diagnosis is not needed."'})
     found = [(f, line, sev, m) for f, line, sev, m in problems_in(tmp_path) if "opens with" in m]
     assert found == [("a.yml", 10, "error", "answer of 'polar' opens with 'No'")]

@@ -181,6 +181,10 @@ def test_answers_are_not_skips(text):
     ("she's 12 actually", {"child_age": "12"}),
     ("any for a 15 year old in Rainham", {"child_age": "15", "service_area": "Rainham"}),
     ("what about sensory groups", {"service_need": "multi_sensory", "service_keywords": "groups"}),
+    ("free ones?", {"service_free": True}),
+    ("is there anything in chatham", {"service_area": "Chatham"}),
+    ("doesnt have to be free", {"service_free": None}),
+    ("short breaks for Oliver please", {"service_need": "short_breaks", "service_keywords": None}),
 ])
 def test_a_few_words_after_the_results_change_the_search(text, changes):
     assert conversation.refinement(text) == changes
@@ -190,6 +194,7 @@ def test_a_few_words_after_the_results_change_the_search(text, changes):
     "cheaper ones?", "thanks", "", "/directory_more", "<b></b>",
     "how do I appeal the council's decision about my son's plan in Strood",
     "my 12 year old says she wants to kill herself",
+    "can my 12 year old get an ehcp", "is transport free", "is speech therapy in the ehcp free",
 ])
 def test_other_messages_after_the_results_are_not_changes_to_the_search(text):
     assert conversation.refinement(text) == {}

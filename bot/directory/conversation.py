@@ -58,14 +58,20 @@ def slot_value(slot: str, understood: Understood, text: str, requested: bool) ->
     return {slot: f"?{field}"} if requested else {}
 
 
-def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
-    """Every search slot one message fills (a bare number counts as an age only when we asked for it)."""
-    text = clean.text(text) or ""  # markup is never a search word
+def _understood(text: str, requested_slot: Optional[str]) -> Understood:
+    """What a cleaned message says about the search, without the words that name a child or a school."""
     understood = understand(text, bare_number_is_age=requested_slot == "child_age",
                             misspelt_place=requested_slot == "service_area")
     if understood.keywords:  # a child's name or school is no search word, and must not be kept in a slot
         kept = words_left(text)
         understood = replace(understood, keywords=tuple(w for w in understood.keywords if w in kept))
+    return understood
+
+
+def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
+    """Every search slot one message fills (a bare number counts as an age only when we asked for it)."""
+    text = clean.text(text) or ""  # markup is never a search word
+    understood = _understood(text, requested_slot)
     values: dict[str, Any] = {}
     for slot in SLOTS:
         values.update(slot_value(slot, understood, text, requested_slot == slot))
@@ -168,14 +174,25 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
 # "she's 12 actually". The model reads such words as out of scope or as a general remark; the
 # actions that answer those (actions/fallback.py) ask `refinement` first and search again.
 
+_QUESTION_START = re.compile(_QUESTION.pattern.removeprefix(r"\?|"))
+"""A message that opens as a question ("free ones?" is a change; "is transport free" is a question)."""
+_CHANGE_QUESTION = re.compile(r"^\W*(?:and |so |ok |okay )?(?:what about|how about|any|anything|is there|are there|"
+                              r"are any|have you got|got any)\b")
+_NOT_ONLY_FREE = re.compile(r"\b(?:not|doesn'?t have to be|does not have to be|don'?t need to be|needn'?t be)\s+"
+                            r"(?:\w+\s+)?free\b|\bfree or (?:not|paid)\b|\bpaid (?:is|ones are) (?:fine|ok)\b")
+
+
 def refinement(text: str) -> dict[str, Any]:
     """The search slots a message typed after the results changes (a kind of help, an age, a place,
-    free only), or nothing when it is not a change to the search: a question about something else,
-    a risk, a button, or more than a couple of other words."""
+    free only or not), or nothing when it is not a change to the search: a question about something
+    else ("can my 12 year old get an ehcp?"), a risk, a button, or more than a couple of other words."""
     text = clean.text(text) or ""
     if not text.strip() or text.lstrip().startswith("/") or safety.match(text):
         return {}
-    understood = understand(text)
+    lowered = text.lower().replace("\u2019", "'")
+    if _QUESTION_START.search(lowered) and not _CHANGE_QUESTION.search(lowered):
+        return {}
+    understood = _understood(text, None)
     if len(understood.keywords) > MAX_EXTRA_WORDS:
         return {}
     changes: dict[str, Any] = {}
@@ -185,7 +202,9 @@ def refinement(text: str) -> dict[str, Any]:
         changes["child_age"] = str(understood.age)
     if understood.place:
         changes["service_area"] = understood.place
-    if understood.free_only:
+    if _NOT_ONLY_FREE.search(lowered):
+        changes["service_free"] = None
+    elif understood.free_only:
         changes["service_free"] = True
     return changes
 
