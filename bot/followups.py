@@ -176,6 +176,8 @@ class Detail:
     name: str
     asks: re.Pattern
     says: re.Pattern
+    beats_a_sure_guess: bool = False
+    """"How long is the wait?" names no topic, yet the model is sure it means the EHC time limits."""
 
 
 DETAILS = (
@@ -183,6 +185,9 @@ DETAILS = (
            re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
            re.compile(r"\b(?:phone|telephone|email|e-mail|contact|website|details are)\b|" + _PHONE_NUMBER.pattern)),
+    Detail("time", re.compile(r"\bhow long\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b"),
+           re.compile(r"\b\d+ (?:working |school |calendar )?(?:days?|weeks?|months?|years?)\b|\bwaits\b|"
+                      r"\bwaiting (?:lists?|times?)\b"), beats_a_sure_guess=True),
 )
 """A sentence that "cannot pay for a school place" does not say what something costs."""
 
@@ -304,8 +309,9 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
         return None
     best = readings[0]
     guess = library.by_intent(predicted)
-    detail = asks_for_detail(text, library) if best.phrase < STRONG_PHRASE \
-        and (guess is None or guess.id == entry.id or confidence < SURE) else None
+    detail = asks_for_detail(text, library) if best.phrase < STRONG_PHRASE else None
+    if detail and not (detail.beats_a_sure_guess or guess is None or guess.id == entry.id or confidence < SURE):
+        detail = None
     part = detail_part(text, detail, entry, library) if detail else ""
     if part:
         return Reading(entry.id, best.score, best.model, best.phrase, part, best.raw)

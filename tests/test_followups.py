@@ -220,3 +220,14 @@ def test_a_short_question_for_a_plain_detail_gets_the_part_of_the_answer_that_gi
     assert number.target == "sendiass" and number.fact
     assert not followups.plainly_out_of_scope("can you just tell me the number", 0.9, "sendiass", library)
     assert followups.plainly_out_of_scope("when are my bins collected", 0.9, "sendiass", library)
+
+
+def test_how_long_after_an_answer_is_about_that_answer_not_the_ehc_time_limits():
+    library = content.load()
+    sure = [{"name": "faq_ehcp_timescales", "confidence": 0.66}, {"name": "faq_autism_adhd_assessment", "confidence": 0.11}]
+    autism = followups.reread("how long is the wait", sure, "autism_adhd_assessment", library, "faq_ehcp_timescales", 0.66)
+    assert autism.target == "autism_adhd_assessment" and "3 to 4 years" in autism.fact
+    speech = followups.reread("how long is the wait", sure, "speech_therapy_referral", library, "faq_ehcp_timescales", 0.66)
+    assert speech.target == "speech_therapy_referral" and speech.fact == ""  # it says no more, not the EHC limits
+    plan = followups.reread("how long does it take", sure, "ehcp_overview", library, "faq_ehcp_timescales", 0.87)
+    assert "20 weeks" in plan.fact
