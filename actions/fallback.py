@@ -4,6 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import after_results
+from actions.people import contact_details
 from actions.replies import LAST_ENTRY, send
 from bot import answers, content
 
@@ -21,6 +22,8 @@ class ActionFallback(Action):
         message = tracker.latest_message or {}
         issue = (message.get("safety_guard") or {}).get("input_issue")
         refined = None if issue else await after_results(dispatcher, tracker)
+        if refined is None and not issue:
+            refined = contact_details(dispatcher, tracker)
         if refined is not None:
             return refined
         outcome = answers.not_understood(answers.Parse.of(message), tracker.get_slot(LAST_ENTRY), content.live(),
@@ -40,6 +43,9 @@ class ActionOutOfScope(Action):
         refined = await after_results(dispatcher, tracker)
         if refined is not None:
             return refined
+        details = contact_details(dispatcher, tracker)
+        if details is not None:
+            return details
         responses = (domain.get("responses") or {}).get("utter_out_of_scope") or [{}]
         outcome = answers.out_of_scope(answers.Parse.of(tracker.latest_message or {}), tracker.get_slot(LAST_ENTRY),
                                        content.live(), str(responses[0].get("text") or ""), tracker.events)

@@ -1,11 +1,36 @@
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import end_search, question_about_results, send_about_results
 from actions.replies import LAST_ENTRY, send
-from bot import answers, content, people
+from bot import answers, content, followups, people
+
+
+def _people_listed_just_before(tracker: Tracker) -> bool:
+    """Whether the assistant's reply before the parent's latest message was the list of people."""
+    after_message = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if after_message:
+                return False
+            after_message = True
+        elif after_message and kind == "action" and event.get("name") == "action_talk_to_person":
+            return True
+    return False
+
+
+def contact_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """"Can you just tell me the number?" or "what's the email?" straight after the list of people:
+    where each one's current details are, instead of "only SEND" or the same list again. None: not that."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    detail = followups.asks_for_detail(text, content.live())
+    if not detail or detail.name != "contact" or not _people_listed_just_before(tracker):
+        return None
+    dispatcher.utter_message(text=people.contact_details_message(), buttons=[people.handoff_button()])
+    return []
 
 
 class ActionTalkToPerson(Action):
@@ -18,6 +43,9 @@ class ActionTalkToPerson(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        details = contact_details(dispatcher, tracker)
+        if details is not None:
+            return details + end_search(tracker)
         about = question_about_results(tracker)  # "can you give me their phone number" after the results
         if about and about.pointing:
             return send_about_results(dispatcher, tracker, about)

@@ -87,3 +87,13 @@ def handoff_message(people: Optional[People] = None) -> str:
         lines += [person.name, f"{person.what} {person.how}", person.url, ""]
     lines.append(people.outro)
     return "\n".join(lines)
+
+
+def contact_details_message(people: Optional[People] = None) -> str:
+    """The reply to "can you just tell me the number" after the list of people: where each one's
+    current details are (numbers are given only when read on a public page, so none are made up)."""
+    people = people or load()
+    lines = ["I don't have their phone numbers or emails to hand: these services keep their current details "
+             "on these pages:", ""]
+    lines += [f"- {person.name}: {person.url}" for person in people.people]
+    return "\n".join(lines)

@@ -250,3 +250,20 @@ def test_is_that_right_after_an_answer_says_what_the_answer_rests_on():
     assert run_small_talk("acknowledge", [], domain) == "Is there anything else I can help with?"
     plain_ok = tracker_for("ok", "acknowledge", slots={"last_entry": "ehcp_who_can_request"})
     assert run(ActionSmallTalk(), plain_ok, domain)[0][0]["text"] == "Is there anything else I can help with?"
+
+
+def test_the_number_straight_after_the_list_of_people_says_where_their_details_are():
+    domain = {"responses": {"utter_out_of_scope": [{"text": "Sorry, I can only help with SEND."}]}}
+    listed = [user("can i speak to someone"), action("action_talk_to_person"), {"event": "bot", "text": "You can talk"},
+              action("action_listen")]
+    number = tracker_for("can you just tell me the number", "out_of_scope", confidence=0.9,
+                         events=[*listed, user("can you just tell me the number")])
+    text = run(ActionOutOfScope(), number, domain)[0][0]["text"]
+    assert text.startswith("I don't have their phone numbers or emails to hand")
+    assert "- Medway SENDIASS (SEND Information, Advice and Support Service): https://www.medway.gov.uk/" in text
+    email = tracker_for("ok whats their email", "human_handoff", confidence=0.7,
+                        events=[*listed, user("ok whats their email")])
+    assert run(ActionTalkToPerson(), email)[0][0]["text"] == text
+    elsewhere = tracker_for("can you just tell me the number", "out_of_scope", confidence=0.9,
+                            events=[user("hi"), action("action_small_talk"), user("can you just tell me the number")])
+    assert "I don't have their phone numbers" not in str(run(ActionOutOfScope(), elsewhere, domain)[0])
