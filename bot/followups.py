@@ -178,6 +178,8 @@ class Detail:
     says: re.Pattern
     beats_a_sure_guess: bool = False
     """"How long is the wait?" names no topic, yet the model is sure it means the EHC time limits."""
+    first: bool = False
+    """Quote the first sentence that gives it (how to apply comes before "you can apply again")."""
 
 
 DETAILS = (
@@ -185,6 +187,8 @@ DETAILS = (
            re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
            re.compile(r"\b(?:phone|telephone|email|e-mail|contact|website|details are)\b|" + _PHONE_NUMBER.pattern)),
+    Detail("apply", re.compile(r"\b(?:apply|applying|claim|claiming|application|sign up|register)\b"),
+           re.compile(r"\b(?:apply|application|claim|form|request|ask for (?:a|an|one|it))\b"), first=True),
     Detail("time", re.compile(r"\bhow long\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b"),
            re.compile(r"\b\d+ (?:working |school |calendar )?(?:days?|weeks?|months?|years?)\b|\bwaits\b|"
                       r"\bwaiting (?:lists?|times?)\b"), beats_a_sure_guess=True),
@@ -222,7 +226,7 @@ def detail_part(text: str, detail: Detail, entry: Entry, library: Library) -> st
         parts = [p for p in parts if _PHONE_NUMBER.search(p)]  # "the number": the sentence that gives one
     if not parts:
         return ""
-    return max(zip(similarity(library, text, parts), parts))[1]
+    return parts[0] if detail.first else max(zip(similarity(library, text, parts), parts))[1]
 
 
 # Similarity of a message to the `ask:` phrases ----------------------------------------------------

@@ -231,3 +231,12 @@ def test_how_long_after_an_answer_is_about_that_answer_not_the_ehc_time_limits()
     assert speech.target == "speech_therapy_referral" and speech.fact == ""  # it says no more, not the EHC limits
     plan = followups.reread("how long does it take", sure, "ehcp_overview", library, "faq_ehcp_timescales", 0.87)
     assert "20 weeks" in plan.fact
+
+
+def test_how_do_i_apply_after_an_answer_gets_its_first_sentence_on_applying():
+    library = content.load()
+    ranking = [{"name": "out_of_scope", "confidence": 0.56}, {"name": "faq_ehcp_who_can_request", "confidence": 0.14}]
+    badge = followups.reread("how do we apply", ranking, "blue_badge", library, "out_of_scope", 0.56)
+    assert badge.fact.startswith("Apply online through GOV.UK")  # not "you can apply again with new evidence"
+    dla = followups.reread("how do i apply for that", ranking, "benefits", library, "out_of_scope", 0.71)
+    assert dla.fact.startswith("Claim on the DLA1A Child form")
