@@ -198,3 +198,8 @@ def test_a_few_words_after_the_results_change_the_search(text, changes):
 ])
 def test_other_messages_after_the_results_are_not_changes_to_the_search(text):
     assert conversation.refinement(text) == {}
+
+
+def test_is_it_free_while_asked_the_age_keeps_free_only_and_asks_the_age_again_without_sorry():
+    assert conversation.read_message("is it free", "child_age") == {"service_free": True}
+    assert conversation.read_message("free ones please", "service_area") == {"service_free": True}

@@ -78,6 +78,8 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
     if understood.free_only:
         values["service_free"] = True
     others = [s for s in SLOTS if s != requested_slot and s in values and not str(values[s]).startswith("?")]
+    if understood.free_only and requested_slot != "service_need":
+        others.append("service_free")  # "is it free?" when asked the age: free only, and the age asked again
     if others and values.get(requested_slot) in _NOTHING_GIVEN:
         del values[requested_slot]  # "in Strood" when asked the age: the place is kept, the age asked again
     elif values.get(requested_slot) in _NOTHING_GIVEN and _only_search_words(text):
