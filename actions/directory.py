@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import LAST_ENTRY, send
-from bot import answers, content, followups
+from bot import answers, content, followups, turns
 from bot.directory import conversation, db, result_questions
 
 logger = logging.getLogger(__name__)
@@ -69,26 +69,12 @@ def end_search(tracker: Tracker) -> List[Dict[Text, Any]]:
     return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
-def _set_in_turn_before(tracker: Tracker, slot: str) -> Any:
-    """The value the assistant's reply before the parent's latest message gave `slot` (None: it did not set it)."""
-    after_message = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if after_message:
-                return None
-            after_message = True
-        elif after_message and kind == "slot" and event.get("name") == slot:
-            return event.get("value")
-    return None
-
-
 def faq_follow_up(tracker: Tracker) -> Optional[answers.Outcome]:
     """A message the model read as "find a service" that asks about the answer just given ("is it
     free?", "where is that?" after the personal budgets answer): its reply read against that answer.
     None: search (the message names a kind of help, an age or a place, or no answer came just before)."""
     text, intent = _latest(tracker)
-    last = _set_in_turn_before(tracker, LAST_ENTRY)
+    last = turns.slot_set(tracker.events, LAST_ENTRY)
     if intent != "find_service" or not last or text.lstrip().startswith("/") or conversation.names_search_terms(text):
         return None
     library = content.live()
@@ -208,7 +194,7 @@ def _send_results(dispatcher: CollectingDispatcher, reply: conversation.Reply) -
 def results_just_shown(tracker: Tracker) -> bool:
     """Whether the assistant's reply before the parent's latest message was a page of search results
     (every page sets `search_page`)."""
-    return _set_in_turn_before(tracker, "search_page") is not None
+    return turns.slot_set(tracker.events, "search_page") is not None
 
 
 def _cards_in_view(tracker: Tracker) -> tuple[List[Dict[Text, Any]], int]:

@@ -5,21 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import end_search, question_about_results, send_about_results
 from actions.replies import LAST_ENTRY, send
-from bot import answers, content, followups, people
-
-
-def _people_listed_just_before(tracker: Tracker) -> bool:
-    """Whether the assistant's reply before the parent's latest message was the list of people."""
-    after_message = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if after_message:
-                return False
-            after_message = True
-        elif after_message and kind == "action" and event.get("name") == "action_talk_to_person":
-            return True
-    return False
+from bot import answers, content, followups, people, turns
 
 
 def contact_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
@@ -27,7 +13,7 @@ def contact_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
     where each one's current details are, instead of "only SEND" or the same list again. None: not that."""
     text = (tracker.latest_message or {}).get("text") or ""
     detail = followups.asks_for_detail(text, content.live())
-    if not detail or detail.name != "contact" or not _people_listed_just_before(tracker):
+    if not detail or detail.name != "contact" or not turns.ran(tracker.events, "action_talk_to_person"):
         return None
     dispatcher.utter_message(text=people.contact_details_message(), buttons=[people.handoff_button()])
     return []

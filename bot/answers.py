@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from bot import content, fallback, followups, repeats
+from bot import content, fallback, followups, repeats, turns
 from bot.content import Entry, Library
 from bot.repeats import FEEDBACK_KEY
 
@@ -117,6 +117,9 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     in_context = None if issue else _as_follow_up(parse, last_entry, library, events)
     if in_context:
         return in_context
+    if not issue and turns.ran(events, "action_safeguarding"):  # "i just need a break from it"
+        reply = fallback.after_crisis_reply(parse.ranking)
+        return Outcome([Message(reply.text, reply.buttons)])
     reply = fallback.reply(issue, parse.ranking)
     times = repeats.times_in_a_row(events, text=reply.text)
     text = repeats.same_reply_text(times) if times else reply.text

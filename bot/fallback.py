@@ -89,6 +89,21 @@ def reply(issue: Optional[str], ranking: Iterable[dict[str, Any]] = (),
     return Reply(text, buttons)
 
 
+AFTER_CRISIS = ("Thank you for telling me. You don't have to manage this on your own, and needing a break is not a "
+                "failure. These may help: {topics}. Or talk to a person.")
+AFTER_CRISIS_TOPICS = ("faq_short_breaks", "faq_carer_wellbeing")
+
+
+def after_crisis_reply(ranking: Iterable[dict[str, Any]] = (), names: Optional[dict[str, str]] = None) -> Reply:
+    """The reply to a message the model could not place, straight after the emergency reply ("i just
+    need a break from it"): warm words, a person first, then the model's guesses and support for carers."""
+    names = labels() if names is None else names
+    picked = list(dict.fromkeys(g for g in (*_guesses(ranking, names), *AFTER_CRISIS_TOPICS) if g in names))[:3]
+    topics = "; ".join(names[g].rstrip("?") for g in picked)
+    buttons = [people.handoff_button()] + [{"title": names[g], "payload": f"/{g}"} for g in picked]
+    return Reply(AFTER_CRISIS.format(topics=topics), buttons)
+
+
 def general_reply(ranking: Iterable[dict[str, Any]] = (), names: Optional[dict[str, str]] = None) -> Optional[Reply]:
     """The reply to a message that tells the assistant something without asking: the answers it may be
     about, or None when there is no fair guess (the general reply, utter_send_general, is sent)."""

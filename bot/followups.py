@@ -384,7 +384,8 @@ def _fact(text: str, entry: Entry, library: Library) -> str:
         if follow_up.fact:
             for part in parts:
                 if follow_up.fact.lower() in " ".join(part.split()).lower():
-                    return part
+                    items = [line for line in part.splitlines()[1:] if follow_up.fact.lower() in " ".join(line.split()).lower()]
+                    return items[0].strip() if items else part  # from a list, the item that holds it
         asks = " ".join(follow_up.asks)
     else:
         asks = ""

@@ -267,3 +267,16 @@ def test_the_number_straight_after_the_list_of_people_says_where_their_details_a
     elsewhere = tracker_for("can you just tell me the number", "out_of_scope", confidence=0.9,
                             events=[user("hi"), action("action_small_talk"), user("can you just tell me the number")])
     assert "I don't have their phone numbers" not in str(run(ActionOutOfScope(), elsewhere, domain)[0])
+
+
+def test_a_message_not_understood_straight_after_the_emergency_reply_gets_warm_words_and_a_person_first():
+    ranking = {"intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "faq_short_breaks", "confidence": 0.2}]}
+    text = "i dont want to hurt anyone i just need a break from it"
+    after = tracker_for(text, "nlu_fallback", extra=ranking, confidence=0.3,
+                        events=[user("i cant do this anymore"), action("action_safeguarding"),
+                                {"event": "bot", "text": "call 999"}, action("action_listen"), user(text)])
+    message = run(ActionFallback(), after)[0][0]
+    assert message["text"].startswith("Thank you for telling me. You don't have to manage this on your own")
+    assert [b["payload"] for b in message["buttons"]][:2] == ["/human_handoff", "/faq_short_breaks"]
+    later = tracker_for(text, "nlu_fallback", extra=ranking, confidence=0.3, events=[user(text)])
+    assert run(ActionFallback(), later)[0][0]["text"].startswith("Sorry, I'm not sure")
