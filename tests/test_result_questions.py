@@ -52,3 +52,8 @@ def test_a_change_to_the_search_or_another_question_is_not_about_the_results(tex
 
 def test_no_results_no_answer():
     assert result_questions.answer("where is the first one", []) is None
+
+
+def test_anything_cheaper_gives_the_cost_of_each_result_the_search_cannot_sort_by_price():
+    for text in ("anything cheaper", "cheaper ones?"):
+        assert result_questions.answer(text, CARDS).text.splitlines()[0] == "Cost, from the results above:"

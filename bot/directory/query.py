@@ -34,7 +34,7 @@ _AGE_PATTERNS = [
 # Asked for an age: a message that starts with a number ("6", "about 10", "11 in June", "3 and a half").
 _BARE_NUMBER = re.compile(r"^\s*(?:about |around |nearly |almost |just |only |roughly )?" + _NUM + r"\b" + _NOT_AN_AGE)
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(?:\s*(\d[A-Z]{2}))?\b", re.IGNORECASE)
-_FREE = re.compile(r"\b(free|no cost|no charge|doesn'?t cost|does not cost|without paying|cheap|cheaper|cheapest|low[ -]cost|affordable)\b")
+_FREE = re.compile(r"\b(free|no cost|no charge|doesn'?t cost|does not cost|without paying)\b")
 _SKIP = re.compile(
     r"^\s*(skip|pass|any|anything|anywhere|any ?age|all|all ages|none|no|nope|no preference|not sure|unsure|"
     r"i'?m not sure|not really sure|no idea|dunno|i dunno|not bothered|i'?m not bothered|either|any of them|"

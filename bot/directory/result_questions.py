@@ -23,6 +23,7 @@ _CHANGE = re.compile(r"^\W*(?:and |so |ok |okay )?(?:what about|how about|any|an
 _QUESTION_START = re.compile(r"^\W*(?:and |so |ok |okay |but )?(?:how|what|whats|what's|when|where|wheres|where's|"
                              r"who|is|are|do|does|can|could|will|would|should)\b")
 _MAX_WORDS = 12
+_CHEAPER = re.compile(r"\b(cheap|cheaper|cheapest|affordable)\b")
 # Words of a service's name too common to say which one is meant.
 _GENERIC = {"medway", "children", "childrens", "children's", "service", "services", "group", "support", "club",
             "centre", "team", "with", "and", "the", "for", "sample", "data", "young", "people", "family", "families",
@@ -59,7 +60,8 @@ ASPECTS = (
            lambda c: c.get("opening_times") or _ask_them(c, "opening times")),
     Aspect("How to contact them", re.compile(r"\b(number|phone|call|ring|email|e-mail|contact|website|link)\b"),
            lambda c: _contact(c) or "the directory gives no phone number, email or website; ask Medway SENDIASS"),
-    Aspect("Cost", re.compile(r"\b(free|cost|costs|pay|price|charge|fees?|how much)\b"), lambda c: c.get("cost") or ""),
+    Aspect("Cost", re.compile(r"\b(free|cost|costs|pay|price|charge|fees?|how much|cheap|cheaper|cheapest|affordable)\b"),
+           lambda c: c.get("cost") or ""),
     Aspect("How to get it", re.compile(r"\b(refer|referral|referred|book|booking|sign up|join|apply|waiting list|get in|get a place|"
                       r"get it|get there)\b"), _how),
     Aspect("Where", re.compile(r"\b(where|address|located|location|venue|postcode|how far)\b"), _where),
@@ -94,8 +96,9 @@ def answer(text: str, shown: list[dict[str, Any]], first_number: int = 1) -> Opt
     if not shown or not lowered or lowered.startswith("/") or len(lowered.split()) > _MAX_WORDS:
         return None
     aspects = [a for a in ASPECTS if a.pattern.search(lowered)]
-    # "any free ones?" changes the search; "anything on saturdays?" cannot (the directory has no days)
-    if not aspects or (_CHANGE.match(lowered) and aspects[0] is not ASPECTS[0]):
+    # "any free ones?" changes the search; "anything on saturdays?" or "anything cheaper?" cannot (the
+    # search has no days or prices), so the times or costs of the results shown are given
+    if not aspects or (_CHANGE.match(lowered) and aspects[0] is not ASPECTS[0] and not _CHEAPER.search(lowered)):
         return None
     picked: list[int] = []
     for match in _ORDINAL.finditer(lowered):
@@ -109,7 +112,7 @@ def answer(text: str, shown: list[dict[str, Any]], first_number: int = 1) -> Opt
         explicit = bool(picked)
     pointing = explicit or bool(_POINTING.search(lowered))
     if not picked:
-        if not (pointing or _QUESTION_START.match(lowered) or _CHANGE.match(lowered)):
+        if not (pointing or _QUESTION_START.match(lowered) or _CHANGE.match(lowered) or _CHEAPER.search(lowered)):
             return None
         picked = list(range(len(shown)))
     aspect = aspects[0]
