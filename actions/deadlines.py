@@ -10,6 +10,14 @@ from bot import content, deadlines
 UK = ZoneInfo("Europe/London")
 
 
+def send_dates(dispatcher: CollectingDispatcher, intent: str, text: str) -> List[Dict[Text, Any]]:
+    """The statutory dates from the date the parent wrote, with the related answers as buttons."""
+    reply = deadlines.reply_to(intent, text, datetime.now(UK).date())
+    related = ["ehcp_timescales", "ehcp_deadline_missed"] if intent == "deadline_assessment" else ["appeals_tribunal", "mediation"]
+    dispatcher.utter_message(text=reply, buttons=content.buttons_for(related, content.live()))
+    return []
+
+
 class ActionDeadlines(Action):
     """Statutory dates from a date the parent wrote in their message."""
 
@@ -19,11 +27,4 @@ class ActionDeadlines(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        text = tracker.latest_message.get("text") or ""
-        reply = deadlines.reply_to(intent, text, datetime.now(UK).date())
-        if intent == "deadline_assessment":
-            related = ["ehcp_timescales", "ehcp_deadline_missed"]
-        else:
-            related = ["appeals_tribunal", "mediation"]
-        dispatcher.utter_message(text=reply, buttons=content.buttons_for(related, content.live()))
-        return []
+        return send_dates(dispatcher, intent, tracker.latest_message.get("text") or "")

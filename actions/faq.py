@@ -3,9 +3,10 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.deadlines import send_dates
 from actions.directory import after_results
 from actions.replies import LAST_ENTRY, send
-from bot import answers, content, followups
+from bot import answers, content, deadlines, followups
 
 
 class ActionAnswerFaq(Action):
@@ -26,6 +27,9 @@ class ActionAnswerFaq(Action):
         refined = await after_results(dispatcher, tracker, explicit_only=parse.confidence >= followups.UNSURE)
         if refined is not None:
             return refined
+        dated = deadlines.dated_question(parse.text)  # a long post with a date that asks when it is due
+        if dated:
+            return send_dates(dispatcher, dated, parse.text)
         outcome = answers.faq(parse, tracker.get_slot(LAST_ENTRY), content.live(),
                               tracker.events, other_question=other)
         return send(outcome, dispatcher)

@@ -196,6 +196,25 @@ def assessment_reply(text: str, today: date) -> str:
 
 INTENTS = ("deadline_assessment", "deadline_appeal", "deadline_mediation")
 
+_ASKS_WHEN = re.compile(r"\b(deadline|appeal by|by when|how long (?:do|have) (?:i|we)|how long have (?:i|we) got|"
+                        r"when do (?:i|we) (?:need|have) to|time limit|last day|how long (?:do|does) (?:they|the council|"
+                        r"the la|medway) (?:have|get)|when (?:should|will) (?:i|we) hear)\b", re.IGNORECASE)
+_ABOUT_AN_APPEAL = re.compile(r"appeal|tribunal|mediat|certificate|refus|won'?t issue|will not issue|not issue", re.IGNORECASE)
+_DATE_OF_A_LETTER = re.compile(r"\b(dated|letter|decision|refus\w*|sent|received|request\w*|certificate|came|"
+                               r"applied|wrote|written)\b[^.?!]*$", re.IGNORECASE)
+_ABOUT_A_REQUEST = re.compile(r"request|asked for|applied|sent (?:the|our|my|in)|assess", re.IGNORECASE)
+
+
+def dated_question(text: str) -> Optional[str]:
+    """The deadline intent for a message that gives a date and asks when something is due, however
+    long ("the letter was dated 3rd October refusing to assess, when is my deadline?"), or None."""
+    found = _SPANS.search(text)
+    if not found or not _ASKS_WHEN.search(text) or not _DATE_OF_A_LETTER.search(text[:found.start()][-60:]):
+        return None  # "by 15 February the LA must..." is a rule's date, not the date of the parent's letter
+    if _ABOUT_AN_APPEAL.search(text):
+        return "deadline_appeal"
+    return "deadline_assessment" if _ABOUT_A_REQUEST.search(text) else None
+
 
 def reply_to(intent: str, text: str, today: date) -> str:
     """The reply to one of the deadline INTENTS: the assessment dates, or the appeal deadline (from a

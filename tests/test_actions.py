@@ -280,3 +280,12 @@ def test_a_message_not_understood_straight_after_the_emergency_reply_gets_warm_w
     assert [b["payload"] for b in message["buttons"]][:2] == ["/human_handoff", "/faq_short_breaks"]
     later = tracker_for(text, "nlu_fallback", extra=ranking, confidence=0.3, events=[user(text)])
     assert run(ActionFallback(), later)[0][0]["text"].startswith("Sorry, I'm not sure")
+
+
+def test_a_long_post_with_a_date_that_asks_for_the_deadline_gets_the_date_whatever_answer_the_model_chose():
+    text = ("we have been fighting for months and the LA sent a letter dated 3rd October 2026 saying they will not "
+            "issue a plan after the assessment, when is my deadline")
+    messages, _ = run(ActionAnswerFaq(), tracker_for(text, "faq_ehcp_no_plan", confidence=0.6))
+    assert "ends on Thursday 3 December 2026" in messages[0]["text"]
+    plain = tracker_for("they decided not to issue a plan, what now", "faq_ehcp_no_plan", confidence=0.8)
+    assert "ends on" not in run(ActionAnswerFaq(), plain)[0][0]["text"]

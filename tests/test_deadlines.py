@@ -116,3 +116,11 @@ def test_asked_without_a_date_the_reply_still_gives_the_rule():
     assert "August" in text and "late appeal" in text and "Tell me the date" in text
     text = deadlines.assessment_reply("when will we hear?", TODAY)
     assert "6 weeks" in text and "20 weeks" in text and "Tell me the date" in text
+
+
+def test_a_dated_question_needs_the_date_of_a_letter_or_request_and_a_question_about_when():
+    assert deadlines.dated_question("letter dated 3rd October refusing to assess, when is my deadline") == "deadline_appeal"
+    assert deadlines.dated_question("we sent the request on 2 September, how long does the council have") == \
+        "deadline_assessment"
+    assert deadlines.dated_question("by 15 February the LA must issue the final plan, what is the deadline") is None
+    assert deadlines.dated_question("the letter was dated 3rd October and I am upset") is None
