@@ -222,21 +222,16 @@ def test_a_short_question_for_a_plain_detail_gets_the_part_of_the_answer_that_gi
     assert followups.plainly_out_of_scope("when are my bins collected", 0.9, "sendiass", library)
 
 
-def test_how_long_after_an_answer_is_about_that_answer_not_the_ehc_time_limits():
-    library = content.load()
-    sure = [{"name": "faq_ehcp_timescales", "confidence": 0.66}, {"name": "faq_autism_adhd_assessment", "confidence": 0.11}]
-    autism = followups.reread("how long is the wait", sure, "autism_adhd_assessment", library, "faq_ehcp_timescales", 0.66)
-    assert autism.target == "autism_adhd_assessment" and "3 to 4 years" in autism.fact
-    speech = followups.reread("how long is the wait", sure, "speech_therapy_referral", library, "faq_ehcp_timescales", 0.66)
-    assert speech.target == "speech_therapy_referral" and speech.fact == ""  # it says no more, not the EHC limits
-    plan = followups.reread("how long does it take", sure, "ehcp_overview", library, "faq_ehcp_timescales", 0.87)
-    assert "20 weeks" in plan.fact
-
-
-def test_how_do_i_apply_after_an_answer_gets_its_first_sentence_on_applying():
-    library = content.load()
-    ranking = [{"name": "out_of_scope", "confidence": 0.56}, {"name": "faq_ehcp_who_can_request", "confidence": 0.14}]
-    badge = followups.reread("how do we apply", ranking, "blue_badge", library, "out_of_scope", 0.56)
-    assert badge.fact.startswith("Apply online through GOV.UK")  # not "you can apply again with new evidence"
-    dla = followups.reread("how do i apply for that", ranking, "benefits", library, "out_of_scope", 0.71)
-    assert dla.fact.startswith("Claim on the DLA1A Child form")
+@pytest.mark.parametrize("text, last, predicted, confidence, fact", [
+    # "how long" is about the answer just given, not the EHC time limits the model is sure of
+    ("how long is the wait", "autism_adhd_assessment", "faq_ehcp_timescales", 0.66, "3 to 4 years"),
+    ("how long is the wait", "speech_therapy_referral", "faq_ehcp_timescales", 0.66, ""),  # it says no more
+    ("how long does it take", "ehcp_overview", "faq_ehcp_timescales", 0.87, "20 weeks"),
+    # "how do I apply" gets the first sentence on applying, not "you can apply again with new evidence"
+    ("how do we apply", "blue_badge", "out_of_scope", 0.56, "Apply online through GOV.UK"),
+    ("how do i apply for that", "benefits", "out_of_scope", 0.71, "Claim on the DLA1A Child form"),
+])
+def test_a_detail_asked_after_an_answer_is_read_in_that_answer(text, last, predicted, confidence, fact):
+    reading = followups.reread(text, [{"name": predicted, "confidence": confidence}], last, content.load(),
+                               predicted, confidence)
+    assert reading.target == last and (fact in reading.fact if fact else reading.fact == "")
