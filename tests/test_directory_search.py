@@ -198,3 +198,9 @@ def test_a_card_gives_the_opening_times_the_directory_holds(sample_directory):
     result, _ = top(sample_directory, "sensory play sessions in chatham")
     rows = {r["name"]: r for r in search.details(sample_directory, [f.service_id for f in result.found])}
     assert rows["Chatham Sensory Play Sessions"]["opening_times"] == "Fridays, 10am to 12 noon (sample times)"
+
+
+def test_with_two_needs_no_service_has_the_need_whose_services_match_the_words_typed_is_searched(sample_directory):
+    result, names = top(sample_directory, "youth club for a 15 year old with learning disabilities in gillingham")
+    assert result.relaxed == "I searched for Learning difficulties only" and not result.unmatched
+    assert names[0] == "Gillingham Learning Disability Youth Group"

@@ -240,17 +240,27 @@ RELAXATIONS = (
     ("place", lambda q: replace(q, place=None), "I looked across all of Medway instead of only near {place}"),
     ("free_only", lambda q: replace(q, free_only=False), "I included services that charge"),
     ("age", lambda q: replace(q, age=None), "I included services for other ages"),
-    ("needs", lambda q: replace(q, needs=q.needs[:1]), "I searched for {first} only"),
 )
+ONE_NEED = "I searched for {need} only"
+
+
+def _tries(query: Query, vocabulary: Vocabulary) -> list[tuple[Query, Optional[str]]]:
+    """The search as asked, then with one filter relaxed at a time, then (with several needs) each need alone."""
+    tries = [(query, None)] + [(relax(query), words.format(place=query.place))
+                               for field, relax, words in RELAXATIONS if getattr(query, field)]
+    if len(query.needs) > 1:
+        tries += [(replace(query, needs=(code,)), ONE_NEED.format(need=getattr(vocabulary.need(code), "label", code)))
+                  for code in query.needs]
+    return tries
 
 
 def find(engine: Engine, query: Query, vocabulary: Optional[Vocabulary] = None) -> Result:
-    """The matching active services, best first; relaxes one filter when nothing matches."""
+    """The matching active services, best first; relaxes one filter when nothing matches. With several
+    needs and no service that has them all, each need is tried alone and the one whose services best
+    match the words typed wins ("youth club ... learning disabilities": the learning disability youth
+    group, not every short break)."""
     vocabulary = vocabulary or cached()
-    first = vocabulary.need(query.needs[0]) if query.needs else None
-    tries = [(query, None)] + [(relax(query), words.format(place=query.place, first=first.label if first else ""))
-                               for field, relax, words in RELAXATIONS
-                               if getattr(query, field) and (field != "needs" or len(query.needs) > 1)]
+    tries = _tries(query, vocabulary)
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             # The planner guesses how many rows the tags match as if needs, ages and places were
@@ -259,11 +269,16 @@ def find(engine: Engine, query: Query, vocabulary: Optional[Vocabulary] = None) 
             connection.execute(text("SET LOCAL enable_seqscan = off"))
         every_need = tags.for_query(query.needs, None, False, None, None)
         if len(query.needs) > 1 and not _fetch(connection, None, None, [], every_need, 1):
-            tries = tries[-1:]  # no service has every need asked for: only searching for the first can find any
+            tries = tries[-len(query.needs):]  # no service has every need asked for: only one need at a time can
+        one_need: list[Result] = []
         for tried, relaxed in tries:
             found, unmatched = _run(connection, tried, vocabulary)
-            if found:
+            if found and relaxed and relaxed.startswith(ONE_NEED.split("{")[0]):
+                one_need.append(Result(tried, tuple(found), relaxed, unmatched))
+            elif found:
                 return Result(tried, tuple(found), relaxed, unmatched)
+        if one_need:  # the need whose services match the words typed best, then the first asked
+            return max(one_need, key=lambda r: (-len(r.unmatched), r.found[0].score, -one_need.index(r)))
     return Result(query, ())
 
 
