@@ -35,8 +35,10 @@ class ActionTalkToPerson(Action):
         about = question_about_results(tracker)  # "can you give me their phone number" after the results
         if about and about.pointing:
             return send_about_results(dispatcher, tracker, about)
-        in_context = answers.unsure_in_context(answers.Parse.of(tracker.latest_message or {}),
-                                              tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
+        parse = answers.Parse.of(tracker.latest_message or {})
+        detail = followups.asks_for_detail(parse.text, content.live())
+        in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events,
+                                              even_if_sure=bool(detail) and detail.name == "write")  # "who do i write to"
         if in_context:
             return send(in_context, dispatcher) + end_search(tracker)
         dispatcher.utter_message(

@@ -1,3 +1,4 @@
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -11,7 +12,10 @@ from bot.directory import conversation
 # "We're safe now" is answered with utter_glad_safe only after the emergency reply or when the model
 # is sure: a weak guess at it ("can they fine us if she's too anxious to go") is not told "I hope
 # you are all safe now".
-_RESPONSES = {"reassure_safe": "utter_glad_safe", "acknowledge": "utter_anything_else"}
+_RESPONSES = {"reassure_safe": "utter_glad_safe", "acknowledge": "utter_anything_else", "stop": "utter_anything_else"}
+# "Do I have to do it?" after the mediation answer is no "cancel", however sure the model is.
+_QUESTION = re.compile(r"^\W*(?:ok |so |and |but )?(?:what|how|do|does|did|can|could|will|would|is|are|why|when|where|who|"
+                       r"should)\b", re.IGNORECASE)
 
 
 def _after_emergency_reply(tracker: Tracker) -> bool:
@@ -31,7 +35,8 @@ class ActionSmallTalk(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         parse = answers.Parse.of(tracker.latest_message or {})
-        if intent == "greet" and conversation.names_search_terms(parse.text):  # "what about hoo" after the results
+        # after the results, "what about hoo" reads as a greeting and "the second one" as "ok" or "cancel"
+        if (intent == "greet" and conversation.names_search_terms(parse.text)) or intent in ("acknowledge", "stop"):
             refined = await after_results(dispatcher, tracker)
             if refined is not None:
                 return refined
@@ -39,8 +44,9 @@ class ActionSmallTalk(Action):
             checked = answers.checking(parse, tracker.get_slot(LAST_ENTRY), content.live())
             if checked:
                 return send(checked, dispatcher)
-        if intent == "thanks":
-            in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
+        if intent in ("thanks", "acknowledge", "stop"):  # "do i have to do it" after mediation is no "ok"
+            in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events,
+                                                   even_if_sure=intent == "stop" and bool(_QUESTION.match(parse.text)))
             if in_context:
                 return send(in_context, dispatcher)
         if intent == "reassure_safe" and parse.model_confidence < followups.UNSURE and not _after_emergency_reply(tracker):

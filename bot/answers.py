@@ -130,13 +130,14 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
 
 
 def unsure_in_context(parse: Parse, last_entry: Optional[str], library: Library,
-                      events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+                      events: Iterable[dict[str, Any]] = (), even_if_sure: bool = False) -> Optional[Outcome]:
     """A weak guess at "talk to a person" or "thanks" after an answer is first read as a follow-up to
     it: "they just ring me up and say come and get him" after the exclusions answer is about
     exclusions, not a request for a phone call; "ok and if that doesn't work" after SEN support asks
-    the next step, it is not thanks. None: answer the intent (a button, a sure guess, or no follow-up
+    the next step, it is not thanks. `even_if_sure`: read it so whatever the model's confidence ("do I
+    have to do it?" read as "cancel"). None: answer the intent (a button, a sure guess, or no follow-up
     reading)."""
-    if parse.text.startswith("/") or parse.model_confidence >= followups.UNSURE:
+    if parse.text.startswith("/") or (parse.model_confidence >= followups.UNSURE and not even_if_sure):
         return None
     return _as_follow_up(parse, last_entry, library, list(events))
 

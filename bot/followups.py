@@ -189,6 +189,10 @@ DETAILS = (
            re.compile(r"\b(?:phone|telephone|email|e-mail|contact|website|details are)\b|" + _PHONE_NUMBER.pattern)),
     Detail("apply", re.compile(r"\b(?:apply|applying|claim|claiming|application|sign up|register)\b"),
            re.compile(r"\b(?:apply|application|claim|form|request|ask for (?:a|an|one|it))\b"), first=True),
+    Detail("write", re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:write|send|email|complain|address)\b|"
+                               r"\bwho (?:do|should) (?:i|we) (?:send|address) (?:it|the letter)\b|\bwhere do (?:i|we) send\b"),
+           re.compile(r"\b(?:write to|in writing|complain to|send (?:it|the form|form|a letter|your)|email the|"
+                      r"letter to|ask the council|ask the school|tell the)\b"), first=True),
     Detail("time", re.compile(r"\bhow long\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b"),
            re.compile(r"\b\d+ (?:working |school |calendar )?(?:days?|weeks?|months?|years?)\b|\bwaits\b|"
                       r"\bwaiting (?:lists?|times?)\b"), beats_a_sure_guess=True),

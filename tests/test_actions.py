@@ -289,3 +289,16 @@ def test_a_long_post_with_a_date_that_asks_for_the_deadline_gets_the_date_whatev
     assert "ends on Thursday 3 December 2026" in messages[0]["text"]
     plain = tracker_for("they decided not to issue a plan, what now", "faq_ehcp_no_plan", confidence=0.8)
     assert "ends on" not in run(ActionAnswerFaq(), plain)[0][0]["text"]
+
+
+def test_a_question_read_as_cancel_or_a_person_after_an_answer_is_read_against_the_answer():
+    domain = {"responses": {"utter_anything_else": [{"text": "Is there anything else I can help with?"}]}}
+    cancel = tracker_for("do i have to do it", "stop", confidence=0.62, slots={"last_entry": "mediation"},
+                         extra={"intent_ranking": [{"name": "stop", "confidence": 0.62}]})
+    assert "voluntary" in run(ActionSmallTalk(), cancel, domain)[0][0]["text"]
+    plain = tracker_for("never mind", "stop", confidence=0.95, slots={"last_entry": "mediation"},
+                        extra={"intent_ranking": [{"name": "stop", "confidence": 0.95}]})
+    assert run(ActionSmallTalk(), plain, domain)[0][0]["text"] == "Is there anything else I can help with?"
+    write = tracker_for("who do i write to", "human_handoff", confidence=0.6, slots={"last_entry": "ehcp_provision_not_delivered"},
+                        extra={"intent_ranking": [{"name": "human_handoff", "confidence": 0.6}]})
+    assert "Write to the council's SEN team" in run(ActionTalkToPerson(), write)[0][0]["text"]

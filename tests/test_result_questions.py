@@ -57,3 +57,19 @@ def test_no_results_no_answer():
 def test_anything_cheaper_gives_the_cost_of_each_result_the_search_cannot_sort_by_price():
     for text in ("anything cheaper", "cheaper ones?"):
         assert result_questions.answer(text, CARDS).text.splitlines()[0] == "Cost, from the results above:"
+
+
+@pytest.mark.parametrize("text, first_number, line", [
+    ("is it ok for a 13 year old", 1, "2. Rainham Children's Speech and Language Therapy: Ages 0 to 18, so it takes a 13 year old"),
+    ("is it suitable for a 15 year old", 1, "1. Gillingham Speech and Language Drop-in (sample data: not a real service): "
+                                            "Ages 0 to 5, so not for a 15 year old"),
+    ("is the second one wheelchair accessible", 1, "2. Rainham Children's Speech and Language Therapy: the directory "
+                                                   "does not say whether the venue is accessible; ask Medway SENDIASS"),
+    ("can i just turn up to the first one", 1, "1. Gillingham Speech and Language Drop-in (sample data: not a real "
+                                               "service): No referral needed: drop in."),
+    ("the second one", 1, "2. Rainham Children's Speech and Language Therapy: Ages 0 to 18 · Free (NHS)"),
+    ("where is the second one", 9, "10. Rainham Children's Speech and Language Therapy: the directory does not give "
+                                   "where it is; ask Medway SENDIASS"),  # "second" is on this page; numbered 10
+])
+def test_ages_access_turning_up_a_result_on_its_own_and_positions_on_a_later_page(text, first_number, line):
+    assert line in result_questions.answer(text, CARDS, first_number).text.splitlines()

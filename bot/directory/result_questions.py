@@ -21,7 +21,7 @@ _POINTING = re.compile(r"\b(it|its|it's|that|that's|thats|they|them|their|theyre
 _CHANGE = re.compile(r"^\W*(?:and |so |ok |okay )?(?:what about|how about|any|anything|is there|are there|"
                      r"have you got|got any)\b")
 _QUESTION_START = re.compile(r"^\W*(?:and |so |ok |okay |but )?(?:how|what|whats|what's|when|where|wheres|where's|"
-                             r"who|is|are|do|does|can|could|will|would|should)\b")
+                             r"who|which|is|are|do|does|can|could|will|would|should)\b")
 _MAX_WORDS = 12
 _CHEAPER = re.compile(r"\b(cheap|cheaper|cheapest|affordable)\b")
 # Words of a service's name too common to say which one is meant.
@@ -35,16 +35,17 @@ def _contact(card: dict[str, Any]) -> Optional[str]:
     return " · ".join(parts) or None
 
 
-def _ask_them(card: dict[str, Any], missing: str) -> str:
+def _ask_them(card: dict[str, Any], missing: str, verb: str = "give") -> str:
     contact = _contact(card)
-    return f"the directory does not give {missing}; " + (f"ask them: {contact}" if contact else "ask Medway SENDIASS")
+    return f"the directory does not {verb} {missing}; " + (f"ask them: {contact}" if contact else "ask Medway SENDIASS")
 
 
 @dataclass(frozen=True)
 class Aspect:
     label: str
     pattern: re.Pattern
-    value: Callable[[dict[str, Any]], str]
+    value: Callable[[dict[str, Any], str], str]
+    """The card's answer, given the card and the message (an age asked about, say)."""
 
 
 def _where(card: dict[str, Any]) -> str:
@@ -55,18 +56,51 @@ def _how(card: dict[str, Any]) -> str:
     return card.get("how_to_access") or _ask_them(card, "how to get it")
 
 
+_ASKED_AGE = re.compile(r"\b(\d{1,2}) ?(?:-| )?(?:years?|yrs?|y/?o)\b|\bfor (?:a|my|an) (\d{1,2})\b")
+_AGE_RANGE = (re.compile(r"Ages (\d+) to (\d+)"), re.compile(r"Up to age (\d+)"), re.compile(r"Age (\d+) and over"))
+
+
+def _ages(card: dict[str, Any], text: str) -> str:
+    """The card's ages, and whether they take the age asked about ("is it ok for a 13 year old?")."""
+    ages = card.get("ages") or ""
+    asked = _ASKED_AGE.search(text)
+    if not asked or not ages:
+        return ages
+    age = int(asked.group(1) or asked.group(2))
+    between, up_to, over = (pattern.search(ages) for pattern in _AGE_RANGE)
+    low, high = ((int(between.group(1)), int(between.group(2))) if between else
+                 (0, int(up_to.group(1))) if up_to else (int(over.group(1)), 99) if over else (0, 99))
+    return f"{ages}, so {'it takes' if low <= age <= high else 'not for'} a {age} year old"
+
+
+def _about(card: dict[str, Any]) -> str:
+    """The card in one line, for "the second one" on its own."""
+    return " · ".join(p for p in (card.get("summary"), card.get("ages"), card.get("cost"), card.get("where"),
+                                  card.get("how_to_access"), _contact(card)) if p)
+
+
 ASPECTS = (
-    Aspect("Opening times", re.compile(r"\b(open|opening|times?|hours|when|days?|weekends?|saturdays?|sundays?|evenings?|holidays?)\b"),
-           lambda c: c.get("opening_times") or _ask_them(c, "opening times")),
+    Aspect("Opening times", re.compile(r"\b(open|opening|times?|hours|when|days?|weekends?|saturdays?|sundays?|evenings?|"
+                                       r"holidays?)\b"),
+           lambda c, _: c.get("opening_times") or _ask_them(c, "opening times")),
     Aspect("How to contact them", re.compile(r"\b(number|phone|call|ring|email|e-mail|contact|website|link)\b"),
-           lambda c: _contact(c) or "the directory gives no phone number, email or website; ask Medway SENDIASS"),
+           lambda c, _: _contact(c) or "the directory gives no phone number, email or website; ask Medway SENDIASS"),
     Aspect("Cost", re.compile(r"\b(free|cost|costs|pay|price|charge|fees?|how much|cheap|cheaper|cheapest|affordable)\b"),
-           lambda c: c.get("cost") or ""),
-    Aspect("How to get it", re.compile(r"\b(refer|referral|referred|book|booking|sign up|join|apply|waiting list|get in|get a place|"
-                      r"get it|get there)\b"), _how),
-    Aspect("Where", re.compile(r"\b(where|address|located|location|venue|postcode|how far)\b"), _where),
-    Aspect("Ages", re.compile(r"\b(ages?|how old|too old|too young)\b"), lambda c: c.get("ages") or ""),
+           lambda c, _: c.get("cost") or ""),
+    Aspect("Access", re.compile(r"\b(accessible|accessibility|wheelchair access|step[- ]free|lifts?|disabled access|"
+                                r"parking|changing places|hoist)\b"),
+           lambda c, _: _ask_them(c, "whether the venue is accessible", verb="say")),
+    Aspect("How to get it", re.compile(r"\b(refer|referral|referred|book|booking|sign up|join|apply|waiting list|get in|"
+                                       r"get a place|get it|get there|turn up|drop in|just go|walk in)\b"),
+           lambda c, _: _how(c)),
+    Aspect("Where", re.compile(r"\b(where|address|located|location|venue|postcode|how far|closest|nearest)\b"),
+           lambda c, _: _where(c)),
+    Aspect("Ages", re.compile(r"\b(ages?|how old|too old|too young|suitable|suit|suits)\b|"
+                              r"\b(?:ok|okay|alright|good) for (?:a|my|an)\b"), _ages),
 )
+ABOUT = Aspect("About it", re.compile(r"$^"), lambda c, _: _about(c))
+"""A result named on its own ("the second one"): the card in one line."""
+_BARE_MAX_WORDS = 5
 
 
 def _named(text: str, shown: list[dict[str, Any]]) -> list[int]:
@@ -98,18 +132,23 @@ def answer(text: str, shown: list[dict[str, Any]], first_number: int = 1) -> Opt
     aspects = [a for a in ASPECTS if a.pattern.search(lowered)]
     # "any free ones?" changes the search; "anything on saturdays?" or "anything cheaper?" cannot (the
     # search has no days or prices), so the times or costs of the results shown are given
-    if not aspects or (_CHANGE.match(lowered) and aspects[0] is not ASPECTS[0] and not _CHEAPER.search(lowered)):
+    if aspects and _CHANGE.match(lowered) and aspects[0] is not ASPECTS[0] and not _CHEAPER.search(lowered):
         return None
     picked: list[int] = []
     for match in _ORDINAL.finditer(lowered):
         word, number = match.group(1), match.group(2)
-        index = len(shown) - 1 if word == "last" else (_ORDINALS[word] if word else int(number)) - first_number
+        # "the third one" is the third on the page; "number 10" is the tenth result
+        index = len(shown) - 1 if word == "last" else _ORDINALS[word] - 1 if word else int(number) - first_number
         if 0 <= index < len(shown) and index not in picked:
             picked.append(index)
     explicit = bool(picked)
     if not picked:
         picked = _named(lowered, shown)
         explicit = bool(picked)
+    if not aspects:
+        if not explicit or len(lowered.split()) > _BARE_MAX_WORDS:
+            return None
+        aspects = [ABOUT]
     pointing = explicit or bool(_POINTING.search(lowered))
     if not picked:
         if not (pointing or _QUESTION_START.match(lowered) or _CHANGE.match(lowered) or _CHEAPER.search(lowered)):
@@ -120,5 +159,5 @@ def answer(text: str, shown: list[dict[str, Any]], first_number: int = 1) -> Opt
     for index in picked:
         card = shown[index]
         sample = f" ({SAMPLE_NOTE.lower()})" if card.get("sample") else ""
-        lines.append(f"{first_number + index}. {card['name']}{sample}: {aspect.value(card)}")
+        lines.append(f"{first_number + index}. {card['name']}{sample}: {aspect.value(card, lowered)}")
     return Answer("\n".join(lines), explicit, pointing)
