@@ -49,6 +49,16 @@ class ValidateVolunteerQuestionForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_volunteer_question_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        """"Cancel" or "never mind" at any step ends the form with nothing kept (it was taken as the question,
+        or asked again for ever): action_leave_question then says nothing has been kept."""
+        requested = tracker.get_slot("requested_slot")
+        text = ((tracker.latest_message or {}).get("text") or "").strip()
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if requested in SLOTS and intent == "stop" and not text.startswith("/") and not _recognised(requested, text):
+            return [SlotSet(slot, None) for slot in SLOTS] + [SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
         """No consent, no email question."""

@@ -56,6 +56,15 @@ def test_without_consent_nothing_is_kept(assistant, chat):
     assert "Personal budget" in chat.say("what is a personal budget") or _queue(assistant) == before
 
 
+def test_cancel_at_the_question_step_ends_the_form_with_nothing_kept(assistant, chat):
+    before = _queue(assistant)
+    chat.say("/leave_question")
+    replies = chat.send("never mind")
+    assert "Nothing has been kept" in replies[0]["text"]  # not taken as the question, not asked again
+    assert _queue(assistant) == before
+    assert "mediation" in chat.say("what is mediation").lower()
+
+
 def test_no_email_is_fine_and_a_safeguarding_message_ends_the_form(assistant, chat):
     before = len(_queue(assistant))
     chat.say("/leave_question")
