@@ -245,6 +245,14 @@ async def after_results(dispatcher: CollectingDispatcher, tracker: Tracker,
     return None if explicit_only else await refine_results(dispatcher, tracker)
 
 
+def keep_results_in_view(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """For a reply that did not understand a message straight after the results: the results stay in
+    view, so the next question about them is still answered from them (a missed "is it suitable for
+    a 15 year old" made every later question "only SEND")."""
+    page = turns.slot_set(tracker.events, "search_page")
+    return [SlotSet("search_page", page)] if page is not None else []
+
+
 _AFTER_ANSWER = [{"title": "Change the search", "payload": "/directory_change"},
                  {"title": "Start again", "payload": "/restart"}]
 

@@ -302,3 +302,16 @@ def test_a_question_read_as_cancel_or_a_person_after_an_answer_is_read_against_t
     write = tracker_for("who do i write to", "human_handoff", confidence=0.6, slots={"last_entry": "ehcp_provision_not_delivered"},
                         extra={"intent_ranking": [{"name": "human_handoff", "confidence": 0.6}]})
     assert "Write to the council's SEN team" in run(ActionTalkToPerson(), write)[0][0]["text"]
+
+
+def test_a_message_not_understood_after_the_results_keeps_them_in_view_for_the_next_question():
+    domain = {"responses": {"utter_out_of_scope": [{"text": "Sorry, I can only help with SEND."}]}}
+    ranking = {"intent_ranking": [{"name": "nlu_fallback", "confidence": 0.2}]}
+    missed = tracker_for("hmm is it any good", "nlu_fallback", extra=ranking, confidence=0.2, slots={"search_page": 1.0},
+                         events=[*RESULTS_PAGE, user("hmm is it any good")])
+    messages, events = run(ActionFallback(), missed)
+    assert events == [{"event": "slot", "timestamp": None, "name": "search_page", "value": 1.0}]
+    later = [*RESULTS_PAGE, user("hmm is it any good"), action("action_fallback"), {"event": "bot", "text": "not sure"},
+             *events, action("action_listen"), user("how much is the second one")]
+    cost = tracker_for("how much is the second one", "out_of_scope", confidence=0.9, events=later)
+    assert "2. Rainham Children's Speech and Language Therapy" in run(ActionOutOfScope(), cost, domain)[0][0]["text"]
