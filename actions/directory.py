@@ -197,9 +197,9 @@ def results_just_shown(tracker: Tracker) -> bool:
     return turns.slot_set(tracker.events, "search_page") is not None
 
 
-def _cards_in_view(tracker: Tracker) -> tuple[List[Dict[Text, Any]], int]:
-    """The cards of the latest results page and the number of the first, while the results are still
-    in view: every reply since that page (questions about it) kept `search_page` set. ([], 1): none."""
+def _page_in_view(tracker: Tracker) -> Dict[Text, Any]:
+    """The latest page of results (its cards, the number of the first, how many were found), while the
+    results are still in view: every reply since that page kept `search_page` set. {}: none."""
     page_kept, started = False, False
     for event in reversed(tracker.events):
         kind = event.get("event")
@@ -214,22 +214,24 @@ def _cards_in_view(tracker: Tracker) -> tuple[List[Dict[Text, Any]], int]:
         elif kind == "bot" and page_kept:
             shown = ((event.get("data") or {}).get("custom") or {}).get("service_cards") or {}
             if shown.get("cards"):
-                return shown["cards"], int(shown.get("first_number") or 1)
-    return [], 1
+                return shown
+    return {}
 
 
 def question_about_results(tracker: Tracker) -> Optional[result_questions.Answer]:
     """The reply to a question about the results just shown ("is the first one free?"), or None."""
     if not results_just_shown(tracker):
         return None
-    shown, first_number = _cards_in_view(tracker)
-    return result_questions.answer(_latest(tracker)[0], shown, first_number)
+    page = _page_in_view(tracker)
+    return result_questions.answer(_latest(tracker)[0], page.get("cards") or [], int(page.get("first_number") or 1))
 
 
 def send_about_results(dispatcher: CollectingDispatcher, tracker: Tracker,
                         about: result_questions.Answer) -> List[Dict[Text, Any]]:
     """The answer, keeping the results in view for the next question about them ("and the second one?")."""
-    dispatcher.utter_message(text=about.text, buttons=_AFTER_ANSWER)
+    page = _page_in_view(tracker)
+    more = int(page.get("first_number") or 1) - 1 + len(page.get("cards") or []) < int(page.get("total") or 0)
+    dispatcher.utter_message(text=about.text, buttons=([_SHOW_MORE] if more else []) + _AFTER_ANSWER)
     return [SlotSet("search_page", tracker.get_slot("search_page"))]
 
 
@@ -253,6 +255,7 @@ def keep_results_in_view(tracker: Tracker) -> List[Dict[Text, Any]]:
     return [SlotSet("search_page", page)] if page is not None else []
 
 
+_SHOW_MORE = {"title": "Show more", "payload": "/directory_more"}
 _AFTER_ANSWER = [{"title": "Change the search", "payload": "/directory_change"},
                  {"title": "Start again", "payload": "/restart"}]
 

@@ -169,7 +169,7 @@ SHOWN = [{"name": "Gillingham Speech and Language Drop-in", "where": "Gillingham
 RESULTS_PAGE = [user("speech therapy in gillingham for my 4 year old"), action("action_search_services"),
                 {"event": "bot", "text": "Here are services"},
                 {"event": "bot", "text": "1. Gillingham ...", "data": {"custom": {"service_cards": {
-                    "cards": SHOWN, "first_number": 1}}}},
+                    "cards": SHOWN, "first_number": 1, "total": 6}}}},
                 {"event": "slot", "name": "search_page", "value": 1.0}, action("action_listen")]
 
 
@@ -181,6 +181,7 @@ def test_a_question_about_the_results_just_shown_is_answered_from_their_cards():
     assert messages[0]["text"].splitlines()[1] == \
         "1. Gillingham Speech and Language Drop-in (sample data: not a real service): Gillingham ME7"
     assert events == [{"event": "slot", "timestamp": None, "name": "search_page", "value": 1.0}]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/directory_more", "/directory_change", "/restart"]
     # The results stay in view for the next question about them, and no longer after another answer.
     answered = [*RESULTS_PAGE, user("where is the first one"), action("action_out_of_scope"),
                 {"event": "bot", "text": messages[0]["text"]}, *events, action("action_listen")]
