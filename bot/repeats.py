@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+from bot.redaction import redact
+
 FEEDBACK_KEY = "feedback_for"
 _FRESH_START = {"restart", "session_started"}
 
@@ -65,10 +67,12 @@ def times_in_a_row(events: Iterable[dict[str, Any]], entry: Optional[str] = None
     if entry is None and text is None:
         return 0
     count = counted = 0
+    # The tracker store keeps the assistant's words redacted ("call [phone]"), so both forms count.
+    forms = {_normal(text), _normal(redact(text))} if text is not None else set()
     for turn in reversed(previous_turns(events)):
         if entry is not None and entry not in entries_in(turn):
             break
-        same = text is None or _normal(text) in texts_in(turn)
+        same = text is None or bool(forms & texts_in(turn))
         # a notice stands in for the reply it replaced: an entry's notice only for that entry
         notice = _is_notice(turn) and (entry is not None or not entries_in(turn))
         if not same and not notice:

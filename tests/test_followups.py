@@ -129,6 +129,15 @@ def test_repeats_are_counted_turn_by_turn_and_reset_by_a_restart():
     assert repeats.times_in_a_row(events[:3] + [{"event": "restart"}, user("a")], entry="mediation") == 0
 
 
+def test_an_answer_with_a_phone_number_is_a_repeat_though_the_store_kept_it_redacted(library):
+    entry = library.entries["short_breaks"]
+    first = answers.answer(entry, library, [user("what are short breaks")])
+    assert "01634 331 351" in first.messages[0].text
+    stored = bot(first.messages[0].text.replace("01634 331 351", "[phone]"))  # as the tracker store keeps it
+    events = [user("what are short breaks"), stored, bot(entry="short_breaks"), user("respite")]
+    assert answers.answer(entry, library, events).messages[0].text.startswith("That's the same answer as before")
+
+
 def test_an_answer_given_just_before_becomes_a_short_notice(library):
     entry = library.entries["mediation"]
     first = answers.answer(entry, library, [user("what is mediation")])
