@@ -12,7 +12,8 @@ from bot.directory import conversation
 # "We're safe now" is answered with utter_glad_safe only after the emergency reply or when the model
 # is sure: a weak guess at it ("can they fine us if she's too anxious to go") is not told "I hope
 # you are all safe now".
-_RESPONSES = {"reassure_safe": "utter_glad_safe", "acknowledge": "utter_anything_else", "stop": "utter_anything_else"}
+_RESPONSES = {"reassure_safe": "utter_glad_safe", "acknowledge": "utter_anything_else", "stop": "utter_anything_else",
+              "help": "utter_help"}
 # "Do I have to do it?" after the mediation answer is no "cancel", however sure the model is.
 _QUESTION = re.compile(r"^\W*(?:ok |so |and |but )?(?:what|how|do|does|did|can|could|will|would|is|are|why|when|where|who|"
                        r"should)\b", re.IGNORECASE)
@@ -44,9 +45,12 @@ class ActionSmallTalk(Action):
             checked = answers.checking(parse, tracker.get_slot(LAST_ENTRY), content.live())
             if checked:
                 return send(checked, dispatcher)
-        if intent in ("thanks", "acknowledge", "stop"):  # "do i have to do it" after mediation is no "ok"
+        if intent in ("thanks", "acknowledge", "stop", "help"):  # "do i have to do it" after mediation is no "ok"
+            detail = followups.asks_for_detail(parse.text, content.live())
+            sure_but_not = (intent == "stop" and bool(_QUESTION.match(parse.text))) or \
+                (intent == "help" and bool(detail) and detail.name == "steps")  # "so what do i do" after an answer
             in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events,
-                                                   even_if_sure=intent == "stop" and bool(_QUESTION.match(parse.text)))
+                                                   even_if_sure=sure_but_not)
             if in_context:
                 return send(in_context, dispatcher)
         if intent == "reassure_safe" and parse.model_confidence < followups.UNSURE and not _after_emergency_reply(tracker):

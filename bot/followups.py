@@ -193,6 +193,10 @@ DETAILS = (
                                r"\bwho (?:do|should) (?:i|we) (?:send|address) (?:it|the letter)\b|\bwhere do (?:i|we) send\b"),
            re.compile(r"\b(?:write to|in writing|complain to|send (?:it|the form|form|a letter|your)|email the|"
                       r"letter to|ask the council|ask the school|tell the)\b"), first=True),
+    Detail("steps", re.compile(r"\bwhat (?:can|do|should) (?:i|we) do\b|\bwhat now\b|\bwhere do (?:i|we) (?:go|start)\b|"
+                               r"\bwhat are (?:my|our) options\b|\bnext steps?\b"),
+           re.compile(r"^(?:what to do|what you can do|you can|ask|write|complain|appeal|contact|talk to|tell)\b"),
+           first=True),
     Detail("time", re.compile(r"\bhow long\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b"),
            re.compile(r"\b\d+ (?:working |school |calendar )?(?:days?|weeks?|months?|years?)\b|\bwaits\b|"
                       r"\bwaiting (?:lists?|times?)\b"), beats_a_sure_guess=True),

@@ -316,3 +316,13 @@ def test_a_message_not_understood_after_the_results_keeps_them_in_view_for_the_n
              *events, action("action_listen"), user("how much is the second one")]
     cost = tracker_for("how much is the second one", "out_of_scope", confidence=0.9, events=later)
     assert "2. Rainham Children's Speech and Language Therapy" in run(ActionOutOfScope(), cost, domain)[0][0]["text"]
+
+
+def test_so_what_do_i_do_after_an_answer_gets_its_steps_not_the_menu():
+    domain = {"responses": {"utter_help": [{"text": "I can answer questions about EHC plans."}]}}
+    steps = tracker_for("so what do i do", "help", confidence=0.48, slots={"last_entry": "ehcp_provision_not_delivered"},
+                        extra={"intent_ranking": [{"name": "help", "confidence": 0.48}]})
+    assert "Write to the council's SEN team" in run(ActionSmallTalk(), steps, domain)[0][0]["text"]
+    menu = tracker_for("what can you help with", "help", confidence=0.95, slots={"last_entry": "ehcp_provision_not_delivered"},
+                       extra={"intent_ranking": [{"name": "help", "confidence": 0.95}]})
+    assert run(ActionSmallTalk(), menu, domain)[0][0]["text"] == "I can answer questions about EHC plans."
