@@ -6,13 +6,19 @@ from typing import Any, Iterable
 
 
 def turn_before(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The events between the parent's message before the latest one and the latest one."""
-    events = list(events)
-    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
-    if not users:
-        return []
-    start = users[-2] + 1 if len(users) > 1 else 0
-    return events[start:users[-1]]
+    """The events between the parent's message before the latest one and the latest one, read from
+    the end (a long conversation is not walked whole for every check of every message)."""
+    events = events if isinstance(events, list) else list(events)
+    turn: list[dict[str, Any]] = []
+    seen_latest = False
+    for event in reversed(events):
+        if event.get("event") == "user":
+            if seen_latest:
+                break
+            seen_latest = True
+        elif seen_latest:
+            turn.append(event)
+    return turn[::-1] if seen_latest else []
 
 
 def ran(events: Iterable[dict[str, Any]], action: str) -> bool:
