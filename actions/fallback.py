@@ -28,7 +28,7 @@ class ActionFallback(Action):
             return refined
         outcome = answers.not_understood(answers.Parse.of(message), tracker.get_slot(LAST_ENTRY), content.live(),
                                          issue, tracker.events)
-        return send(outcome, dispatcher) + ([] if outcome.entry else keep_results_in_view(tracker))
+        return send(outcome, dispatcher, tracker) + ([] if outcome.entry else keep_results_in_view(tracker))
 
 
 class ActionOutOfScope(Action):
@@ -49,7 +49,7 @@ class ActionOutOfScope(Action):
         responses = (domain.get("responses") or {}).get("utter_out_of_scope") or [{}]
         outcome = answers.out_of_scope(answers.Parse.of(tracker.latest_message or {}), tracker.get_slot(LAST_ENTRY),
                                        content.live(), str(responses[0].get("text") or ""), tracker.events)
-        return send(outcome, dispatcher) + ([] if outcome.entry else keep_results_in_view(tracker))
+        return send(outcome, dispatcher, tracker) + ([] if outcome.entry else keep_results_in_view(tracker))
 
 
 class ActionSendGeneral(Action):
@@ -66,4 +66,4 @@ class ActionSendGeneral(Action):
             return refined
         outcome = answers.send_general(answers.Parse.of(tracker.latest_message or {}), tracker.get_slot(LAST_ENTRY),
                                        content.live(), tracker.events)
-        return send(outcome, dispatcher)
+        return send(outcome, dispatcher, tracker)

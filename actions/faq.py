@@ -32,4 +32,4 @@ class ActionAnswerFaq(Action):
             return send_dates(dispatcher, dated, parse.text)
         outcome = answers.faq(parse, tracker.get_slot(LAST_ENTRY), content.live(),
                               tracker.events, other_question=other)
-        return send(outcome, dispatcher)
+        return send(outcome, dispatcher, tracker)

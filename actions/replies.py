@@ -1,17 +1,24 @@
 """Sending what bot/answers.py decided, shared by the actions that answer in words."""
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers
+from bot import answers, distress
 
 LAST_ENTRY = "last_entry"
 """The FAQ entry last answered: the topic a short follow-up is read against (bot/followups.py)."""
 
 
-def send(outcome: answers.Outcome, dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
-    """Send an outcome from bot/answers.py; remember the entry it was about."""
+def send(outcome: answers.Outcome, dispatcher: CollectingDispatcher,
+         tracker: Optional[Tracker] = None) -> List[Dict[Text, Any]]:
+    """Send an outcome from bot/answers.py, after a word of acknowledgement if the parent's message
+    (in `tracker`) tells of distress; remember the entry it was about."""
+    said = (tracker.latest_message or {}).get("text") if tracker else None
+    heard = distress.acknowledgement(str(said or ""), tracker.events) if tracker else None
+    if heard:
+        dispatcher.utter_message(text=heard)
     if outcome.response:
         dispatcher.utter_message(response=outcome.response)
     for message in outcome.messages:

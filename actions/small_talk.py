@@ -41,6 +41,9 @@ class ActionSmallTalk(Action):
             refined = await after_results(dispatcher, tracker)
             if refined is not None:
                 return refined
+        pointed = answers.second_part(parse, content.live(), tracker.events)  # "and my other question?"
+        if pointed:
+            return send(pointed, dispatcher)
         if intent == "acknowledge":  # "is that right?", "really?" after an answer
             checked = answers.checking(parse, tracker.get_slot(LAST_ENTRY), content.live())
             if checked:

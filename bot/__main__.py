@@ -6,7 +6,7 @@ import signal
 import sys
 from typing import Callable, Optional, Sequence
 
-from bot import content, conversations, people, safety, volunteer_queue, web
+from bot import content, conversations, distress, people, safety, volunteer_queue, web
 from bot.directory import cli as directory_cli
 from bot.errors import MedwayError
 from bot.insight import cli as insight_cli
@@ -27,7 +27,8 @@ def _report(problems: list[Problem], what: str) -> int:
 
 def cmd_safety(args: argparse.Namespace) -> int:
     if args.check:
-        return _report(safety.self_check(), str(safety.default_path()))
+        failed = _report(safety.self_check(), str(safety.default_path()))
+        return _report(distress.self_check(), str(distress.default_path())) or failed
     if not args.message:
         print("Give a message to try, or --check.", file=sys.stderr)
         return 2
@@ -36,6 +37,8 @@ def cmd_safety(args: argparse.Namespace) -> int:
     print(f"matches pattern: {hit}" if hit else "no safeguarding pattern matches")
     if safety.guarded(text):
         print("an everyday guard phrase is in it: the model alone would not raise the alarm")
+    if distress.load().heard(text):
+        print("distress: the answer starts with the acknowledgement in content/distress.yml")
     return 0
 
 

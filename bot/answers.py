@@ -7,10 +7,11 @@ are decided here, once, for every caller.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from bot import content, fallback, followups, repeats, turns
+from bot import content, distress, fallback, followups, repeats, turns
 from bot.content import Entry, Library
 from bot.repeats import FEEDBACK_KEY
 
@@ -71,6 +72,35 @@ def answer(entry: Entry, library: Library, events: Iterable[dict[str, Any]] = ()
     return Outcome(_entry_messages(entry, library, text, also), entry.id)
 
 
+_SECOND_PART = re.compile(
+    r"\b(?:second|other|2nd|next) (?:bit|part|question|thing|half)\b|"
+    r"\b(?:didn'?t|did not|haven'?t|have not|never) answer(?:ed)? (?:my |the )?(?:second|other|2nd|rest)\b|"
+    r"\bwhat about the (?:rest|other)\b", re.IGNORECASE)
+"""A parent pointing back at the part of their message the answer left out."""
+_MISSED_PART = re.compile(r"\b(?:my|the) (?:second|other|2nd) question\b|"
+                          r"\b(?:didn'?t|did not|haven'?t|have not|never) answer", re.IGNORECASE)
+"""Said without an offer of the other question before it: the parent says a question went unanswered."""
+
+MISSED_PART_TEXT = ("I may have answered only part of your message. Could you type the other question again, "
+                    "on its own?")
+
+
+def second_part(parse: Parse, library: Library, events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """"What about the second bit?" after an answer that offered the other question as a button:
+    that answer; without such an offer, a request to ask it again (None: not such a message)."""
+    if parse.text.startswith("/") or not _SECOND_PART.search(parse.text):
+        return None
+    for event in turns.turn_before(events):
+        if event.get("event") == "bot" and content.ALSO_ASKED_START in str(event.get("text") or ""):
+            payload = str(((event.get("data") or {}).get("buttons") or [{}])[0].get("payload") or "")
+            entry = library.by_intent(payload.lstrip("/"))
+            if entry is not None:
+                return answer(entry, library, events)
+    if not _MISSED_PART.search(parse.text):
+        return None
+    return Outcome([Message(MISSED_PART_TEXT, fallback.reply("", []).buttons)])
+
+
 def follow_up(reading: followups.Reading, last_entry: str, library: Library,
               events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """A follow-up read in context: another entry's answer, or the part of this one it asks about."""
@@ -89,6 +119,9 @@ def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Itera
         other_question: Optional[str] = None) -> Outcome:
     """The reply to an FAQ intent: read in context when it looks like a follow-up the model is weak on."""
     events = list(events)
+    pointed = second_part(parse, library, events)
+    if pointed:
+        return pointed
     entry = library.by_intent(parse.intent)
     reading = followups.reread(parse.text, parse.ranking, last_entry, library, parse.intent, parse.confidence)
     if reading and (entry is None or reading.target != entry.id or reading.target == last_entry):
@@ -114,6 +147,9 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     """The fallback: first a follow-up read in context, then "not sure" with guesses and the menu;
     the same "not sure" twice in a row becomes a plainer offer of a person."""
     events = list(events)
+    pointed = None if issue else second_part(parse, library, events)
+    if pointed:
+        return pointed
     in_context = None if issue else _as_follow_up(parse, last_entry, library, events)
     if in_context:
         return in_context
@@ -156,6 +192,9 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
     """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is
     first read as a follow-up to it; otherwise the answers it may be about, or the general SEND reply
     (utter_send_general)."""
+    pointed = second_part(parse, library, events)
+    if pointed:
+        return pointed
     in_context = _as_follow_up(parse, last_entry, library, list(events))
     if in_context:
         return in_context
@@ -166,9 +205,11 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
 def out_of_scope(parse: Parse, last_entry: Optional[str], library: Library, scope_text: str,
                  events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """"Only SEND" for a message plainly about something else; in a SEND conversation, anything
-    less plain is read as a follow-up, or gets the ordinary "not sure" reply."""
+    less plain is read as a follow-up, or gets the ordinary "not sure" reply, as does a message
+    that tells of distress ("I hate school, no one helps me" is never "only SEND")."""
     events = list(events)
-    if followups.plainly_out_of_scope(parse.text, parse.confidence, last_entry, library):
+    if (followups.plainly_out_of_scope(parse.text, parse.confidence, last_entry, library)
+            and not distress.load().heard(parse.text)):
         times = repeats.times_in_a_row(events, text=scope_text)
         if times:
             return Outcome([Message(repeats.same_reply_text(times, repeats.ONLY_SEND_GIST),

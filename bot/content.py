@@ -478,9 +478,12 @@ def follow_up_buttons(entry: Entry, library: Library, limit: int = 3,
     return buttons
 
 
+ALSO_ASKED_START = "You also asked about something else."
+
+
 def also_asked_text(entry: Entry) -> str:
-    """The line that offers the second question of a message that asked two things."""
-    return f"You also asked about something else. Choose \"{entry.title}\" below for that answer."
+    """The line that offers the second question of a message that asked two things (its button comes first)."""
+    return f"{ALSO_ASKED_START} Choose \"{entry.title}\" below for that answer."
 
 
 def search_documents(library: Library) -> Iterable[tuple[str, str]]:

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 
 LONG_MESSAGE_WORDS = 25
-"""Messages shorter than this are read whole: they are the question."""
+"""Messages shorter than this are read whole: they are the question (unless `_SECOND_QUESTION` joins two)."""
+
+TWO_QUESTIONS_WORDS = 8
+"""From this length a short message joining two questions with "and" is read as two."""
+
+_SECOND_QUESTION = re.compile(
+    r",?\s+(?:and also|and|also|plus|oh and)\s+(?=(?:can|could|do|does|is|are|will|would|should|how|what|"
+    r"when|where|who|why|which)\b)", re.IGNORECASE)
+"""Where a sentence starts asking a second thing: "how long does it take and can I get a personal budget"."""
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+|(?<=[.?!])(?=[A-Z])")
 _ASKING_START = re.compile(
@@ -34,13 +42,30 @@ def asks(sentence: str) -> bool:
     return "?" in sentence or bool(_ASKING_START.match(sentence.strip(" -*\"'")))
 
 
+_POINTS_BACK = re.compile(r"\b(?:it|one|that|this|those|these)\b", re.IGNORECASE)
+"""A half that says "it" or "one" ("and how do I get one") asks more about the first half, not a second thing."""
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence split where it starts asking a second thing, when both halves ask something on
+    their own."""
+    halves = [h.strip() for h in _SECOND_QUESTION.split(sentence) if h.strip()]
+    if len(halves) < 2 or not all(asks(h) and words(h) >= 3 for h in halves):
+        return [sentence]
+    return [sentence] if any(_POINTS_BACK.search(h) for h in halves[1:]) else halves
+
+
 def question_parts(text: str) -> list[str]:
     """The sentences of a long message that ask something (the last two sentences when none
-    does); empty for a short message, which is read whole."""
-    if words(text) < LONG_MESSAGE_WORDS:
+    does), and the two halves of a question joined to another by "and"; empty for a short
+    message asking one thing, which is read whole."""
+    if words(text) < TWO_QUESTIONS_WORDS:
         return []
+    if words(text) < LONG_MESSAGE_WORDS:
+        clauses = [c for s in sentences(text) for c in _clauses(s)]
+        return clauses if len(clauses) > 1 and all(asks(c) for c in clauses) else []
     parts = sentences(text)
     if len(parts) < 2:
         return []
-    asking = [s for s in parts if asks(s) and words(s) >= 3]
+    asking = [c for s in parts if asks(s) and words(s) >= 3 for c in _clauses(s)]
     return asking or parts[-2:]

@@ -29,3 +29,14 @@ def test_a_long_message_that_asks_nothing_is_read_by_its_last_sentences():
 def test_two_questions_are_kept_apart():
     parts = reading.question_parts(STORY + "How do I ask for an assessment? And can he get free transport to school?")
     assert parts == ["How do I ask for an assessment?", "And can he get free transport to school?"]
+
+
+def test_a_short_message_joining_two_questions_is_read_as_two():
+    parts = reading.question_parts("how long does an ehc assessment take and can i get a personal budget")
+    assert parts == ["how long does an ehc assessment take", "can i get a personal budget"]
+
+
+def test_a_second_half_that_points_back_is_not_a_second_question():
+    assert reading.question_parts("can I ask for an assessment myself and how long does it take?") == []
+    assert reading.question_parts("what is an ehcp and how do i get one") == []
+    assert reading.question_parts("my son is autistic and can he get transport") == []
