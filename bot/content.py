@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -69,15 +69,41 @@ class Entry:
     follow_ups: tuple[FollowUp, ...] = ()
     find_service: str = ""
     """Words for a directory search offered after the answer ("speech therapy"), or none."""
+    keywords: tuple[str, ...] = ()
+    """Terms that alone name this entry ("s41", "reg 13"): volunteers type them bare."""
 
     @property
     def intent(self) -> str:
         return INTENT_PREFIX + self.id
 
 
+KEYWORD_MAX_WORDS = 4
+_LEGAL_REFERENCE = re.compile(r"\b(?:section|sec|s)\s*\.?\s*(\d+[a-z]?)\b|\b(?:regulation|reg)\s*\.?\s*(\d+)\b")
+_ASKS_MEANING = re.compile(r"^(?:(?:what|whats|what's) (?:is|are|does|do)? ?(?:an?|the)? ?|(?:the )?meaning of (?:an?|the )?|"
+                           r"explain (?:an?|the )?|tell me about (?:an?|the )?|define )")
+_MEANS = re.compile(r"\s+(?:means?|mean please|stand for|stands for|about)$")
+
+
+def keyword_key(text: str) -> str:
+    """A bare term as a parent or volunteer might type it, reduced to one form: "What does S.41 mean?",
+    "section 41" and "s41" all become "s41"; "reg 13" and "regulation 13" become "reg13"."""
+    text = " ".join(re.sub(r"[?!.,:;\"']+(?=\s|$)", " ", text.lower()).split())
+    text = _MEANS.sub("", _ASKS_MEANING.sub("", text)).strip()
+    return _LEGAL_REFERENCE.sub(lambda m: f"s{m.group(1)}" if m.group(1) else f"reg{m.group(2)}", text)
+
+
 @dataclass(frozen=True)
 class Library:
     entries: dict[str, Entry]
+    keywords: dict[str, str] = field(default_factory=dict)
+    """keyword_key of each entry's keywords -> entry id."""
+
+    def by_keyword(self, text: str) -> Optional[Entry]:
+        """The entry a message names by a keyword alone ("s41", "what is reg 13"), or None."""
+        if len(text.split()) > KEYWORD_MAX_WORDS + 4:
+            return None
+        found = self.keywords.get(keyword_key(text))
+        return self.entries.get(found) if found else None
 
     def by_intent(self, intent: Optional[str]) -> Optional[Entry]:
         if not intent or not intent.startswith(INTENT_PREFIX):
@@ -176,11 +202,18 @@ def _parse_entry(node: Any, topic: str, path: Path, problems: list[Problem]) -> 
                                 f"{where}: find_service must be a few words (at most {FIND_SERVICE_MAX_CHARS} characters)",
                                 "write what to search for, for example: find_service: speech therapy"))
         find_service = ""
+    keywords = node.get("keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and 0 < len(k.split()) <= KEYWORD_MAX_WORDS
+                                                 for k in keywords):
+        problems.append(Problem(path, yamlfile.line_of(node, "keywords"),
+                                f"{where}: keywords must be a list of terms of 1 to {KEYWORD_MAX_WORDS} words",
+                                "write keywords: [s41, section 41 school]"))
+        keywords = []
     if any(node.get(key) in (None, "", []) for key in _REQUIRED) or not isinstance(reviewed, date):
         return None
     return Entry(entry_id, _text(node, "title"), topic, tuple(q.strip() for q in questions), _answer(node),
                  tuple(links), _text(node, "source"), reviewed, tuple(str(r) for r in related), path, line,
-                 follow_ups, find_service.strip())
+                 follow_ups, find_service.strip(), tuple(k.strip() for k in keywords))
 
 
 FOLLOW_UP_MAX_WORDS = 15
@@ -262,6 +295,15 @@ def _cross_checks(entries: list[Entry], problems: list[Problem], all_files_read:
                                         f"question '{question}' is in both '{asked[key].id}' and '{entry.id}'",
                                         "keep each example question in one entry only"))
             asked.setdefault(key, entry)
+    named: dict[str, Entry] = {}
+    for entry in entries:
+        for keyword in entry.keywords:
+            key = keyword_key(keyword)
+            if key in named and named[key].id != entry.id:
+                problems.append(Problem(entry.path, entry.line,
+                                        f"keyword '{keyword}' is in both '{named[key].id}' and '{entry.id}'",
+                                        "a keyword names one entry: keep it in the one that answers it"))
+            named.setdefault(key, entry)
     if not all_files_read:
         return  # an entry in the unreadable file may be the target: fix that file first
     for entry in entries:
@@ -336,7 +378,7 @@ def _load_cached(directory: Path, signature: tuple) -> Library:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
-    return Library({e.id: e for e in entries})
+    return Library({e.id: e for e in entries}, {keyword_key(k): e.id for e in entries for k in e.keywords})
 
 
 _last_good: dict[Path, Library] = {}

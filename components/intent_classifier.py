@@ -70,14 +70,18 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         texts = [m.get(TEXT) or "" for m in messages]
         rankings = self.model.rank_many(texts, self.config["ranking_length"]) if self.model else [[] for _ in texts]
+        library = content.live()
         for message, text, ranking in zip(messages, texts, rankings):
+            named = library.by_keyword(text)  # "s41", "what is reg 13": a term that names one entry
+            if named and ranking:
+                ranking = [(named.intent, 1.0)] + [(n, c) for n, c in ranking if n != named.intent][:-1]
             if not ranking:
                 continue
             name, confidence = ranking[0]
             message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c} for n, c in ranking],
                         add_to_output=True)
-            main = content.live().by_intent(name)
+            main = library.by_intent(name)
             near = [content.INTENT_PREFIX + related for related in main.related] if main else []
             other = self.model.other_question(text, name, prefix=content.INTENT_PREFIX, near=near)
             if other:

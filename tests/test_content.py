@@ -187,3 +187,23 @@ def test_an_answer_that_opens_with_yes_or_no_is_refused_with_its_file_and_line(t
                 {"id": "polar", "answer": '"No. A diagnosis is not needed."'})
     found = [(f, line, sev, m) for f, line, sev, m in problems_in(tmp_path) if "opens with" in m]
     assert found == [("a.yml", 10, "error", "answer of 'polar' opens with 'No'")]
+
+
+@pytest.mark.parametrize("typed, entry_id", [
+    ("s41", "ehcp_naming_school"), ("What does S.41 mean?", "ehcp_naming_school"),
+    ("section 41", "ehcp_naming_school"), ("reg 13", "ehcp_timescales"), ("what is regulation 13", "ehcp_timescales"),
+    ("s19", "which_section_19"), ("notional budget", "notional_sen_budget")])
+def test_a_bare_term_names_its_entry(library, typed, entry_id):
+    assert library.by_keyword(typed).id == entry_id
+
+
+def test_a_question_that_only_contains_a_term_is_left_to_the_model(library):
+    assert library.by_keyword("can my son go to an s41 school if the council says the local one is fine") is None
+    assert library.by_keyword("how long") is None
+
+
+def test_a_keyword_in_two_entries_is_refused(tmp_path):
+    path = write_topic(tmp_path, "a.yml", {"id": "first"}, {"id": "second"})
+    path.write_text(path.read_text().replace("    related: []\n", "    related: []\n    keywords: [s41]\n"))
+    messages = [m for _, _, _, m in problems_in(tmp_path)]
+    assert "keyword 's41' is in both 'first' and 'second'" in messages
