@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.directory import after_results, keep_results_in_view
 from actions.people import contact_details
 from actions.replies import LAST_ENTRY, send
+from actions.safeguarding import after_emergency
 from bot import answers, content
 
 
@@ -19,6 +20,9 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        crisis = after_emergency(dispatcher, tracker)  # "what do i do" after the emergency reply
+        if crisis is not None:
+            return crisis
         message = tracker.latest_message or {}
         issue = (message.get("safety_guard") or {}).get("input_issue")
         refined = None if issue else await after_results(dispatcher, tracker)
@@ -40,6 +44,9 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        crisis = after_emergency(dispatcher, tracker)  # "what do i do" after the emergency reply
+        if crisis is not None:
+            return crisis
         refined = await after_results(dispatcher, tracker)
         if refined is not None:
             return refined
@@ -61,6 +68,9 @@ class ActionSendGeneral(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        crisis = after_emergency(dispatcher, tracker)  # "what do i do" after the emergency reply
+        if crisis is not None:
+            return crisis
         refined = await after_results(dispatcher, tracker)
         if refined is not None:
             return refined

@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.deadlines import send_dates
 from actions.directory import after_results
 from actions.replies import LAST_ENTRY, send
+from actions.safeguarding import after_emergency
 from bot import answers, content, deadlines, followups
 
 
@@ -18,6 +19,9 @@ class ActionAnswerFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        crisis = after_emergency(dispatcher, tracker)  # "what do i do" after the emergency reply
+        if crisis is not None:
+            return crisis
         message = tracker.latest_message or {}
         # A long message that asked two things: this answers the main one and offers the other.
         other = (message.get("other_question") or {}).get("name")

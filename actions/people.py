@@ -5,6 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import end_search, question_about_results, send_about_results
 from actions.replies import LAST_ENTRY, send
+from actions.safeguarding import after_emergency
 from bot import answers, content, followups, people, turns
 
 
@@ -29,6 +30,9 @@ class ActionTalkToPerson(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        crisis = after_emergency(dispatcher, tracker)  # "can i text someone" after the emergency reply
+        if crisis is not None:
+            return crisis
         details = contact_details(dispatcher, tracker)
         if details is not None:
             return details + end_search(tracker)

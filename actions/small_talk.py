@@ -2,12 +2,15 @@ import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import after_results
 from actions.replies import LAST_ENTRY, send
-from bot import answers, content, followups, repeats
+from actions.safeguarding import after_emergency
+from bot import answers, content, followups, repeats, turns
 from bot.directory import conversation
+from bot.volunteer_consent import changed_to_yes
 
 # "We're safe now" is answered with utter_glad_safe only after the emergency reply or when the model
 # is sure: a weak guess at it ("can they fine us if she's too anxious to go") is not told "I hope
@@ -34,6 +37,9 @@ class ActionSmallTalk(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        crisis = after_emergency(dispatcher, tracker)  # "what do i do" after the emergency reply
+        if crisis is not None:
+            return crisis
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         parse = answers.Parse.of(tracker.latest_message or {})
         # after the results, "what about hoo" reads as a greeting and "the second one" as "ok" or "cancel"
@@ -41,6 +47,8 @@ class ActionSmallTalk(Action):
             refined = await after_results(dispatcher, tracker)
             if refined is not None:
                 return refined
+        if turns.ran(tracker.events, "action_leave_question") and changed_to_yes(parse.text):
+            return [FollowupAction("volunteer_question_form")]  # "actually yes i do want to leave it"
         pointed = answers.second_part(parse, content.live(), tracker.events)  # "and my other question?"
         if pointed:
             return send(pointed, dispatcher)

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.directory import INTERRUPTIONS
 from bot import safety, volunteer_queue
 from bot.input_checks import unusual
-from bot.volunteer_consent import answer_to_consent, wants_no_email
+from bot.volunteer_consent import answer_to_consent, changed_to_yes, wants_no_email
 
 SLOTS = ("volunteer_question", "volunteer_consent", "volunteer_email")
 
@@ -50,12 +50,20 @@ class ValidateVolunteerQuestionForm(FormValidationAction):
         return "validate_volunteer_question_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        """"Cancel" or "never mind" at any step ends the form with nothing kept (it was taken as the question,
-        or asked again for ever): action_leave_question then says nothing has been kept."""
+        """"Cancel" or "never mind" at any step, or a bare "no" when asked for the question, ends the form
+        with nothing kept (it was taken as the question, or asked again for ever): action_leave_question
+        then says nothing has been kept. "Actually yes, please leave it" when asked for the question is
+        asked for the question again, never kept as the question."""
         requested = tracker.get_slot("requested_slot")
         text = ((tracker.latest_message or {}).get("text") or "").strip()
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if requested in SLOTS and intent == "stop" and not text.startswith("/") and not _recognised(requested, text):
+        asked_question = requested == "volunteer_question" and not text.startswith("/")
+        if asked_question and changed_to_yes(text):  # "actually yes please leave it" is not the question
+            dispatcher.utter_message(text="Of course.")
+            return [SlotSet("volunteer_question", None)]
+        bare_no = asked_question and answer_to_consent(text) == "no" and len(text.split()) <= 3
+        if bare_no or (requested in SLOTS and intent == "stop" and not text.startswith("/")
+                       and not _recognised(requested, text)):
             return [SlotSet(slot, None) for slot in SLOTS] + [SlotSet("requested_slot", None)]
         return await super().run(dispatcher, tracker, domain)
 

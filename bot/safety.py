@@ -81,6 +81,8 @@ class Kind:
     sources: tuple[str, ...] = ()
     hint: Optional[re.Pattern] = None
     follow_up_sources: tuple[str, ...] = ()
+    first_person_line: str = ""
+    """The first line for someone telling of their own risk ("I want to die"), spoken to them."""
 
 
 @dataclass(frozen=True)
@@ -208,8 +210,9 @@ def parse(data: Any, path: Path) -> Rules:
             if not url.startswith(("https://", "http://")):
                 problems.append(Problem(path, yamlfile.line_of(node), f"{where}: source '{url}' is not a web address",
                                         "give the public page the advice was read on"))
+        first_person = " ".join(str(node.get("first_person_line") or "").split()) if hasattr(node, "get") else ""
         kinds[kid] = Kind(kid, str(node.get("label") or kid) if hasattr(node, "get") else kid,
-                          first_line, follow_up, wanted, sources, hint, follow_up_sources)
+                          first_line, follow_up, wanted, sources, hint, follow_up_sources, first_person)
     if "general" not in kinds:
         kinds["general"] = Kind("general", "someone at risk", GENERAL_FIRST_LINE, GENERAL_FIRST_LINE, tuple(sorted(route_ids)))
     for pattern in patterns:
@@ -311,13 +314,49 @@ def _route_line(route: Route) -> str:
     return f"- {route.name}: {route.phone}. {route.what}"
 
 
-def emergency_message(rules: Optional[Rules] = None, kind: Optional[str] = None) -> str:
-    """The emergency reply: the kind's first line (999 first), then every route, then the way back."""
+_FOR_SELF = re.compile(
+    r"\b(?:myself|my life|i (?:want|wanna|wish i was|wish i were) (?:to )?(?:die|dead)|i(?:'m| am|m) suicidal|"
+    r"i feel suicidal|i (?:have been |keep |want to |wanna )?(?:cut|cutting|hurt|hurting|harm|harming) myself)\b")
+_SOMEONE_ELSE = re.compile(r"\b(?:my|our|her|his) (?:son|daughter|child|kid|boy|girl|teen\w*|partner|husband|wife)\b")
+YOUNG_PEOPLE_ROUTES = ("emergency", "nhs_111", "childline", "samaritans")
+"""For someone telling of their own risk, these routes come first (999 always first of all)."""
+
+
+def speaks_for_self(text: str) -> bool:
+    """"I want to die", "I cut myself last night": the person at risk is the one writing (often a young
+    person), not a parent writing about their child."""
+    plain = normalise(text)
+    return bool(_FOR_SELF.search(plain)) and not _SOMEONE_ELSE.search(plain)
+
+
+def emergency_message(rules: Optional[Rules] = None, kind: Optional[str] = None, for_self: bool = False) -> str:
+    """The emergency reply: the kind's first line (999 first), then every route, then the way back.
+    `for_self`: the writer is the one at risk: their kind's first line spoken to them, and the routes
+    for them (Childline, Samaritans) straight after 999 and NHS 111."""
     rules = rules or load()
-    lines = [_kind(rules, kind).first_line, rules.intro, ""]
-    lines += [_route_line(route) for route in rules.routes]
+    chosen = _kind(rules, kind)
+    routes = list(rules.routes)
+    if for_self and chosen.first_person_line:
+        first = [r for rid in YOUNG_PEOPLE_ROUTES for r in routes if r.id == rid]
+        routes = first + [r for r in routes if r not in first]
+        lines = [chosen.first_person_line, ""]
+    else:
+        lines = [chosen.first_line, rules.intro, ""]
+    lines += [_route_line(route) for route in routes]
     lines += ["", rules.outro]
     return "\n".join(lines)
+
+
+_ASKS_FOR_HELP = re.compile(
+    r"\b(?:text|texting|chat|talk|speak|call|ring|phone|message|contact)\b|\btell (?:my|anyone|anybody|them|school|"
+    r"my (?:mum|dad|parents))|\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bhelp (?:me|us)\b|\bwho (?:can|do|should)\b|"
+    r"\bconfidential\b|\b(?:will|would) they (?:tell|know|find out)\b|\bi need help\b|\bwhere do i go\b")
+
+
+def asks_for_help(text: str) -> bool:
+    """"Can I text someone?", "will they tell my mum?", "what do I do": a message straight after the
+    emergency reply that asks for a way to get help, answered with the routes for that risk."""
+    return bool(_ASKS_FOR_HELP.search(normalise(text)))
 
 
 def follow_up_message(kind: Optional[str] = None, rules: Optional[Rules] = None) -> str:

@@ -12,6 +12,18 @@ _NO_EMAIL = re.compile(r"^(skip|no|none|nope|no thanks|no thank you|no email|i'd
                        r"rather not|not now|don't have one|i don't have one|n/?a)\b", re.IGNORECASE)
 
 
+_CHANGED_TO_YES = re.compile(
+    r"^(?:(?:actually|oh|wait|sorry|hang on|on second thoughts?|erm|um)\b[, ]*)+(?:yes|yeah|yep|ok|okay)\b|"
+    r"\bi (?:do |really )?(?:want|would like|wanna) to (?:leave|ask|send)\b|\bplease (?:do )?leave it\b|"
+    r"\bleave it please\b|\bi(?:'ll| will) leave (?:it|one|a question)\b", re.IGNORECASE)
+
+
+def changed_to_yes(text: str) -> bool:
+    """"Actually yes please leave it", "I do want to leave it": a parent who wants to leave a question
+    after all (not a question to leave)."""
+    return bool(_CHANGED_TO_YES.search(_plain(text)))
+
+
 def _plain(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").strip().split()).rstrip(".!")
 

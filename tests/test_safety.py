@@ -165,3 +165,19 @@ def test_every_kind_and_its_sources_are_in_the_file():
     assert set(rules.kinds) == set(safety.KINDS)
     assert {p.kind for p in rules.patterns} <= set(safety.KINDS) - {"general"}
     assert all(url.startswith("http") and "nhs.uk" in url or "epilepsy" in url for url in rules.kinds["medical"].sources)
+
+
+def test_someone_telling_of_their_own_risk_is_spoken_to_with_their_routes_after_999():
+    assert safety.speaks_for_self("im 15 and i want to die, nobody at school gets me")
+    assert not safety.speaks_for_self("my son says he wants to die")
+    text = safety.emergency_message(kind="self_harm", for_self=True)
+    assert text.index("999") < text.index("0800 1111") < text.index("01634 334 466")
+    assert text.startswith("If you have hurt yourself")
+    assert safety.emergency_message(kind="self_harm").startswith("If someone has seriously hurt themselves")
+
+
+def test_a_request_for_a_way_to_get_help_is_told_from_other_messages():
+    for asked in ("is there someone i can text", "would they tell my parents", "what do i do now"):
+        assert safety.asks_for_help(asked), asked
+    for other in ("i dont want to hurt anyone i just need a break from it", "how long does an assessment take"):
+        assert not safety.asks_for_help(other), other
