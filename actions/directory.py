@@ -93,22 +93,50 @@ class ValidateServiceSearchForm(FormValidationAction):
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         """A search that starts from a follow-up to an answer, or from a question about the results
         just shown, ends at once, filling nothing: action_search_services answers it instead."""
-        if tracker.get_slot("requested_slot") is None and (faq_follow_up(tracker) or question_about_results(tracker)):
+        requested = tracker.get_slot("requested_slot")
+        if requested is None and (faq_follow_up(tracker) or question_about_results(tracker)):
             return [SlotSet("requested_slot", None)]
-        return await super().run(dispatcher, tracker, domain)
+        before = _search_slots(tracker)
+        events = await super().run(dispatcher, tracker, domain)
+        after = {**before, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+        said = conversation.acknowledgement(_latest(tracker)[0], requested, before, after) if _typed_just_now(tracker) else None
+        if said:
+            dispatcher.utter_message(text=said)
+        return events
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        """After "Change the search", what to change is asked first; the search's slots stay filled."""
+        if conversation.is_changing(tracker.get_slot("requested_slot"), _latest(tracker)[1], _search_slots(tracker)):
+            return [conversation.CHANGE_SLOT, *domain_slots]
+        return domain_slots
 
     def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
         """The slot's value from the parent's latest message; nothing when it is not an answer, so
         the form steps aside and the rules answer it as itself."""
         text, intent = _latest(tracker)
         requested = tracker.get_slot("requested_slot")
-        if not _typed_just_now(tracker) or not conversation.answers_question(text, intent, requested):
+        if requested == conversation.CHANGE_SLOT or not _typed_just_now(tracker) \
+                or not conversation.answers_question(text, intent, requested):
             return {}
         if requested is None:  # the search starts: use everything already said
             values = _opening_values(tracker, text)
         else:
-            values = conversation.read_message(text, requested)
+            values = conversation.answer_values(text, requested, tracker.get_slot("service_need"))
         return {k: v for k, v in values.items() if k == slot or k not in conversation.SLOTS}
+
+    async def extract_search_change(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[Text, Any]:
+        """The answer to "What would you like to change?": the part to ask again, or the new value itself."""
+        text, intent = _latest(tracker)
+        if tracker.get_slot("requested_slot") != conversation.CHANGE_SLOT or not _typed_just_now(tracker) \
+                or not conversation.answers_question(text, intent, conversation.CHANGE_SLOT):
+            return {}
+        return conversation.change_request(text, _search_slots(tracker))
+
+    async def validate_search_change(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        return self._validate(conversation.CHANGE_SLOT, value, dispatcher)
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[Dict[Text, Any]]:
@@ -278,11 +306,28 @@ async def refine_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 
 
 class ActionResetSearch(Action):
-    """Clears the search answers so the form asks again."""
+    """"Change the search": after a search its answers are kept and the form asks what to change
+    (ValidateServiceSearchForm.required_slots); with none, they are cleared and the form asks afresh."""
 
     def name(self) -> Text:
         return "action_reset_search"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        return [SlotSet(slot, None) for slot in (*_SEARCH_SLOTS, "search_page")]
+        if any(tracker.get_slot(s) is not None for s in conversation.SLOTS):
+            # A search still asking its questions starts over, so that it asks what to change first.
+            return end_search(tracker) + [SlotSet(conversation.CHANGE_SLOT, None), SlotSet("search_page", None)]
+        return [SlotSet(slot, None) for slot in (*_SEARCH_SLOTS, conversation.CHANGE_SLOT, "search_page")]
+
+
+class ActionAskSearchChange(Action):
+    """Asks what to change in the search, showing it as it stands."""
+
+    def name(self) -> Text:
+        return "action_ask_search_change"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text, buttons = conversation.change_question(_search_slots(tracker))
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
