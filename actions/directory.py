@@ -272,7 +272,9 @@ async def after_results(dispatcher: CollectingDispatcher, tracker: Tracker,
     about = question_about_results(tracker)
     if about and (about.explicit or not explicit_only):
         return send_about_results(dispatcher, tracker, about)
-    return None if explicit_only else await refine_results(dispatcher, tracker)
+    if explicit_only:
+        return None
+    return await refine_results(dispatcher, tracker) or await search_offered(dispatcher, tracker)
 
 
 def keep_results_in_view(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -303,6 +305,23 @@ async def refine_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         logger.exception("could not search the directory again; answering the message as it is")
         return None
     return [SlotSet(k, v) for k, v in changes.items()] + _send_results(dispatcher, reply)
+
+
+async def search_offered(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """Straight after an answer that offers a search ("tell me what you need and your town"), an age or
+    a town typed alone searches with the answer's kind of help (it got "I can't answer that in detail").
+    None: the message is not such a reply."""
+    last = turns.slot_set(tracker.events, LAST_ENTRY)
+    entry = content.live().entries.get(last) if last else None
+    slots = conversation.offered_search(_latest(tracker)[0], entry.find_service if entry else "")
+    if not slots:
+        return None
+    try:
+        reply = await _search(slots, 0)
+    except Exception:  # the directory is down: the action's own reply is better than none
+        logger.exception("could not search the directory; answering the message as it is")
+        return None
+    return [SlotSet(k, v) for k, v in slots.items()] + _send_results(dispatcher, reply)
 
 
 class ActionResetSearch(Action):

@@ -351,6 +351,18 @@ def change_question(slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
         "What would you like to change? Choose one, or type the new age, town or kind of help."), buttons
 
 
+def offered_search(text: str, find_service: str) -> dict[str, Any]:
+    """After an answer that offers a search ("tell me what you need and your town"), a reply that gives
+    only an age or a town ("she's 5", "we're in Hoo") is that search: its slots, the need from the
+    answer's `find_service` words. {}: the message is something else (a question, a story)."""
+    given = refinement(text)
+    if not find_service or not ({"child_age", "service_area"} & set(given)) or "service_need" in given:
+        return {}
+    offered = read_message(find_service, None)
+    return {"service_need": offered.get("service_need", ANY), "service_keywords": offered.get("service_keywords"),
+            "child_age": None, "service_area": None, "service_free": None, **given}
+
+
 # Earlier messages read when a search starts: enough for a long conversation, bounded in time.
 MAX_EARLIER_MESSAGES = 30
 
