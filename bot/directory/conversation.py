@@ -32,6 +32,7 @@ PROBLEMS = {
     "?need": "Sorry, I didn't recognise that kind of help.",
     "?more": "There are no results to show more of yet: I need a little more before I search.",
     "?change": "Sorry, I didn't catch what to change.",
+    "?cost": "Each service in the results will say what it costs. If you only want free ones, say free only.",
 }
 
 
@@ -69,9 +70,26 @@ def _understood(text: str, requested_slot: Optional[str]) -> Understood:
     return understood
 
 
+# "Anywhere" says where, whichever question it answers.
+_ANYWHERE = re.compile(r"^\W*(?:anywhere|any ?where in medway|all of medway|the whole of medway|any area|any town)"
+                       r"(?:\W+(?:really|please|thanks|is fine|is ok|at all|i don'?t mind))*\W*$")
+# A question about cost before there are results ("how much do they cost?").
+_COST = re.compile(r"\b(?:cost|costs|price|prices|charge|charges|how much|expensive|cheap|cheaper|cheapest|afford|pay)\b")
+
+
+
+def _about_cost(text: str) -> bool:
+    """Whether a message only asks about cost ("how much do they cost", "cheap ones"), nothing else
+    ("do i have to pay for an assessment" is a question of its own)."""
+    lowered = text.lower()
+    return bool(_COST.search(lowered)) and all(_COST.fullmatch(w) or w == "much" for w in understand(lowered).keywords)
+
+
 def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
     """Every search slot one message fills (a bare number counts as an age only when we asked for it)."""
     text = clean.text(text) or ""  # markup is never a search word
+    if _ANYWHERE.match(text.lower()):
+        return {"service_area": ANY}  # "anywhere" when asked the age: the place, and the age asked again
     understood = _understood(text, requested_slot)
     values: dict[str, Any] = {}
     for slot in SLOTS:
@@ -85,6 +103,8 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
         del values[requested_slot]  # "in Strood" when asked the age: the place is kept, the age asked again
     elif values.get(requested_slot) in _NOTHING_GIVEN and _only_search_words(text):
         values[requested_slot] = ASK_AGAIN  # "find a service": nothing wrong to explain
+    elif values.get(requested_slot) in _NOTHING_GIVEN and _about_cost(text):
+        values[requested_slot] = "?cost"  # "how much do they cost?": each result will say
     return values
 
 
@@ -224,9 +244,10 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
     if not text.strip() or safety.match(text):
         return False  # a risk is never an answer
     if requested_slot == CHANGE_SLOT:
-        return _change_part(text) is not None or bool(refinement(text)) or not is_leaving_intent(intent)
-    if is_skip(text):
-        return True
+        return (_change_part(text) is not None or bool(refinement(text)) or not is_leaving_intent(intent)
+                or any(_gives(slot, understand(text)) for slot in SLOTS))
+    if is_skip(text) or _about_cost(text) and requested_slot in SLOTS:
+        return True  # "how much do they cost?" is explained, and the question asked again
     if not is_leaving_intent(intent) and intent not in ASIDE_INTENTS:
         return True
     understood = understand(text, bare_number_is_age=requested_slot == "child_age",
@@ -281,6 +302,8 @@ def refinement(text: str) -> dict[str, Any]:
         changes["child_age"] = str(understood.age)
     if understood.place:
         changes["service_area"] = understood.place
+    elif _ANYWHERE.match(lowered):
+        changes["service_area"] = ANY
     if _NOT_ONLY_FREE.search(lowered):
         changes["service_free"] = None
     elif understood.free_only:
@@ -326,6 +349,10 @@ def change_request(text: str, slots: dict[str, Any]) -> dict[str, Any]:
     if changes:
         return {**changes, CHANGE_SLOT: CHANGED}
     part = _change_part(text)
+    problems = _understood(clean.text(text) or "", None).problems
+    for slot, (_, problem) in _GIVEN.items():
+        if part is None and problem in problems:  # "she's 40": explained, and that question asked
+            return {slot: f"?{problem}", CHANGE_SLOT: slot}
     if part is None:
         return {CHANGE_SLOT: "?change"}
     if part == NEW_SEARCH:
