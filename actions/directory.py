@@ -129,7 +129,12 @@ class ValidateServiceSearchForm(FormValidationAction):
                                     domain: DomainDict) -> Dict[Text, Any]:
         """The answer to "What would you like to change?": the part to ask again, or the new value itself."""
         text, intent = _latest(tracker)
-        if tracker.get_slot("requested_slot") != conversation.CHANGE_SLOT or not _typed_just_now(tracker) \
+        requested = tracker.get_slot("requested_slot")
+        if requested is None and intent == "directory_change" and not text.lstrip().startswith("/"):
+            # "can I change the area": the part (or the new value) was said with the request itself
+            changes = conversation.change_request(text, _search_slots(tracker))
+            return {} if str(changes[conversation.CHANGE_SLOT]).startswith("?") else changes
+        if requested != conversation.CHANGE_SLOT or not _typed_just_now(tracker) \
                 or not conversation.answers_question(text, intent, conversation.CHANGE_SLOT):
             return {}
         return conversation.change_request(text, _search_slots(tracker))
@@ -251,7 +256,12 @@ def question_about_results(tracker: Tracker) -> Optional[result_questions.Answer
     if not results_just_shown(tracker):
         return None
     page = _page_in_view(tracker)
-    return result_questions.answer(_latest(tracker)[0], page.get("cards") or [], int(page.get("first_number") or 1))
+    text = _latest(tracker)[0]
+    about = result_questions.answer(text, page.get("cards") or [], int(page.get("first_number") or 1))
+    if about and (not about.explicit or about.text.startswith(result_questions.ABOUT.label)) \
+            and conversation.is_change(text):
+        return None  # "can we try Rochester instead?" changes the search, though a result's name has "Rochester"
+    return about
 
 
 def send_about_results(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -274,7 +284,18 @@ async def after_results(dispatcher: CollectingDispatcher, tracker: Tracker,
         return send_about_results(dispatcher, tracker, about)
     if explicit_only:
         return None
-    return await refine_results(dispatcher, tracker) or await search_offered(dispatcher, tracker)
+    return await refine_results(dispatcher, tracker) or change_asked(tracker) or await search_offered(dispatcher, tracker)
+
+
+def change_asked(tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """Straight after the results, "could I change the town please" (which the model may not read as
+    "Change the search"): the search starts again with that question, keeping the rest. None: not such a request."""
+    part = conversation.part_to_change(_latest(tracker)[0]) if results_just_shown(tracker) else None
+    if part is None:
+        return None
+    cleared = [part, "service_keywords"] if part == "service_need" else [part]
+    return [SlotSet(slot, None) for slot in (*cleared, "search_page")] + [
+        ActiveLoop("service_search_form"), SlotSet("requested_slot", None)]
 
 
 def keep_results_in_view(tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -276,10 +276,21 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
 _QUESTION_START = re.compile(_QUESTION.pattern.removeprefix(r"\?|"))
 """A message that opens as a question ("free ones?" is a change; "is transport free" is a question)."""
 _CHANGE_QUESTION = re.compile(r"^\W*(?:and |so |ok |okay )?(?:what about|how about|any|anything|is there|are there|"
-                              r"are any|have you got|got any)\b")
+                              r"are any|have you got|got any|(?:can|could) (?:we|you|i) (?:try|do|look|search|check)|"
+                              r"try)\b")
 _NOT_ONLY_FREE = re.compile(r"\b(?:not|doesn'?t have to be|does not have to be|don'?t need to be|needn'?t be)\s+"
                             r"(?:\w+\s+)?free\b|\bfree or (?:not|paid)\b|\bpaid (?:is|ones are) (?:fine|ok)\b|"
                             r"^\W*any (?:cost|price)\W*$|\b(?:include|including|and|or) paid\b")
+
+
+_INSTEAD = re.compile(r"\b(?:instead|rather|actually)\b")
+
+
+def is_change(text: str) -> bool:
+    """Whether a message asks to change the search ("can we try Rochester instead?"), not about a result
+    ("the Rochester one?")."""
+    lowered = (clean.text(text) or "").lower().replace("\u2019", "'")
+    return bool(refinement(text)) and bool(_CHANGE_QUESTION.search(lowered) or _INSTEAD.search(lowered))
 
 
 def refinement(text: str) -> dict[str, Any]:
@@ -331,6 +342,17 @@ def _change_part(text: str) -> Optional[str]:
     """Which part of the search a message asks to change ("the age", "change the area"), or None."""
     lowered = (clean.text(text) or "").lower()
     return next((part for part, pattern in _CHANGE_PARTS if pattern.search(lowered)), None)
+
+
+_CHANGE_VERB = re.compile(r"\b(?:change|changing|different|another|other|switch)\b")
+
+
+def part_to_change(text: str) -> Optional[str]:
+    """The search question a short request after the results asks to answer again ("could I change the
+    town please", "different age"), or None."""
+    lowered = (clean.text(text) or "").lower()
+    part = _change_part(lowered) if _CHANGE_VERB.search(lowered) and len(lowered.split()) <= 8 else None
+    return part if part in SLOTS else None
 
 
 def is_changing(requested_slot: Optional[str], intent: Optional[str], slots: dict[str, Any]) -> bool:

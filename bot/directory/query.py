@@ -42,7 +42,9 @@ _SKIP = re.compile(
     r"don'?t know|dont know|i don'?t mind|don'?t mind|doesn'?t matter|it doesn'?t matter|whatever|"
     r"anywhere in medway|all of medway|the whole of medway|any area|any kind|any help|everything|"
     r"skip (this|that|it)|rather not say|prefer not to say|i'?d rather not say|i'?d prefer not to say|"
-    r"(i )?don'?t want to say|(i )?do not want to say|not saying|i'?d rather not)\s*[.!]*\s*$")
+    r"(i )?don'?t want to say|(i )?do not want to say|not saying|i'?d rather not|"
+    r"what do you have|what have you got|what(?:'s|s| is) (?:there|available)|show me (?:everything|all))"
+    r"(?:\s*,?\s*(?:really|tbh|to be honest|sorry|thanks|please))*\s*[.!?]*\s*$")
 _WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset("""
 a about an and any anything are around as at be can could do does for from get got has have he her
