@@ -234,3 +234,10 @@ def test_changing_the_search_keeps_the_rest():
     assert conversation.change_request("hmm", slots) == {"search_change": "?change"}
     text, buttons = conversation.change_question(slots)
     assert "Autism, age 9, near Strood" in text and {"Age", "Area", "Kind of help", "Free only"} <= {b["title"] for b in buttons}
+
+
+@pytest.mark.parametrize("text,age", [("hes in year 6", 10), ("she is in reception", 4), ("in yr 11 now", 15),
+                                      ("starting year 7 in september", 11), ("the year 6 sats", None),
+                                      ("he is 9 and in year 4", 9), ("in year 20", None)])
+def test_a_school_year_gives_the_age(text, age):
+    assert understand(text).age == age

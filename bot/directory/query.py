@@ -33,6 +33,9 @@ _AGE_PATTERNS = [
 ]
 # Asked for an age: a message that starts with a number ("6", "about 10", "11 in June", "3 and a half").
 _BARE_NUMBER = re.compile(r"^\s*(?:about |around |nearly |almost |just |only |roughly )?" + _NUM + r"\b" + _NOT_AN_AGE)
+# A school year group: reception (age 4 to 5), then Year 1 (5 to 6) to Year 13 (17 to 18).
+_SCHOOL_YEAR = re.compile(r"\b(?:in |starting |starts |going into )(?:(reception)\b|(?:year|yr) ?" + _NUM + r"\b)")
+_RECEPTION_AGE = 4
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(?:\s*(\d[A-Z]{2}))?\b", re.IGNORECASE)
 _FREE = re.compile(r"\b(free|no cost|no charge|doesn'?t cost|does not cost|without paying)\b")
 _SKIP = re.compile(
@@ -118,6 +121,10 @@ def parse_age(text: str, bare_number: bool = False) -> tuple[Optional[int], Opti
                 value //= 12
             break
     else:
+        match = _SCHOOL_YEAR.search(lowered)
+        if match:  # "he's in year 6": the age most of the year group are (Year 6 are 10 to 11)
+            value = _RECEPTION_AGE if match.group(1) else _number(match.group(2)) + _RECEPTION_AGE
+            return (value, None, match.span()) if value <= _RECEPTION_AGE + 13 else (None, None, None)
         match = _BARE_NUMBER.match(lowered) if bare_number else None
         if not match:
             return None, None, None
