@@ -381,7 +381,11 @@ def change_request(text: str, slots: dict[str, Any]) -> dict[str, Any]:
         return {**{s: None for s in (*SLOTS, "service_keywords", "service_free")}, CHANGE_SLOT: NEW_SEARCH}
     if part == "service_free":
         return {"service_free": None if slots.get("service_free") else True, CHANGE_SLOT: CHANGED}
-    cleared = {part: None, "service_keywords": None} if part == "service_need" else {part: None}
+    lowered = (clean.text(text) or "").lower()
+    parts = [p for p, pattern in _CHANGE_PARTS if p in SLOTS and pattern.search(lowered)]  # "the age and the town"
+    cleared = {p: None for p in parts or [part]}
+    if "service_need" in cleared:
+        cleared["service_keywords"] = None
     return {**cleared, CHANGE_SLOT: part}
 
 
