@@ -154,7 +154,8 @@ def acknowledgement(text: str, requested_slot: Optional[str], before: dict[str, 
         return None
     named = read_message(text, requested_slot).get("service_need") if requested_slot != "service_need" else None
     need = before.get("service_need")
-    if named and not named.startswith("?") and need not in (None, ANY, named) and after.get("service_need") == need:
+    if (named and not named.startswith("?") and need not in (None, ANY) and after.get("service_need") == need
+            and not set(named.split(",")) <= set(need.split(","))):
         return f"I've kept the search to what you asked for: {_piece('service_need', need)}."
     if after.get(requested_slot) is not None:
         return None
@@ -244,7 +245,8 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
     if not text.strip() or safety.match(text):
         return False  # a risk is never an answer
     if requested_slot == CHANGE_SLOT:
-        return (_change_part(text) is not None or bool(refinement(text)) or not is_leaving_intent(intent)
+        return (_change_part(text) is not None or bool(refinement(text))
+                or not is_leaving_intent(intent) and intent not in ASIDE_INTENTS
                 or any(_gives(slot, understand(text)) for slot in SLOTS))
     if is_skip(text) or _about_cost(text) and requested_slot in SLOTS:
         return True  # "how much do they cost?" is explained, and the question asked again
