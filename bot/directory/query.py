@@ -47,7 +47,7 @@ _SKIP = re.compile(
     r"skip (this|that|it)|rather not say|prefer not to say|i'?d rather not say|i'?d prefer not to say|"
     r"(i )?don'?t want to say|(i )?do not want to say|not saying|i'?d rather not|"
     r"what do you have|what have you got|what(?:'s|s| is) (?:there|available)|show me (?:everything|all))"
-    r"(?:\s*,?\s*(?:really|tbh|to be honest|sorry|thanks|please))*\s*[.!?]*\s*$")
+    r"(?:\s*,?\s*(?:really|tbh|to be honest|sorry|please))*\s*[.!?]*\s*$")
 _WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset("""
 a about an and any anything are around as at be can could do does for from get got has have he her
