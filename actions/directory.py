@@ -369,5 +369,8 @@ class ActionAskSearchChange(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text, buttons = conversation.change_question(_search_slots(tracker))
+        said_before = next((e.get("text") for e in reversed(tracker.events) if e.get("event") == "bot"), None)
+        if said_before == text:  # "Change the search" pressed twice: not the same words again
+            text = conversation.CHANGE_AGAIN
         dispatcher.utter_message(text=text, buttons=buttons)
         return []

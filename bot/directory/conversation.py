@@ -391,6 +391,9 @@ def change_request(text: str, slots: dict[str, Any]) -> dict[str, Any]:
     return {**cleared, CHANGE_SLOT: part}
 
 
+CHANGE_AGAIN = "Choose what to change below, or type the new age, town or kind of help."
+
+
 def change_question(slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
     """The question "Change the search" asks, with the search as it stands and a button for each part."""
     cost = ({"title": "Any cost", "payload": "any cost"} if slots.get("service_free")
