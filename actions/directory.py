@@ -92,7 +92,8 @@ class ValidateServiceSearchForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         """A search that starts from a follow-up to an answer, or from a question about the results
-        just shown, ends at once, filling nothing: action_search_services answers it instead."""
+        just shown, ends at once, filling nothing: action_search_services answers it instead. An answer
+        that filled the search but not the question asked is said back first ("Near Chatham, thanks.")."""
         requested = tracker.get_slot("requested_slot")
         if requested is None and (faq_follow_up(tracker) or question_about_results(tracker)):
             return [SlotSet("requested_slot", None)]
