@@ -92,23 +92,57 @@ class ValidateServiceSearchForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         """A search that starts from a follow-up to an answer, or from a question about the results
-        just shown, ends at once, filling nothing: action_search_services answers it instead."""
-        if tracker.get_slot("requested_slot") is None and (faq_follow_up(tracker) or question_about_results(tracker)):
+        just shown, ends at once, filling nothing: action_search_services answers it instead. An answer
+        that filled the search but not the question asked is said back first ("Near Chatham, thanks.")."""
+        requested = tracker.get_slot("requested_slot")
+        if requested is None and (faq_follow_up(tracker) or question_about_results(tracker)):
             return [SlotSet("requested_slot", None)]
-        return await super().run(dispatcher, tracker, domain)
+        before = _search_slots(tracker)
+        events = await super().run(dispatcher, tracker, domain)
+        after = {**before, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+        said = conversation.acknowledgement(_latest(tracker)[0], requested, before, after) if _typed_just_now(tracker) else None
+        if said:
+            dispatcher.utter_message(text=said)
+        return events
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        """After "Change the search", what to change is asked first; the search's slots stay filled."""
+        if conversation.is_changing(tracker.get_slot("requested_slot"), _latest(tracker)[1], _search_slots(tracker)):
+            return [conversation.CHANGE_SLOT, *domain_slots]
+        return domain_slots
 
     def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
         """The slot's value from the parent's latest message; nothing when it is not an answer, so
         the form steps aside and the rules answer it as itself."""
         text, intent = _latest(tracker)
         requested = tracker.get_slot("requested_slot")
-        if not _typed_just_now(tracker) or not conversation.answers_question(text, intent, requested):
+        if requested == conversation.CHANGE_SLOT or not _typed_just_now(tracker) \
+                or not conversation.answers_question(text, intent, requested):
             return {}
         if requested is None:  # the search starts: use everything already said
             values = _opening_values(tracker, text)
         else:
-            values = conversation.read_message(text, requested)
+            values = conversation.answer_values(text, requested, tracker.get_slot("service_need"))
         return {k: v for k, v in values.items() if k == slot or k not in conversation.SLOTS}
+
+    async def extract_search_change(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[Text, Any]:
+        """The answer to "What would you like to change?": the part to ask again, or the new value itself."""
+        text, intent = _latest(tracker)
+        requested = tracker.get_slot("requested_slot")
+        if requested is None and intent == "directory_change" and not text.lstrip().startswith("/"):
+            # "can I change the area": the part (or the new value) was said with the request itself
+            changes = conversation.change_request(text, _search_slots(tracker))
+            return {} if str(changes[conversation.CHANGE_SLOT]).startswith("?") else changes
+        if requested != conversation.CHANGE_SLOT or not _typed_just_now(tracker) \
+                or not conversation.answers_question(text, intent, conversation.CHANGE_SLOT):
+            return {}
+        return conversation.change_request(text, _search_slots(tracker))
+
+    async def validate_search_change(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        return self._validate(conversation.CHANGE_SLOT, value, dispatcher)
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[Dict[Text, Any]]:
@@ -223,7 +257,12 @@ def question_about_results(tracker: Tracker) -> Optional[result_questions.Answer
     if not results_just_shown(tracker):
         return None
     page = _page_in_view(tracker)
-    return result_questions.answer(_latest(tracker)[0], page.get("cards") or [], int(page.get("first_number") or 1))
+    text = _latest(tracker)[0]
+    about = result_questions.answer(text, page.get("cards") or [], int(page.get("first_number") or 1))
+    if about and (not about.explicit or about.text.startswith(result_questions.ABOUT.label)) \
+            and conversation.is_change(text):
+        return None  # "can we try Rochester instead?" changes the search, though a result's name has "Rochester"
+    return about
 
 
 def send_about_results(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -244,7 +283,20 @@ async def after_results(dispatcher: CollectingDispatcher, tracker: Tracker,
     about = question_about_results(tracker)
     if about and (about.explicit or not explicit_only):
         return send_about_results(dispatcher, tracker, about)
-    return None if explicit_only else await refine_results(dispatcher, tracker)
+    if explicit_only:
+        return None
+    return await refine_results(dispatcher, tracker) or change_asked(tracker) or await search_offered(dispatcher, tracker)
+
+
+def change_asked(tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """Straight after the results, "could I change the town please" (which the model may not read as
+    "Change the search"): the search starts again with that question, keeping the rest. None: not such a request."""
+    part = conversation.part_to_change(_latest(tracker)[0]) if results_just_shown(tracker) else None
+    if part is None:
+        return None
+    cleared = [part, "service_keywords"] if part == "service_need" else [part]
+    return [SlotSet(slot, None) for slot in (*cleared, "search_page")] + [
+        ActiveLoop("service_search_form"), SlotSet("requested_slot", None)]
 
 
 def keep_results_in_view(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -277,12 +329,49 @@ async def refine_results(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     return [SlotSet(k, v) for k, v in changes.items()] + _send_results(dispatcher, reply)
 
 
+async def search_offered(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """Straight after an answer that offers a search ("tell me what you need and your town"), an age or
+    a town typed alone searches with the answer's kind of help (it got "I can't answer that in detail").
+    None: the message is not such a reply."""
+    last = turns.slot_set(tracker.events, LAST_ENTRY)
+    entry = content.live().entries.get(last) if last else None
+    slots = conversation.offered_search(_latest(tracker)[0], entry.find_service if entry else "")
+    if not slots:
+        return None
+    try:
+        reply = await _search(slots, 0)
+    except Exception:  # the directory is down: the action's own reply is better than none
+        logger.exception("could not search the directory; answering the message as it is")
+        return None
+    return [SlotSet(k, v) for k, v in slots.items()] + _send_results(dispatcher, reply)
+
+
 class ActionResetSearch(Action):
-    """Clears the search answers so the form asks again."""
+    """"Change the search": after a search its answers are kept and the form asks what to change
+    (ValidateServiceSearchForm.required_slots); with none, they are cleared and the form asks afresh."""
 
     def name(self) -> Text:
         return "action_reset_search"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        return [SlotSet(slot, None) for slot in (*_SEARCH_SLOTS, "search_page")]
+        if any(tracker.get_slot(s) is not None for s in conversation.SLOTS):
+            # A search still asking its questions starts over, so that it asks what to change first.
+            return end_search(tracker) + [SlotSet(conversation.CHANGE_SLOT, None), SlotSet("search_page", None)]
+        return [SlotSet(slot, None) for slot in (*_SEARCH_SLOTS, conversation.CHANGE_SLOT, "search_page")]
+
+
+class ActionAskSearchChange(Action):
+    """Asks what to change in the search, showing it as it stands."""
+
+    def name(self) -> Text:
+        return "action_ask_search_change"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text, buttons = conversation.change_question(_search_slots(tracker))
+        said_before = next((e.get("text") for e in reversed(tracker.events) if e.get("event") == "bot"), None)
+        if said_before == text:  # "Change the search" pressed twice: not the same words again
+            text = conversation.CHANGE_AGAIN
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []

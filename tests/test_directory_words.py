@@ -203,3 +203,41 @@ def test_other_messages_after_the_results_are_not_changes_to_the_search(text):
 def test_is_it_free_while_asked_the_age_keeps_free_only_and_asks_the_age_again_without_sorry():
     assert conversation.read_message("is it free", "child_age") == {"service_free": True}
     assert conversation.read_message("free ones please", "service_area") == {"service_free": True}
+
+
+def test_an_answer_with_another_need_keeps_the_need_asked_for():
+    assert conversation.answer_values("he's 11 and uses a wheelchair", "child_age", "speech_language") == {"child_age": "11"}
+    changed = conversation.answer_values("actually it's autism we need, not speech", "child_age", "speech_language")
+    assert changed["service_need"] == "autism", "a need named alone changes it; one turned down is dropped"
+    assert conversation.answer_values("show more", "child_age", "autism") == {"child_age": "?more"}
+    assert conversation.is_more_request("/directory_more") and not conversation.is_more_request("more autism groups")
+
+
+def test_a_piece_given_out_of_turn_is_said_back():
+    said = conversation.acknowledgement("we're in Chatham", "child_age", {"service_need": "autism"},
+                                        {"service_need": "autism", "service_area": "Chatham"})
+    assert said == "Near Chatham, thanks."
+    assert conversation.acknowledgement("9", "child_age", {}, {"child_age": "9"}) is None, "the answer asked for"
+    kept = conversation.acknowledgement("11 and in a wheelchair", "child_age", {"service_need": "speech_language"},
+                                        {"service_need": "speech_language", "child_age": "11"})
+    assert kept and "Speech, language and communication" in kept
+
+
+def test_changing_the_search_keeps_the_rest():
+    slots = {"service_need": "autism", "child_age": "9", "service_area": "Strood", "service_free": None}
+    assert conversation.is_changing(None, "directory_change", slots)
+    assert not conversation.is_changing(None, "directory_change", {})
+    assert conversation.change_request("change the age", slots) == {"child_age": None, "search_change": "child_age"}
+    assert conversation.change_request("what about Rainham", slots) == {"service_area": "Rainham", "search_change": "changed"}
+    assert conversation.change_request("free only", slots)["service_free"] is True
+    assert conversation.change_request("new search", slots)["service_need"] is None
+    assert conversation.change_request("hmm", slots) == {"search_change": "?change"}
+    text, buttons = conversation.change_question(slots)
+    assert "Autism, age 9, near Strood" in text and {"Age", "Area", "Kind of help", "Free only"} <= {b["title"] for b in buttons}
+
+
+@pytest.mark.parametrize("text,age", [("hes in year 6", 10), ("she is in reception", 4), ("in yr 11 now", 15),
+                                      ("starting year 7 in september", 11), ("the year 6 sats", None),
+                                      ("he is 9 and in year 4", 9), ("in year 20", None)])
+def test_a_school_year_gives_the_age(text, age):
+    assert understand(text).age == age

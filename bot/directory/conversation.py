@@ -21,16 +21,18 @@ ANY = "any"
 PAGE_SIZE = 4
 SLOTS = ("service_need", "child_age", "service_area")
 
+# Each is followed by the question itself (the form asks it again), so none asks it a second time.
 PROBLEMS = {
     "?age_out_of_range": "That age doesn't look right: services here are for children and young people "
-                         "from birth to 25. How old is your child, in years? You can also skip this.",
-    "?age": "Sorry, I didn't catch an age. Type it in years, like 7, or skip.",
+                         "from birth to 25.",
+    "?age": "Sorry, I didn't catch an age.",
     "?outside_medway": "That postcode is outside Medway, and this directory covers Medway only "
-                       "(ME1 to ME5, ME7, ME8 and the Hoo Peninsula). Which Medway town is nearest? "
-                       "You can also choose anywhere.",
-    "?place": "Sorry, I don't know that place. Choose a Medway town, type a postcode like ME7, or choose anywhere.",
-    "?need": "Sorry, I didn't recognise that kind of help. Try words like speech therapy, autism, "
-             "short breaks or parent group, or skip.",
+                       "(ME1 to ME5, ME7, ME8 and the Hoo Peninsula).",
+    "?place": "Sorry, I don't know that place.",
+    "?need": "Sorry, I didn't recognise that kind of help.",
+    "?more": "There are no results to show more of yet: I need a little more before I search.",
+    "?change": "Sorry, I didn't catch what to change.",
+    "?cost": "Each service in the results will say what it costs. If you only want free ones, say free only.",
 }
 
 
@@ -68,9 +70,26 @@ def _understood(text: str, requested_slot: Optional[str]) -> Understood:
     return understood
 
 
+# "Anywhere" says where, whichever question it answers.
+_ANYWHERE = re.compile(r"^\W*(?:anywhere|any ?where in medway|all of medway|the whole of medway|any area|any town)"
+                       r"(?:\W+(?:really|please|thanks|is fine|is ok|at all|i don'?t mind))*\W*$")
+# A question about cost before there are results ("how much do they cost?").
+_COST = re.compile(r"\b(?:cost|costs|price|prices|charge|charges|how much|expensive|cheap|cheaper|cheapest|afford|pay)\b")
+
+
+
+def _about_cost(text: str) -> bool:
+    """Whether a message only asks about cost ("how much do they cost", "cheap ones"), nothing else
+    ("do i have to pay for an assessment" is a question of its own)."""
+    lowered = text.lower()
+    return bool(_COST.search(lowered)) and all(_COST.fullmatch(w) or w == "much" for w in understand(lowered).keywords)
+
+
 def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
     """Every search slot one message fills (a bare number counts as an age only when we asked for it)."""
     text = clean.text(text) or ""  # markup is never a search word
+    if _ANYWHERE.match(text.lower()):
+        return {"service_area": ANY}  # "anywhere" when asked the age: the place, and the age asked again
     understood = _understood(text, requested_slot)
     values: dict[str, Any] = {}
     for slot in SLOTS:
@@ -84,11 +103,78 @@ def read_message(text: str, requested_slot: Optional[str]) -> dict[str, Any]:
         del values[requested_slot]  # "in Strood" when asked the age: the place is kept, the age asked again
     elif values.get(requested_slot) in _NOTHING_GIVEN and _only_search_words(text):
         values[requested_slot] = ASK_AGAIN  # "find a service": nothing wrong to explain
+    elif values.get(requested_slot) in _NOTHING_GIVEN and _about_cost(text):
+        values[requested_slot] = "?cost"  # "how much do they cost?": each result will say
     return values
 
 
 # An answer that gave nothing for the question asked ("?age_out_of_range" says something about it).
 _NOTHING_GIVEN = ("?age", "?place", "?need")
+
+
+def answer_values(text: str, requested_slot: str, need: Optional[str]) -> dict[str, Any]:
+    """The slots a message typed while the search asks for `requested_slot` fills.
+
+    "Show more" before any results is no answer ("?more" explains). A kind of help named beside the
+    answer asked for ("he's 11 and uses a wheelchair" when asked the age) describes the child: the
+    `need` already asked for stays. Named alone ("actually it's autism"), it changes the need."""
+    if is_more_request(text):
+        return {requested_slot: "?more"}
+    values = read_message(text, requested_slot)
+    answer = values.get(requested_slot)
+    if (requested_slot != "service_need" and need and need != ANY and "service_need" in values
+            and answer is not None and not str(answer).startswith("?")):
+        for slot in ("service_need", "service_keywords"):
+            values.pop(slot, None)
+        if values.get("service_free") is None:
+            values.pop("service_free", None)
+    return values
+
+
+def _piece(slot: str, value: Any) -> Optional[str]:
+    """One search value in a few words ("near Chatham", "age 7"), or None when it says nothing."""
+    if value is None or (isinstance(value, str) and value.startswith("?")):
+        return None
+    if slot == "service_area":
+        return "anywhere in Medway" if value == ANY else f"near {value}"
+    if slot == "child_age":
+        return "any age" if value == ANY else f"age {value}"
+    if slot == "service_free":
+        return "free services only" if value else None
+    if slot == "service_need":
+        return "any kind of help" if value == ANY else query_from({"service_need": value}).what()
+    return None
+
+
+def acknowledgement(text: str, requested_slot: Optional[str], before: dict[str, Any], after: dict[str, Any]) -> Optional[str]:
+    """What to say after an answer typed while the search asks for `requested_slot`: "Near Chatham,
+    thanks." when it filled the search but not the question (which then comes once, not word for word
+    again), or that the need asked for was kept when another was named beside the answer. None: nothing."""
+    if requested_slot not in SLOTS:
+        return None
+    named = read_message(text, requested_slot).get("service_need") if requested_slot != "service_need" else None
+    need = before.get("service_need")
+    if (named and not named.startswith("?") and need not in (None, ANY) and after.get("service_need") == need
+            and not set(named.split(",")) <= set(need.split(","))):
+        return f"I've kept the search to what you asked for: {_piece('service_need', need)}."
+    if after.get(requested_slot) is not None:
+        return None
+    pieces = [_piece(slot, after.get(slot)) for slot in (*SLOTS, "service_free")
+              if slot != requested_slot and after.get(slot) != before.get(slot)]
+    said = ", ".join(p for p in pieces if p)
+    if said == _piece("service_free", True):
+        return "I'll look for free services only."  # "is it free?" is a wish, not a fact to thank for
+    return f"{said[0].upper()}{said[1:]}, thanks." if said else None
+
+
+_MORE = re.compile(r"^\W*(?:/?(?:directory_more|show_more)|(?:can you |could you |please |pls )?(?:show|see|give|get|load)"
+                   r"(?: me| us)?(?: some| any)? more(?: results| services| options| please| pls)*|"
+                   r"(?:any |some )?more(?: results| services| options)?(?: please| pls)?|next(?: page| results)?)\W*$")
+
+
+def is_more_request(text: str) -> bool:
+    """"Show more", "more please", the Show more button: more results."""
+    return bool(_MORE.match((clean.text(text) or "").lower()))
 def names_search_terms(text: str) -> bool:
     """Whether a message names a kind of help, an age or a place (what a search is made of)."""
     understood = _understood(clean.text(text) or "", None)
@@ -152,12 +238,18 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
     if requested_slot is None:
         return True
     text = clean.text(text) or ""
+    if is_more_request(text) or intent == "directory_more":
+        return True  # "Show more" before any results: explained, and the question asked once
     if text.lstrip().startswith("/"):
         return intent == "find_service"  # "Find a service" again: the question is asked again
     if not text.strip() or safety.match(text):
         return False  # a risk is never an answer
-    if is_skip(text):
-        return True
+    if requested_slot == CHANGE_SLOT:
+        return (_change_part(text) is not None or bool(refinement(text))
+                or not is_leaving_intent(intent) and intent not in ASIDE_INTENTS
+                or any(_gives(slot, understand(text)) for slot in SLOTS))
+    if is_skip(text) or _about_cost(text) and requested_slot in SLOTS:
+        return True  # "how much do they cost?" is explained, and the question asked again
     if not is_leaving_intent(intent) and intent not in ASIDE_INTENTS:
         return True
     understood = understand(text, bare_number_is_age=requested_slot == "child_age",
@@ -186,9 +278,21 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
 _QUESTION_START = re.compile(_QUESTION.pattern.removeprefix(r"\?|"))
 """A message that opens as a question ("free ones?" is a change; "is transport free" is a question)."""
 _CHANGE_QUESTION = re.compile(r"^\W*(?:and |so |ok |okay )?(?:what about|how about|any|anything|is there|are there|"
-                              r"are any|have you got|got any)\b")
+                              r"are any|have you got|got any|(?:can|could) (?:we|you|i) (?:try|do|look|search|check)|"
+                              r"try)\b")
 _NOT_ONLY_FREE = re.compile(r"\b(?:not|doesn'?t have to be|does not have to be|don'?t need to be|needn'?t be)\s+"
-                            r"(?:\w+\s+)?free\b|\bfree or (?:not|paid)\b|\bpaid (?:is|ones are) (?:fine|ok)\b")
+                            r"(?:\w+\s+)?free\b|\bfree or (?:not|paid)\b|\bpaid (?:is|ones are) (?:fine|ok)\b|"
+                            r"^\W*any (?:cost|price)\W*$|\b(?:include|including|and|or) paid\b")
+
+
+_INSTEAD = re.compile(r"\b(?:instead|rather|actually)\b")
+
+
+def is_change(text: str) -> bool:
+    """Whether a message asks to change the search ("can we try Rochester instead?"), not about a result
+    ("the Rochester one?")."""
+    lowered = (clean.text(text) or "").lower().replace("\u2019", "'")
+    return bool(refinement(text)) and bool(_CHANGE_QUESTION.search(lowered) or _INSTEAD.search(lowered))
 
 
 def refinement(text: str) -> dict[str, Any]:
@@ -211,11 +315,110 @@ def refinement(text: str) -> dict[str, Any]:
         changes["child_age"] = str(understood.age)
     if understood.place:
         changes["service_area"] = understood.place
+    elif _ANYWHERE.match(lowered):
+        changes["service_area"] = ANY
     if _NOT_ONLY_FREE.search(lowered):
         changes["service_free"] = None
     elif understood.free_only:
         changes["service_free"] = True
     return changes
+
+
+# Changing the search -------------------------------------------------------------------------------
+# "Change the search" after the results asks what to change (the form's extra question, CHANGE_SLOT)
+# and keeps the rest: the part chosen is asked again, a new value typed at once is used at once.
+
+CHANGE_SLOT = "search_change"
+CHANGED = "changed"  # the answer gave the new value itself
+NEW_SEARCH = "new"
+_CHANGE_PARTS = (
+    (NEW_SEARCH, re.compile(r"\b(?:new search|start (?:a )?new|everything|all of (?:it|them)|from scratch|start over)\b")),
+    ("service_area", re.compile(r"\b(?:area|place|town|where|location|postcode|somewhere else|elsewhere)\b")),
+    ("child_age", re.compile(r"\b(?:age|how old|older|younger)\b")),
+    ("service_free", re.compile(r"\b(?:cost|costs|price|prices|free|paid|pay|cheap|cheaper)\b")),
+    ("service_need", re.compile(r"\b(?:kind|type|sort) of\b|\b(?:need|needs|help|support|service|services)\b")),
+)
+
+
+def _change_part(text: str) -> Optional[str]:
+    """Which part of the search a message asks to change ("the age", "change the area"), or None."""
+    lowered = (clean.text(text) or "").lower()
+    return next((part for part, pattern in _CHANGE_PARTS if pattern.search(lowered)), None)
+
+
+_CHANGE_VERB = re.compile(r"\b(?:change|changing|different|another|other|switch)\b")
+
+
+def part_to_change(text: str) -> Optional[str]:
+    """The search question a short request after the results asks to answer again ("could I change the
+    town please", "different age"), or None."""
+    lowered = (clean.text(text) or "").lower()
+    part = _change_part(lowered) if _CHANGE_VERB.search(lowered) and len(lowered.split()) <= 8 else None
+    return part if part in SLOTS else None
+
+
+def is_changing(requested_slot: Optional[str], intent: Optional[str], slots: dict[str, Any]) -> bool:
+    """Whether the search asks what to change: "Change the search" was just pressed after a search,
+    or the question is waiting for its answer."""
+    if requested_slot == CHANGE_SLOT:
+        return True
+    return requested_slot is None and intent == "directory_change" and any(slots.get(s) is not None for s in SLOTS)
+
+
+def change_request(text: str, slots: dict[str, Any]) -> dict[str, Any]:
+    """The slots an answer to "What would you like to change?" sets: the part to ask again emptied,
+    or the new value typed straight away ("she's 8 now", "Strood", "free only"); CHANGE_SLOT says which
+    ("?change": neither, asked again)."""
+    changes = refinement(text)
+    if changes:
+        return {**changes, CHANGE_SLOT: CHANGED}
+    part = _change_part(text)
+    problems = _understood(clean.text(text) or "", None).problems
+    for slot, (_, problem) in _GIVEN.items():
+        if part is None and problem in problems:  # "she's 40": explained, and that question asked
+            return {slot: f"?{problem}", CHANGE_SLOT: slot}
+    if part is None:
+        return {CHANGE_SLOT: "?change"}
+    if part == NEW_SEARCH:
+        return {**{s: None for s in (*SLOTS, "service_keywords", "service_free")}, CHANGE_SLOT: NEW_SEARCH}
+    if part == "service_free":
+        return {"service_free": None if slots.get("service_free") else True, CHANGE_SLOT: CHANGED}
+    lowered = (clean.text(text) or "").lower()
+    parts = [p for p, pattern in _CHANGE_PARTS if p in SLOTS and pattern.search(lowered)]  # "the age and the town"
+    cleared = {p: None for p in parts or [part]}
+    if "service_need" in cleared:
+        cleared["service_keywords"] = None
+    return {**cleared, CHANGE_SLOT: part}
+
+
+CHANGE_AGAIN = "Choose what to change below, or type the new age, town or kind of help."
+
+
+def change_question(slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+    """The question "Change the search" asks, with the search as it stands and a button for each part."""
+    cost = ({"title": "Any cost", "payload": "any cost"} if slots.get("service_free")
+            else {"title": "Free only", "payload": "free only"})
+    buttons = [{"title": "Kind of help", "payload": "change the kind of help"},
+               {"title": "Age", "payload": "change the age"},
+               {"title": "Area", "payload": "change the area"},
+               cost,
+               {"title": "New search", "payload": "new search"}]
+    pieces = [_piece(slot, slots.get(slot)) for slot in (*SLOTS, "service_free")]
+    so_far = ", ".join(p for p in pieces if p)
+    return (f"The search so far: {so_far}. " if so_far else "") + (
+        "What would you like to change? Choose one, or type the new age, town or kind of help."), buttons
+
+
+def offered_search(text: str, find_service: str) -> dict[str, Any]:
+    """After an answer that offers a search ("tell me what you need and your town"), a reply that gives
+    only an age or a town ("she's 5", "we're in Hoo") is that search: its slots, the need from the
+    answer's `find_service` words. {}: the message is something else (a question, a story)."""
+    given = refinement(text)
+    if not find_service or not ({"child_age", "service_area"} & set(given)) or "service_need" in given:
+        return {}
+    offered = read_message(find_service, None)
+    return {"service_need": offered.get("service_need", ANY), "service_keywords": offered.get("service_keywords"),
+            "child_age": None, "service_area": None, "service_free": None, **given}
 
 
 # Earlier messages read when a search starts: enough for a long conversation, bounded in time.

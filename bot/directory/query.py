@@ -27,12 +27,15 @@ _NOT_AN_AGE = (r"(?!\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|times?|po
 _AGE_PATTERNS = [
     re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:years?|yrs?|yo|y/o)(?:\s*-?\s*old)?\b"),
     # "is 6", "he's 6", "hes 6" (no apostrophe, as typed on a phone), "shes 6", "they're 6"
-    re.compile(r"\b(?:aged?:?|age of|is|he's|she's|hes|shes|they're|theyre|they are|turned|turning|"
-               r"(?:he|she|they)'?ll be|will be)\s+(?:nearly |almost |just |only |about |around )?" + _NUM + r"\b" + _NOT_AN_AGE),
+    re.compile(r"\b(?:aged?:?|age of|is|he's|she's|hes|shes|they're|theyre|they are|turned|turning|meant|make (?:it|that)|"
+               r"(?:he|she|they)'?ll be|will be)\s+(?:nearly |almost |just |only |about |around |actually |now )?" + _NUM + r"\b" + _NOT_AN_AGE),
     re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:months?|mths?)(?:\s*-?\s*old)?\b"),
 ]
 # Asked for an age: a message that starts with a number ("6", "about 10", "11 in June", "3 and a half").
 _BARE_NUMBER = re.compile(r"^\s*(?:about |around |nearly |almost |just |only |roughly )?" + _NUM + r"\b" + _NOT_AN_AGE)
+# A school year group: reception (age 4 to 5), then Year 1 (5 to 6) to Year 13 (17 to 18).
+_SCHOOL_YEAR = re.compile(r"\b(?:in |starting |starts |going into )(?:(reception)\b|(?:year|yr) ?" + _NUM + r"\b)")
+_RECEPTION_AGE = 4
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(?:\s*(\d[A-Z]{2}))?\b", re.IGNORECASE)
 _FREE = re.compile(r"\b(free|no cost|no charge|doesn'?t cost|does not cost|without paying)\b")
 _SKIP = re.compile(
@@ -42,7 +45,9 @@ _SKIP = re.compile(
     r"don'?t know|dont know|i don'?t mind|don'?t mind|doesn'?t matter|it doesn'?t matter|whatever|"
     r"anywhere in medway|all of medway|the whole of medway|any area|any kind|any help|everything|"
     r"skip (this|that|it)|rather not say|prefer not to say|i'?d rather not say|i'?d prefer not to say|"
-    r"(i )?don'?t want to say|(i )?do not want to say|not saying|i'?d rather not)\s*[.!]*\s*$")
+    r"(i )?don'?t want to say|(i )?do not want to say|not saying|i'?d rather not|"
+    r"what do you have|what have you got|what(?:'s|s| is) (?:there|available)|show me (?:everything|all))"
+    r"(?:\s*,?\s*(?:really|tbh|to be honest|sorry|please))*\s*[.!?]*\s*$")
 _WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset("""
 a about an and any anything are around as at be can could do does for from get got has have he her
@@ -53,6 +58,7 @@ around area local locally close closest medway available offer offers thing thin
 disabled disability disabilities sen send additional special grandson granddaughter grandchild teenager
 teen young person people parent parents carer carers kind type sort hes shes theyre
 nearly almost just only roughly ll half teenagers teens lad lads boys girls whats ones
+finding searching actually sorry meant instead not no rather than sure if its little
 show tell see give list recommend suggest know let lets go take
 """.split())
 
@@ -67,12 +73,16 @@ class Query:
     free_only: bool = False
     keywords: tuple[str, ...] = ()
 
+    def what(self, vocabulary: Optional[Vocabulary] = None) -> str:
+        """The kind of help searched for in words: "Autism", "'swimming'", "any kind of help"."""
+        vocabulary = vocabulary or cached()
+        if self.keywords and not self.needs:
+            return "'" + " ".join(self.keywords) + "'"
+        return " and ".join((vocabulary.need(c).label if vocabulary.need(c) else c) for c in self.needs) or "any kind of help"
+
     def describe(self, vocabulary: Optional[Vocabulary] = None) -> str:
         """The search in words: "autism support, age 7, near Strood, free only"."""
-        vocabulary = vocabulary or cached()
-        parts = [" and ".join((vocabulary.need(c).label if vocabulary.need(c) else c) for c in self.needs) or "any kind of help"]
-        if self.keywords and not self.needs:
-            parts[0] = "'" + " ".join(self.keywords) + "'"
+        parts = [self.what(vocabulary)]
         if self.age is not None:
             parts.append(f"age {self.age}")
         parts.append(f"near {self.place}" if self.place else "anywhere in Medway")
@@ -111,6 +121,10 @@ def parse_age(text: str, bare_number: bool = False) -> tuple[Optional[int], Opti
                 value //= 12
             break
     else:
+        match = _SCHOOL_YEAR.search(lowered)
+        if match:  # "he's in year 6": the age most of the year group are (Year 6 are 10 to 11)
+            value = _RECEPTION_AGE if match.group(1) else _number(match.group(2)) + _RECEPTION_AGE
+            return (value, None, match.span()) if value <= _RECEPTION_AGE + 13 else (None, None, None)
         match = _BARE_NUMBER.match(lowered) if bare_number else None
         if not match:
             return None, None, None
@@ -169,19 +183,33 @@ def parse_place(text: str, vocabulary: Vocabulary, misspelt: bool = False) -> tu
     return None, None, []
 
 
-def parse_needs(text: str, vocabulary: Vocabulary, leave_out: frozenset[str] = frozenset()) -> tuple[str, ...]:
-    """Needs named in the message, in the order they appear (by none of the words in `leave_out`)."""
+# "autism support not speech", "autism rather than adhd": a need named only to turn it down.
+_NEGATED = re.compile(r"\b(?:not|rather than|instead of|other than|except)\s+(?:the |a |an |for |for the )?$")
+
+
+def _needs(text: str, vocabulary: Vocabulary, leave_out: frozenset[str]) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
+    """The needs named (in order) and the spans of those turned down ("not speech")."""
     lowered = text.lower()
     found: list[tuple[int, str]] = []
     spans: list[tuple[int, int]] = []
+    negated: list[tuple[int, int]] = []
     for need in vocabulary.needs:
         for synonym in sorted(need.synonyms, key=len, reverse=True):
             match = None if synonym in leave_out else _phrase_pattern(synonym).search(lowered)
             if match and not any(s <= match.start() < e for s, e in spans):
-                found.append((match.start(), need.code))
                 spans.append(match.span())
+                if _NEGATED.search(lowered[:match.start()]):
+                    negated.append(match.span())
+                else:
+                    found.append((match.start(), need.code))
                 break
-    return tuple(dict.fromkeys(code for _, code in sorted(found)))
+    return tuple(dict.fromkeys(code for _, code in sorted(found))), negated
+
+
+def parse_needs(text: str, vocabulary: Vocabulary, leave_out: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Needs named in the message, in the order they appear (by none of the words in `leave_out`), but
+    not one turned down ("autism support not speech")."""
+    return _needs(text, vocabulary, leave_out)[0]
 
 
 def is_skip(text: str) -> bool:
@@ -194,8 +222,8 @@ def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_i
     vocabulary = vocabulary or cached()
     lowered = text.lower()
     problems: list[str] = []
-    needs = parse_needs(text, vocabulary)  # their words stay in keywords: "portage" ranks Portage first
-    spans: list[tuple[int, int]] = []
+    needs, negated = _needs(text, vocabulary, frozenset())  # their words stay in keywords: "portage" ranks Portage first
+    spans: list[tuple[int, int]] = list(negated)  # a need turned down is no search word either
     age, age_problem, age_span = parse_age(text, bare_number_is_age)
     place, place_problem, place_spans = parse_place(text, vocabulary, misspelt_place)
     for problem in (age_problem, place_problem):
