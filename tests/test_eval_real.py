@@ -11,7 +11,7 @@ from tests.eval import real
 ROOT = Path(__file__).resolve().parent.parent
 # The floor below which `make test` fails. Issue 18's target is 90%; raise this as the content grows,
 # never lower it to make a change pass.
-FLOOR = 0.72
+FLOOR = 0.73
 FOLDERS = (real.REAL, real.TUNING, real.DEV, real.SELECT)
 """Evaluation, threshold tuning, content development (fitted) and model selection (unfitted)."""
 
