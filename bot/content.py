@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from bot import people, yamlfile
 from bot.paths import PROJECT_ROOT, content_dir
@@ -278,6 +278,18 @@ def _parse_file(path: Path, problems: list[Problem]) -> list[Entry]:
     return [e for node in data["entries"] if (e := _parse_entry(node, topic, path, problems))]
 
 
+def _one_entry_each(entries: list[Entry], what: str, items: Callable[[Entry], Iterable[str]],
+                    key: Callable[[str], str], problems: list[Problem], hint: str) -> None:
+    """Report an example question or keyword (compared by `key`) that two entries both claim."""
+    owner: dict[str, Entry] = {}
+    for entry in entries:
+        for item in items(entry):
+            found = owner.setdefault(key(item), entry)
+            if found.id != entry.id:
+                problems.append(Problem(entry.path, entry.line, f"{what} '{item}' is in both '{found.id}' and '{entry.id}'",
+                                        hint))
+
+
 def _cross_checks(entries: list[Entry], problems: list[Problem], all_files_read: bool = True) -> None:
     seen: dict[str, Entry] = {}
     for entry in entries:
@@ -286,24 +298,10 @@ def _cross_checks(entries: list[Entry], problems: list[Problem], all_files_read:
             problems.append(Problem(entry.path, entry.line, f"id '{entry.id}' is also used at {other.path}:{other.line}",
                                     "give each entry its own id"))
         seen[entry.id] = entry
-    asked: dict[str, Entry] = {}
-    for entry in entries:
-        for question in entry.questions:
-            key = normalise_question(question)
-            if key in asked and asked[key].id != entry.id:
-                problems.append(Problem(entry.path, entry.line,
-                                        f"question '{question}' is in both '{asked[key].id}' and '{entry.id}'",
-                                        "keep each example question in one entry only"))
-            asked.setdefault(key, entry)
-    named: dict[str, Entry] = {}
-    for entry in entries:
-        for keyword in entry.keywords:
-            key = keyword_key(keyword)
-            if key in named and named[key].id != entry.id:
-                problems.append(Problem(entry.path, entry.line,
-                                        f"keyword '{keyword}' is in both '{named[key].id}' and '{entry.id}'",
-                                        "a keyword names one entry: keep it in the one that answers it"))
-            named.setdefault(key, entry)
+    _one_entry_each(entries, "question", lambda e: e.questions, normalise_question, problems,
+                    "keep each example question in one entry only")
+    _one_entry_each(entries, "keyword", lambda e: e.keywords, keyword_key, problems,
+                    "a keyword names one entry: keep it in the one that answers it")
     if not all_files_read:
         return  # an entry in the unreadable file may be the target: fix that file first
     for entry in entries:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -73,15 +72,10 @@ def parse(data: Any, path: Path) -> Rules:
                  tuple(str(e) for e in data.get("not_examples") or []))
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int) -> Rules:
-    return parse(yamlfile.load(path), path)
-
 
 def load(path: Optional[Path] = None) -> Rules:
     """The rules, re-read only when the file changes (edits go live without a restart)."""
-    path = path or default_path()
-    return _load_cached(path, path.stat().st_mtime_ns)
+    return yamlfile.load_parsed(path or default_path(), parse)
 
 
 def acknowledgement(text: str, events: Iterable[dict[str, Any]] = (), rules: Optional[Rules] = None) -> Optional[str]:

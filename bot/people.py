@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -68,15 +67,10 @@ def parse(data: Any, path: Path) -> People:
     return People(" ".join(str(data["intro"]).split()), tuple(people), " ".join(str(data["outro"]).split()))
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int) -> People:
-    return parse(yamlfile.load(path), path)
-
 
 def load(path: Optional[Path] = None) -> People:
     """The people from the file, re-read only when it changes."""
-    path = path or default_path()
-    return _load_cached(path, path.stat().st_mtime_ns)
+    return yamlfile.load_parsed(path or default_path(), parse)
 
 
 def handoff_message(people: Optional[People] = None) -> str:

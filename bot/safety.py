@@ -16,7 +16,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -239,15 +238,10 @@ def _compile(source: Any, path: Path, line: int, where: str, problems: list[Prob
         return None
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int) -> Rules:
-    return parse(yamlfile.load(path), path)
-
 
 def load(path: Optional[Path] = None) -> Rules:
     """The rules from the file, re-read only when the file changes (so edits go live without a restart)."""
-    path = path or default_path()
-    return _load_cached(path, path.stat().st_mtime_ns)
+    return yamlfile.load_parsed(path or default_path(), parse)
 
 
 def _first_pattern(plain: str, rules: Rules) -> Optional[Pattern]:

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
 from bot.errors import CHECK_FAILED, MedwayError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,14 @@ def line_of(node: Any, key: Any = None) -> int:
         return lc.key(key)[0] + 1
     except (KeyError, IndexError, TypeError):
         return lc.line + 1
+
+
+@lru_cache(maxsize=32)
+def _parsed(path: Path, mtime_ns: int, parse: Callable[[Any, Path], Any]) -> Any:
+    return parse(load(path), path)
+
+
+def load_parsed(path: Path, parse: Callable[[Any, Path], T]) -> T:
+    """`parse(load(path), path)`, read again only when the file changes: staff edits go live without
+    a restart, and a message does not re-read the file."""
+    return _parsed(path, path.stat().st_mtime_ns, parse)
