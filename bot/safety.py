@@ -50,6 +50,8 @@ class Route:
     source: str
     url: str = ""
     id: str = ""
+    kinds: tuple[str, ...] = ()
+    """Shown in the emergency reply only for these kinds of risk (empty: for every kind)."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,11 @@ def parse(data: Any, path: Path) -> Rules:
         if source and not source.startswith("https://"):
             problems.append(Problem(path, yamlfile.line_of(node, "source"), f"{where}: source must be a https:// address",
                                     "give the public page the number was read on"))
-        routes.append(Route(name, what, phone, source, str(node.get("url") or ""), str(node.get("id") or "")))
+        only = tuple(str(k) for k in (node.get("kinds") or []))
+        for unknown in [k for k in only if k not in KINDS]:
+            problems.append(Problem(path, yamlfile.line_of(node, "kinds"), f"{where}: unknown kind '{unknown}'",
+                                    f"use one of: {', '.join(KINDS)}"))
+        routes.append(Route(name, what, phone, source, str(node.get("url") or ""), str(node.get("id") or ""), only))
     if not routes:
         problems.append(Problem(path, yamlfile.line_of(data, "routes") if "routes" in data else 1,
                                 "there are no emergency routes", "list at least 999 under 'routes:'"))
@@ -329,7 +335,7 @@ def emergency_message(rules: Optional[Rules] = None, kind: Optional[str] = None,
     for them (Childline, Samaritans) straight after 999 and NHS 111."""
     rules = rules or load()
     chosen = _kind(rules, kind)
-    routes = list(rules.routes)
+    routes = [r for r in rules.routes if not r.kinds or chosen.id in r.kinds]
     if for_self and chosen.first_person_line:
         first = [r for rid in YOUNG_PEOPLE_ROUTES for r in routes if r.id == rid]
         routes = first + [r for r in routes if r not in first]

@@ -181,3 +181,9 @@ def test_a_request_for_a_way_to_get_help_is_told_from_other_messages():
         assert safety.asks_for_help(asked), asked
     for other in ("i dont want to hurt anyone i just need a break from it", "how long does an assessment take"):
         assert not safety.asks_for_help(other), other
+
+
+def test_a_route_for_some_kinds_is_shown_only_for_them():
+    assert "0808 2000 247" in safety.emergency_message(kind="violence")
+    assert "0808 2000 247" not in safety.emergency_message(kind="medical")
+    assert "0808 2000 247" in safety.follow_up_message(kind="violence")
