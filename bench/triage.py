@@ -1,7 +1,7 @@
 """`make bench` (triage part): triage 5,000 forum-style questions with the model loaded once.
 
-The questions are the held-out evaluation questions (tests/eval) mixed with the forum sample
-(tests/data), repeated with small changes so no two are identical: a greeting before, a
+The questions come from bench/triage-questions.txt (the held-out evaluation questions and the forum
+sample, frozen so that runs compare), repeated with small changes so no two are identical: a greeting before, a
 thank-you after, a typo, a name or a phone number to redact. Prints model load time and
 questions per second for the whole run (reading, redaction, safeguarding check, classification,
 answer lookup, both reports written). Target on the 2-core machine: over 200 questions a second.
@@ -16,8 +16,6 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import yaml
-
 from bench.figures import save
 from bot import sentence_encoder
 from bot.triage import reader, report
@@ -29,10 +27,8 @@ ENDINGS = ["", "", " Thanks in advance", " Any advice welcome x", " You can ring
 
 
 def questions(count: int, seed: int = 6) -> list[str]:
-    base = [q for path in sorted((ROOT / "tests" / "eval" / "held_out").glob("*.yml"))
-            for group in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values() for q in group]
-    with (ROOT / "tests" / "data" / "forum-questions.csv").open(newline="", encoding="utf-8") as source:
-        base += [row["question"] for row in csv.DictReader(source) if row["question"]]
+    lines = (ROOT / "bench" / "triage-questions.txt").read_text(encoding="utf-8").splitlines()
+    base = [line for line in lines if line.strip() and not line.startswith("#")]
     rng = random.Random(seed)
     made = []
     for _ in range(count):
