@@ -13,6 +13,7 @@ from typing import Any, Iterable, Optional
 
 from bot import content, distress, fallback, followups, repeats, turns
 from bot.content import Entry, Library
+from bot.directory.conversation import only_age
 from bot.repeats import FEEDBACK_KEY
 
 
@@ -150,6 +151,10 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     pointed = None if issue else second_part(parse, library, events)
     if pointed:
         return pointed
+    age = None if issue else only_age(parse.text)
+    if age is not None:  # "12" after an answer: nothing was asked
+        reply = fallback.age_reply(age)
+        return Outcome([Message(reply.text, reply.buttons)])
     in_context = None if issue else _as_follow_up(parse, last_entry, library, events)
     if in_context:
         return in_context

@@ -66,6 +66,17 @@ def _guesses(ranking: Iterable[dict[str, Any]], names: dict[str, str], minimum: 
             and float(c.get("confidence") or 0) >= minimum][:MAX_GUESSES]
 
 
+def age_reply(age: int) -> Reply:
+    """A message that only gives an age ("12") outside a search: ask whether it is the child's age and
+    offer a search for that age, since nothing was asked."""
+    child = "a baby under 1" if age == 0 else f"a {age} year old"
+    text = (f"Is {age} your child's age? I can look for services for {child} in Medway's Local Offer: "
+            "choose below, or tell me what kind of help you are looking for. If you meant something else, "
+            "please ask your question in a few words.")
+    return Reply(text, [{"title": f"Find services for {child}", "payload": f"find services for {child}"},
+                        {"title": people.HANDOFF_TITLE, "payload": people.HANDOFF_PAYLOAD}])
+
+
 def reply(issue: Optional[str], ranking: Iterable[dict[str, Any]] = (),
           names: Optional[dict[str, str]] = None) -> Reply:
     """The fallback reply: what went wrong in plain words, up to three fair guesses, then the menu."""

@@ -7,6 +7,10 @@
    called `safeguarding` that the decision turns down gets the model's next intent instead.
 2. Empty, symbol-only or non-Latin-script input becomes `nlu_fallback`, with the reason, so the
    fallback can say what went wrong instead of the model guessing.
+3. A message that only gives an age ("12", "he's 12") asks nothing: it becomes `nlu_fallback`
+   (no reason), so the fallback reads it against search results shown or asks what it is about,
+   instead of the model's guess (a bare "12" read as options after 16). A search form asking
+   the age still takes it: the form comes before the fallback rule.
 
 Both decisions are added to the parse data (`safety_guard`) with the model's own prediction,
 so tests and staff can see which part caught a message (and which kind of risk it is).
@@ -24,6 +28,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import input_checks, safety
+from bot.directory.conversation import only_age
 
 SAFEGUARDING_INTENT = safety.SAFEGUARDING_INTENT
 GUARD_KEY = "safety_guard"
@@ -74,6 +79,12 @@ class SafetyGuard(GraphComponent):
                         add_to_output=True)
             message.set(GUARD_KEY, {"model_intent": model_intent, "pattern": None, "input_issue": issue},
                         add_to_output=True)
+            return
+        if only_age(text) is not None and not text.startswith("/"):
+            message.set(INTENT, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0},
+                        add_to_output=True)
+            message.set(GUARD_KEY, {"model_intent": model_intent, "pattern": None, "input_issue": None,
+                                    "only_age": True}, add_to_output=True)
             return
         current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if current == SAFEGUARDING_INTENT:

@@ -241,3 +241,19 @@ def test_changing_the_search_keeps_the_rest():
                                       ("he is 9 and in year 4", 9), ("in year 20", None)])
 def test_a_school_year_gives_the_age(text, age):
     assert understand(text).age == age
+
+
+@pytest.mark.parametrize("text,age", [
+    ("12", 12), ("he is 12", 12), ("she\u2019s 15", 15), ("hes 7 years old", 7), ("ds is 9", 9),
+    ("twelve", 12), ("he is in year 7", 11), ("<b>12</b>", 12),
+])
+def test_a_message_that_only_gives_an_age_is_read_as_one(text, age):
+    assert conversation.only_age(text) == age
+
+
+@pytest.mark.parametrize("text", [
+    "12 months", "find services for a 12 year old", "he is 12 and has autism", "12 in strood", "2014",
+    "15 feb", "can my 12 year old get an ehcp", "my son", "100", "/faq_post16_options", "",
+])
+def test_a_message_saying_more_than_an_age_is_not_only_an_age(text):
+    assert conversation.only_age(text) is None

@@ -288,6 +288,27 @@ _NOT_ONLY_FREE = re.compile(r"\b(?:not|doesn'?t have to be|does not have to be|d
 _INSTEAD = re.compile(r"\b(?:instead|rather|actually)\b")
 
 
+# The words around an age when a message gives nothing else.
+_AGE_WORDS = frozenset(
+    "he she they hes shes he's she's they're theyre is are was my our son daughter child boy girl kid ds dd "
+    "in yo years year yrs yr y o old aged age actually just only nearly almost turned turning now please oh sorry "
+    "twelve eleven ten nine eight seven six five four three two one thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())
+_DURATION = re.compile(r"\b(?:months?|weeks?|days?|hours?|minutes?|mins?|term|terms)\b")
+
+
+def only_age(text: str) -> Optional[int]:
+    """The age a message gives when it gives nothing else ("12", "he's 12", "she is 15 years old"), or
+    None. "12 months" is a length of time, not an age; "12 in Strood" or "12 with autism" says more."""
+    cleaned = (clean.text(text) or "").lower()
+    if not cleaned.strip() or cleaned.lstrip().startswith("/") or _DURATION.search(cleaned):
+        return None
+    if any(word not in _AGE_WORDS for word in re.findall(r"[a-z][a-z']*", cleaned.replace("\u2019", "'"))):
+        return None
+    understood = understand(cleaned, bare_number_is_age=True)
+    return None if understood.problems else understood.age
+
+
 def is_change(text: str) -> bool:
     """Whether a message asks to change the search ("can we try Rochester instead?"), not about a result
     ("the Rochester one?")."""
