@@ -316,6 +316,9 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     entry = library.entries.get(last_entry or "")
     if entry is None or not text.strip() or text.startswith("/"):  # "/faq_..." is a button: it means itself
         return None
+    echoed = echoed_part(text, entry)
+    if echoed:
+        return Reading(entry.id, 1.0, 0.0, 1.0, echoed)
     readings = score(text, ranking, entry, library)
     if not readings:
         return None
@@ -357,6 +360,29 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
     if best.target == entry.id:
         return Reading(best.target, best.score, best.model, best.phrase, _fact(text, entry, library), best.raw)
     return best
+
+
+_ECHO_MAX_WORDS = 4
+_QUESTION_WORDS = frozenset("what why how when who where which is are can could do does did will would should".split())
+_ECHO_LEAD = frozenset("so really just only and but oh ok okay the a an".split())
+
+
+def echoed_part(text: str, entry: Entry) -> str:
+    """A short question that repeats a figure or phrase of the answer just given ("12 months?",
+    "so 4 weeks?", "early review?") asks about it: the part of the answer that says it ("" when it is
+    not one). One word alone ("the ombudsman?") more likely asks what the thing is: left to the model."""
+    if not text.rstrip().endswith("?"):
+        return ""
+    found = words(text)
+    lead = 0
+    while lead < len(found) and found[lead] in _ECHO_LEAD:
+        lead += 1
+    kept = found[lead:]  # "so 4 weeks?": the words echoed; "what is section F?" asks something else
+    if not kept or len(found) > _ECHO_MAX_WORDS or kept[0] in _QUESTION_WORDS \
+            or not (any(w.isdigit() for w in kept) or len(kept) > 1):  # "the ombudsman?" asks what it is
+        return ""
+    phrase = re.compile(r"\b" + re.escape(" ".join(kept)) + r"\b")
+    return next((p for p in answer_parts(entry.answer) if phrase.search(" ".join(words(p)))), "")
 
 
 def plainly_out_of_scope(text: str, confidence: float, last_entry: Optional[str], library: Library) -> bool:

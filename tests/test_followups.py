@@ -82,6 +82,22 @@ def test_a_follow_up_reaches_the_entry_or_fact_it_means_even_with_no_help_from_t
     assert fact in reading.fact
 
 
+@pytest.mark.parametrize("text, fact", [
+    ("12 months?", "at least every 12 months"), ("so 4 weeks?", "within 4 weeks of the meeting"),
+    ("early review?", "ask for an early review"),
+])
+def test_a_figure_or_phrase_of_the_answer_echoed_as_a_question_gets_the_sentence_that_says_it(library, text, fact):
+    sure_elsewhere = ranking(("faq_attendance_fines", 0.9))
+    reading = followups.reread(text, sure_elsewhere, "annual_review", library, "faq_attendance_fines", 0.9)
+    assert reading is not None and reading.target == "annual_review" and fact in reading.fact
+
+
+@pytest.mark.parametrize("text", ["12 months", "the ombudsman?", "what is section F?", "really?", "why?",
+                                  "is it 12 months for everyone or just some?"])
+def test_other_short_messages_are_not_echoes(library, text):
+    assert followups.echoed_part(text, library.entries["annual_review"]) == ""
+
+
 def test_the_model_ranking_restricted_to_the_candidates_decides_when_no_phrase_matches(library):
     # "and if they refuse?" is no ask phrase of ehcp_timescales; the model spreads it thinly, but
     # among the candidates it clearly means the refusal.
