@@ -180,9 +180,25 @@ class Detail:
     """"How long is the wait?" names no topic, yet the model is sure it means the EHC time limits."""
     first: bool = False
     """Quote the first sentence that gives it (how to apply comes before "you can apply again")."""
+    own_words: frozenset = frozenset()
+    """Words of the question that name no other topic here ("ehcp" in "he doesn't have an ehcp")."""
+    paragraph: bool = False
+    """Quote the whole paragraph that gives it ("no EHC plan" opens a paragraph about children without one)."""
+    quiet: bool = False
+    """When the answer does not say it, read the message as usual rather than say the answer has no more."""
 
 
 DETAILS = (
+    # "He doesn't have an EHCP" after an answer that covers children with and without a plan.
+    Detail("no_plan", re.compile(r"\b(?:doesnt|does not|dont|do not|hasnt|has not|havent|have not|not got|without|isnt on|"
+                                 r"no|not) (?:got |have |has |yet |even |on )*(?:an? |one|the )?(?:ehcp|ehc plan|ehc|plan|"
+                                 r"statement)\b"),
+           re.compile(r"\b(?:no|without an?|not have an?|do not need an?|does not need an?|not need an?) (?:ehc )?plan\b"),
+           first=True, paragraph=True, beats_a_sure_guess=True, quiet=True, own_words=frozenset({"ehcp", "ehc", "plan", "statement"})),
+    # "Who pays for that?": the sentence about money, ahead of "cost" (which "pay" also asks for).
+    Detail("who_pays", re.compile(r"\bwho (?:pays|funds|is paying|is funding|foots)\b|\bwho (?:has|have) to pay\b"),
+           re.compile(r"\b(?:pay|pays|paid|fund|funds|funded|funding|budget|money|free|costs?)\b"),
+           beats_a_sure_guess=True, quiet=True),
     Detail("cost", re.compile(r"\b(?:free|cost|costs|pay|paying|paid|charge|charged|charges|price|fee|fees)\b"),
            re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
@@ -221,8 +237,8 @@ def asks_for_detail(text: str, library: Library) -> Optional[Detail]:
     if len(found) > CONTEXT_FREE_MAX_WORDS:
         return None
     for detail in DETAILS:
-        if detail.asks.search(" ".join(found)) and \
-                not any(w in topic_words(library) and not detail.asks.fullmatch(w) for w in found):
+        if detail.asks.search(" ".join(found)) and not any(
+                w in topic_words(library) and not detail.asks.fullmatch(w) and w not in detail.own_words for w in found):
             return detail
     return None
 
@@ -234,7 +250,10 @@ def detail_part(text: str, detail: Detail, entry: Entry, library: Library) -> st
         parts = [p for p in parts if _PHONE_NUMBER.search(p)]  # "the number": the sentence that gives one
     if not parts:
         return ""
-    return parts[0] if detail.first else max(zip(similarity(library, text, parts), parts))[1]
+    part = parts[0] if detail.first else max(zip(similarity(library, text, parts), parts))[1]
+    if detail.paragraph:
+        return next((p.strip() for p in entry.answer.split("\n\n") if part in p), part)
+    return part
 
 
 # Similarity of a message to the `ask:` phrases ----------------------------------------------------
@@ -331,7 +350,7 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     if part:
         return Reading(entry.id, best.score, best.model, best.phrase, part, best.raw)
     reading = _reread(text, ranking, entry, library, readings, guess, confidence)
-    if reading is None and detail:
+    if reading is None and detail and not detail.quiet:
         return Reading(entry.id, best.score, best.model, best.phrase)
     return reading
 

@@ -98,6 +98,24 @@ def test_other_short_messages_are_not_echoes(library, text):
     assert followups.echoed_part(text, library.entries["annual_review"]) == ""
 
 
+@pytest.mark.parametrize("last, text, fact", [
+    ("admissions_sen", "he doesnt have an ehcp", "must not refuse your child"),
+    ("admissions_sen", "she hasn't got a plan", "in the normal way"),
+    ("early_years", "who pays for that", "SEN inclusion fund"),
+])
+def test_no_plan_and_who_pays_get_the_part_of_the_answer_that_says_it_whatever_the_model_is_sure_of(library, last,
+                                                                                                    text, fact):
+    sure_elsewhere = ranking(("faq_ehcp_provision_not_delivered", 0.9))
+    reading = followups.reread(text, sure_elsewhere, last, library, "faq_ehcp_provision_not_delivered", 0.9)
+    assert reading is not None and reading.target == last and fact in reading.fact
+
+
+def test_no_plan_after_an_answer_that_does_not_say_is_read_as_usual(library):
+    sure = ranking(("faq_notional_sen_budget", 0.9))
+    assert followups.reread("he doesnt have an ehcp", sure, "annual_review", library, "faq_notional_sen_budget",
+                            0.9) is None
+
+
 def test_the_model_ranking_restricted_to_the_candidates_decides_when_no_phrase_matches(library):
     # "and if they refuse?" is no ask phrase of ehcp_timescales; the model spreads it thinly, but
     # among the candidates it clearly means the refusal.
