@@ -40,9 +40,7 @@ class ActionTalkToPerson(Action):
         if about and about.pointing:
             return send_about_results(dispatcher, tracker, about)
         parse = answers.Parse.of(tracker.latest_message or {})
-        detail = followups.asks_for_detail(parse.text, content.live())
-        in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events,
-                                              even_if_sure=bool(detail) and detail.name == "write")  # "who do i write to"
+        in_context = answers.handoff_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
         if in_context:
             return send(in_context, dispatcher) + end_search(tracker)
         dispatcher.utter_message(

@@ -183,6 +183,18 @@ def unsure_in_context(parse: Parse, last_entry: Optional[str], library: Library,
     return _as_follow_up(parse, last_entry, library, list(events))
 
 
+def handoff_in_context(parse: Parse, last_entry: Optional[str], library: Library,
+                       events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """"Talk to a person" read as a follow-up first: when the guess is weak, when it asks who to write
+    to, or when it points back to the answer in words close to one of its follow-ups ("how do i contact
+    them" after the SENCO answer wants the SENCO, not the advice services). None: the list of people."""
+    detail = followups.asks_for_detail(parse.text, library)
+    entry = library.entries.get(last_entry or "")
+    sure_anyway = (bool(detail) and detail.name == "write") or (
+        entry is not None and followups.points_back_to_an_ask(parse.text, entry, library))
+    return unsure_in_context(parse, last_entry, library, events, even_if_sure=sure_anyway)
+
+
 def checking(parse: Parse, last_entry: Optional[str], library: Library) -> Optional[Outcome]:
     """"Is that right?" or "really?" after an answer: what the answer rests on (None: not such a
     message, or no answer before it)."""

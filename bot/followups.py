@@ -324,6 +324,12 @@ def score(text: str, ranking: Iterable[Any], entry: Entry, library: Library) -> 
     return sorted(readings, key=lambda r: r.score, reverse=True)
 
 
+def points_back_to_an_ask(text: str, entry: Entry, library: Library) -> bool:
+    """It points back ("how do i contact them") and one of the entry's `ask:` phrases says it closely."""
+    return any(w in _POINTING for w in words(text)) and any(
+        r.phrase >= STRONG_PHRASE for r in score(text, (), entry, library))
+
+
 def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library: Library,
            predicted: Optional[str] = None, confidence: float = 0.0) -> Optional[Reading]:
     """What a message means after the answer about `last_entry`, or None to reply as usual.

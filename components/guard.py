@@ -11,6 +11,7 @@
    (no reason), so the fallback reads it against search results shown or asks what it is about,
    instead of the model's guess (a bare "12" read as options after 16). A search form asking
    the age still takes it: the form comes before the fallback rule.
+4. A weak guess at an intent that starts a form (FORM_START_MIN) becomes `nlu_fallback`.
 
 Both decisions are added to the parse data (`safety_guard`) with the model's own prediction,
 so tests and staff can see which part caught a message (and which kind of risk it is).
@@ -32,6 +33,10 @@ from bot.directory.conversation import only_age
 
 SAFEGUARDING_INTENT = safety.SAFEGUARDING_INTENT
 GUARD_KEY = "safety_guard"
+FORM_START_MIN = {"leave_question": 0.5}
+"""A guess at an intent that starts a form must be at least this sure: a weak one ("what if they dont
+reply?" at 0.24) would ask for a question to pass to the volunteers. Below it the message goes to the
+fallback, which reads it against the last answer and still offers the volunteers as a button."""
 FALLBACK_THRESHOLD = 0.2
 """Below this the next intent of a turned-down `safeguarding` prediction is not trusted (config.yml's
 FallbackClassifier threshold)."""
@@ -87,6 +92,12 @@ class SafetyGuard(GraphComponent):
                                     "only_age": True}, add_to_output=True)
             return
         current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if current in FORM_START_MIN and confidence < FORM_START_MIN[current] and not text.startswith("/"):
+            message.set(INTENT, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: confidence},
+                        add_to_output=True)
+            message.set(GUARD_KEY, {"model_intent": model_intent, "turned_down": "a weak guess that starts a form"},
+                        add_to_output=True)
+            return
         if current == SAFEGUARDING_INTENT:
             # The model alone said safeguarding and the decision turned it down: its next guess, if fair.
             others = [(name, conf) for name, conf in ranking if name != SAFEGUARDING_INTENT]
