@@ -367,7 +367,10 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
     # A message close to one of the entry's own ask phrases is a follow-up when it points back ("is
     # that working days?"), however sure the model is of something else, or when the model is unsure
     # ("what about when she goes to college?" after transport).
-    points_back = best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE)
+    closest = max(readings, key=lambda r: r.phrase)
+    points_back = closest.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE)
+    if points_back and closest is not best:  # the phrase wins over the model's share among the candidates too
+        best, readings = closest, [closest] + [r for r in readings if r is not closest]
     belongs = belongs_here(text, entry, guess) and best.target == entry.id
     if not points_back and not belongs and not looks_like_follow_up(text, confidence, library):
         return None
