@@ -30,7 +30,7 @@ class ActionSmallTalk(Action):
     """Greeting, thanks, goodbye, "ok" and "we're safe now" from their domain responses (`utter_<intent>`),
     never the same words as the turn before: the variation the last turn did not send. A weak guess
     at thanks after an answer is first read as a follow-up to it ("ok and if that doesn't work"); a
-    weak guess at "we're safe" with no emergency reply before is answered as not understood."""
+    weak guess at "cancel", or at "we're safe" with no emergency reply before, is answered as not understood."""
 
     def name(self) -> Text:
         return "action_small_talk"
@@ -64,7 +64,9 @@ class ActionSmallTalk(Action):
                                                    even_if_sure=sure_but_not)
             if in_context:
                 return send(in_context, dispatcher)
-        if intent == "reassure_safe" and parse.model_confidence < followups.UNSURE and not _after_emergency_reply(tracker):
+        weak_stop = intent == "stop" and parse.model_confidence < followups.UNSURE  # "is that allowed" read as "cancel"
+        if weak_stop or (intent == "reassure_safe" and parse.model_confidence < followups.UNSURE
+                         and not _after_emergency_reply(tracker)):
             return send(answers.not_understood(parse, tracker.get_slot(LAST_ENTRY), content.live(), None,
                                                tracker.events), dispatcher)
         variations = (domain.get("responses") or {}).get(_RESPONSES.get(intent, f"utter_{intent}")) or []

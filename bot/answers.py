@@ -16,6 +16,11 @@ from bot.content import Entry, Library
 from bot.directory.conversation import only_age
 from bot.repeats import FEEDBACK_KEY
 
+SEND_GENERAL_MIN = 0.2
+SEND_GENERAL_SHORT = 3
+"""A weak guess that a message of a few words tells something about the child ("the form", 0.14) is not
+thanked for: it is not understood."""
+
 
 @dataclass
 class Message:
@@ -215,6 +220,8 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
     in_context = _as_follow_up(parse, last_entry, library, list(events))
     if in_context:
         return in_context
+    if parse.confidence < SEND_GENERAL_MIN and len(followups.words(parse.text)) <= SEND_GENERAL_SHORT:
+        return not_understood(parse, last_entry, library, None, events)  # "the form": nothing was told
     guesses = fallback.general_reply(parse.ranking)
     return Outcome([Message(guesses.text, guesses.buttons)]) if guesses else Outcome([], response="utter_send_general")
 

@@ -199,6 +199,13 @@ DETAILS = (
     Detail("who_pays", re.compile(r"\bwho (?:pays|funds|is paying|is funding|foots)\b|\bwho (?:has|have) to pay\b"),
            re.compile(r"\b(?:pay|pays|paid|fund|funds|funded|funding|budget|money|free|costs?)\b"),
            beats_a_sure_guess=True, quiet=True),
+    # "Is that allowed?" after an answer that says what the law allows: its first sentence that says so.
+    Detail("allowed", re.compile(r"\b(?:is|are) (?:that|this|it|they|them|what they are doing|what theyre doing) "
+                                 r"(?:even |actually |really )?(?:allowed|legal|lawful|illegal|ok|okay)\b|"
+                                 r"\bcan (?:they|the school|the council|he|she) (?:do|say) (?:that|this)\b|\bare they allowed\b"),
+           re.compile(r"\b(?:unlawful|lawful|illegal|not allowed|must not|mustn't|cannot|can't|not acceptable|unacceptable|"
+                      r"legal duty|discriminat\w*|needs your agreement)\b"),
+           first=True, beats_a_sure_guess=True, quiet=True, own_words=frozenset({"legal", "lawful", "illegal", "allowed"})),
     Detail("cost", re.compile(r"\b(?:free|cost|costs|pay|paying|paid|charge|charged|charges|price|fee|fees)\b"),
            re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),

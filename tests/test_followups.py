@@ -110,6 +110,21 @@ def test_no_plan_and_who_pays_get_the_part_of_the_answer_that_says_it_whatever_t
     assert reading is not None and reading.target == last and fact in reading.fact
 
 
+@pytest.mark.parametrize("last, text, fact", [
+    ("school_trips_clubs", "is that allowed", "must not leave your child out"),
+    ("part_time_timetable", "can they do that", "needs your agreement"),
+])
+def test_is_that_allowed_gets_the_first_sentence_that_says_what_the_law_allows(library, last, text, fact):
+    weak_stop = ranking(("stop", 0.34))
+    reading = followups.reread(text, weak_stop, last, library, "stop", 0.34)
+    assert reading is not None and reading.target == last and fact in reading.fact
+
+
+def test_is_that_right_is_a_check_of_the_answer_not_a_question_of_law(library):
+    assert followups.asks_for_detail("is that right", library) is None
+    assert followups.checks_the_answer("is that right")
+
+
 def test_no_plan_after_an_answer_that_does_not_say_is_read_as_usual(library):
     sure = ranking(("faq_notional_sen_budget", 0.9))
     assert followups.reread("he doesnt have an ehcp", sure, "annual_review", library, "faq_notional_sen_budget",
