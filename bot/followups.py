@@ -196,9 +196,10 @@ DETAILS = (
            re.compile(r"\b(?:no|without an?|not have an?|do not need an?|does not need an?|not need an?) (?:ehc )?plan\b"),
            first=True, paragraph=True, beats_a_sure_guess=True, quiet=True, own_words=frozenset({"ehcp", "ehc", "plan", "statement"})),
     # "Who pays for that?": the sentence about money, ahead of "cost" (which "pay" also asks for).
-    Detail("who_pays", re.compile(r"\bwho (?:pays|funds|is paying|is funding|foots)\b|\bwho (?:has|have) to pay\b"),
+    Detail("who_pays", re.compile(r"\bwho (?:pays|funds|is paying|is funding|foots)\b|\bwho (?:has|have) to pay\b|"
+                                  r"\b(?:get|give|any|some) (?:money|funding)\b|\bwill (?:they|the council) pay\b"),
            re.compile(r"\b(?:pay|pays|paid|fund|funds|funded|funding|budget|money|free|costs?)\b"),
-           beats_a_sure_guess=True, quiet=True),
+           beats_a_sure_guess=True, quiet=True, own_words=frozenset({"money", "funding"})),
     # "Is that allowed?" after an answer that says what the law allows: its first sentence that says so.
     Detail("allowed", re.compile(r"\b(?:is|are) (?:that|this|it|they|them|what they are doing|what theyre doing) "
                                  r"(?:even |actually |really )?(?:allowed|legal|lawful|illegal|ok|okay)\b|"
