@@ -192,7 +192,7 @@ DETAILS = (
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
            re.compile(r"\b(?:phone|telephone|email|e-mail|contact|website|details are)\b|" + _PHONE_NUMBER.pattern)),
     Detail("apply", re.compile(r"\b(?:apply|applying|claim|claiming|application|sign up|register)\b|"
-                               r"\bhow (?:do|can|would|should) (?:i|we) (?:ask for|request|get) (?:one|it|that|them)$"),
+                               r"\bhow (?:do|can|would|should) (?:i|we) (?:ask for|request) (?:one|it|that|them)$"),
            re.compile(r"\b(?:apply|application|claim|form|request|ask for (?:a|an|one|it))\b"), first=True),
     Detail("write", re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:write|send|email|complain|address)\b|"
                                r"\bwho (?:do|should) (?:i|we) (?:send|address) (?:it|the letter)\b|\bwhere do (?:i|we) send\b"),
