@@ -27,4 +27,10 @@ class ActionDeadlines(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return send_dates(dispatcher, intent, tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        earlier = [str(e.get("text") or "") for e in reversed(tracker.events) if e.get("event") == "user"][1:]
+        # "when is my deadline?" after "the letter saying they won't assess was dated 10 October"
+        joined = deadlines.with_earlier_date(text, earlier, datetime.now(UK).date())
+        if joined != text:
+            intent, text = deadlines.dated_question(joined + " when is the deadline") or intent, joined
+        return send_dates(dispatcher, intent, text)

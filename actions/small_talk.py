@@ -22,6 +22,11 @@ _QUESTION = re.compile(r"^\W*(?:ok |so |and |but )?(?:what|how|do|does|did|can|c
                        r"should)\b", re.IGNORECASE)
 
 
+_CALLING_OFF = re.compile(r"^\W*(?:can|could|shall) (?:i|we|you) (?:just )?(?:ask (?:something|anything) else|stop|cancel|"
+                          r"leave it|go back|start again|finish)\b", re.IGNORECASE)
+"""Questions that do call something off."""
+
+
 def _after_emergency_reply(tracker: Tracker) -> bool:
     return any(e.get("event") == "action" and e.get("name") == "action_safeguarding" for e in tracker.events)
 
@@ -49,8 +54,9 @@ class ActionSmallTalk(Action):
                 return refined
         if turns.ran(tracker.events, "action_leave_question") and changed_to_yes(parse.text):
             return [FollowupAction("volunteer_question_form")]  # "actually yes i do want to leave it"
-        pointed = answers.second_part(parse, content.live(), tracker.events)  # "and my other question?"
-        if pointed:
+        pointed = answers.second_part(parse, content.live(), tracker.events) or \
+            answers.about_the_answer(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
+        if pointed:  # "and my other question?", "is that the law?", "write me a letter"
             return send(pointed, dispatcher)
         if intent == "acknowledge":  # "is that right?", "really?" after an answer
             checked = answers.checking(parse, tracker.get_slot(LAST_ENTRY), content.live())
@@ -64,7 +70,12 @@ class ActionSmallTalk(Action):
                                                    even_if_sure=sure_but_not)
             if in_context:
                 return send(in_context, dispatcher)
-        weak_stop = intent == "stop" and parse.model_confidence < followups.UNSURE  # "is that allowed" read as "cancel"
+            if intent == "stop" and _QUESTION.match(parse.text) and not _CALLING_OFF.match(parse.text):
+                # "can i ask for a different one" after the draft plan is a question, not "cancel":
+                # "Is there anything else?" would end the conversation on it
+                return send(answers.not_understood(parse, tracker.get_slot(LAST_ENTRY), content.live(), None,
+                                                   tracker.events), dispatcher)
+        weak_stop = intent == "stop" and parse.model_confidence < followups.UNSURE  # "wot can i do" read weakly as "cancel"
         if weak_stop or (intent == "reassure_safe" and parse.model_confidence < followups.UNSURE
                          and not _after_emergency_reply(tracker)):
             return send(answers.not_understood(parse, tracker.get_slot(LAST_ENTRY), content.live(), None,

@@ -125,7 +125,7 @@ def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Itera
         other_question: Optional[str] = None) -> Outcome:
     """The reply to an FAQ intent: read in context when it looks like a follow-up the model is weak on."""
     events = list(events)
-    pointed = second_part(parse, library, events)
+    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events)
     if pointed:
         return pointed
     entry = library.by_intent(parse.intent)
@@ -153,7 +153,8 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     """The fallback: first a follow-up read in context, then "not sure" with guesses and the menu;
     the same "not sure" twice in a row becomes a plainer offer of a person."""
     events = list(events)
-    pointed = None if issue else second_part(parse, library, events)
+    pointed = None if issue else (second_part(parse, library, events)
+                                  or about_the_answer(parse, last_entry, library, events))
     if pointed:
         return pointed
     age = None if issue else only_age(parse.text)
@@ -209,12 +210,47 @@ def checking(parse: Parse, last_entry: Optional[str], library: Library) -> Optio
     return Outcome([Message(followups.checked_text(entry), content.follow_up_buttons(entry, library))], entry.id)
 
 
+def _steps_part(entry: Entry, library: Library) -> str:
+    steps = next(d for d in followups.DETAILS if d.name == "steps")
+    return followups.detail_part("what can i do", steps, entry, library)
+
+
+def about_the_answer(parse: Parse, last_entry: Optional[str], library: Library,
+                     events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """Requests about the answer itself, whatever the model guessed: "is that the law?" or "where
+    does it say that?" (what it rests on and where to read it), "write me a letter" or "what do I say
+    to them" (what to put in it; the assistant writes no letters), "can you send me that" (it sends
+    nothing). None: not such a message."""
+    text = parse.text
+    if text.startswith("/"):
+        return None
+    entry = library.entries.get(last_entry or "")
+    if entry is not None and followups.asks_for_the_law(text):
+        readings = followups.score(text, parse.ranking, entry, library)
+        if readings and readings[0].phrase >= followups.STRONG_PHRASE:
+            return None  # the answer's own follow-up ("is that legal?" after exclusions: only two kinds are lawful)
+        detail = followups.asks_for_detail(text, library)  # "is that allowed": the sentence that says so, if any
+        part = followups.detail_part(text, detail, entry, library) if detail and detail.name == "allowed" else ""
+        reply = followups.fact_text(entry, part) if part else followups.law_text(entry)
+    elif followups.asks_to_write(text):
+        reply = followups.write_text(entry, _steps_part(entry, library) if entry else "")
+    elif followups.asks_to_send(text):
+        reply = followups.send_text(entry)
+    else:
+        return None
+    if repeats.times_in_a_row(list(events), text=reply):  # "where does it say that" after "is that the law"
+        reply = (f"As in my answer just above: the answer about \"{entry.title}\" rests on {entry.source}."
+                 if entry else repeats.same_reply_text(1, "the one just above"))
+    buttons = content.follow_up_buttons(entry, library) if entry else fallback.reply("", []).buttons
+    return Outcome([Message(reply, buttons)], entry.id if entry else None)
+
+
 def send_general(parse: Parse, last_entry: Optional[str], library: Library,
                  events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is
     first read as a follow-up to it; otherwise the answers it may be about, or the general SEND reply
     (utter_send_general)."""
-    pointed = second_part(parse, library, events)
+    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events)
     if pointed:
         return pointed
     in_context = _as_follow_up(parse, last_entry, library, list(events))
@@ -232,6 +268,9 @@ def out_of_scope(parse: Parse, last_entry: Optional[str], library: Library, scop
     less plain is read as a follow-up, or gets the ordinary "not sure" reply, as does a message
     that tells of distress ("I hate school, no one helps me" is never "only SEND")."""
     events = list(events)
+    about = about_the_answer(parse, last_entry, library, events)
+    if about:
+        return about
     if (followups.plainly_out_of_scope(parse.text, parse.confidence, last_entry, library)
             and not distress.load().heard(parse.text)):
         times = repeats.times_in_a_row(events, text=scope_text)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Optional
+from typing import Iterable, Optional
 
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
@@ -199,7 +199,9 @@ INTENTS = ("deadline_assessment", "deadline_appeal", "deadline_mediation")
 _ASKS_WHEN = re.compile(r"\b(deadline|appeal by|by when|how long (?:do|have) (?:i|we)|how long have (?:i|we) got|"
                         r"when do (?:i|we) (?:need|have) to|time limit|last day|how long (?:do|does) (?:they|the council|"
                         r"the la|medway) (?:have|get)|when (?:should|will) (?:i|we) hear)\b", re.IGNORECASE)
-_ABOUT_AN_APPEAL = re.compile(r"appeal|tribunal|mediat|certificate|refus|won'?t issue|will not issue|not issue", re.IGNORECASE)
+_ABOUT_AN_APPEAL = re.compile(r"appeal|tribunal|mediat|certificate|refus|won'?t issue|will not issue|not issue|"
+                              r"(?:won'?t|will not|not going to|decided not to|not to) (?:assess|do an assessment)|"
+                              r"said no|say(?:ing)? no", re.IGNORECASE)
 _DATE_OF_A_LETTER = re.compile(r"\b(dated|letter|decision|refus\w*|sent|received|request\w*|certificate|came|"
                                r"applied|wrote|written)\b[^.?!]*$", re.IGNORECASE)
 _ABOUT_A_REQUEST = re.compile(r"request|asked for|applied|sent (?:the|our|my|in)|assess", re.IGNORECASE)
@@ -214,6 +216,22 @@ def dated_question(text: str) -> Optional[str]:
     if _ABOUT_AN_APPEAL.search(text):
         return "deadline_appeal"
     return "deadline_assessment" if _ABOUT_A_REQUEST.search(text) else None
+
+
+def with_earlier_date(text: str, earlier: Iterable[str], today: date) -> str:
+    """A question about a deadline with no date of its own ("when is my deadline?") read together with
+    the parent's latest earlier message that gave the date of a letter ("LA sent a letter saying they
+    will not assess, dated 10 october"); the text unchanged when it has a date or none came before."""
+    try:
+        if find_date(text, today) is not None:
+            return text
+    except DateProblem:
+        return text
+    for said in earlier:
+        found = _SPANS.search(said)
+        if found and _DATE_OF_A_LETTER.search(said[:found.start()][-60:]):
+            return f"{said}. {text}"
+    return text
 
 
 def reply_to(intent: str, text: str, today: date) -> str:

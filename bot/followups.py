@@ -26,7 +26,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.pipeline import make_union
 from sklearn.preprocessing import normalize
 
-from bot import content
+from bot import content, reading
 from bot.content import Entry, Library
 
 SHORT_WORDS = 5
@@ -68,7 +68,8 @@ _COMMON = {"what", "when", "where", "which", "who", "whose", "why", "how", "your
            "they", "have", "this", "does", "help", "free", "council", "school", "child", "children", "after",
            "before", "their", "them", "will", "should", "there", "need", "needs", "getting", "more", "being",
            "some", "into", "than", "only", "other", "things", "work", "what's", "young", "people", "person",
-           "parent", "parents", "family", "families", "local", "support", "someone", "time", "long", "days"}
+           "parent", "parents", "family", "families", "local", "support", "someone", "time", "long", "days",
+           "ask", "asked", "asking", "say", "said", "says", "tell", "told"}
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Reading:
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
+    return re.findall(r"[a-z0-9]+", reading.plain(text).lower().replace("'", "").replace("\u2019", ""))
 
 
 TOPIC_MAX_ENTRIES = 3
@@ -186,6 +187,9 @@ class Detail:
     """Quote the whole paragraph that gives it ("no EHC plan" opens a paragraph about children without one)."""
     quiet: bool = False
     """When the answer does not say it, read the message as usual rather than say the answer has no more."""
+    after_reading: bool = False
+    """Quote it only when the model and the ask phrases point to no other entry: "and if the LA refuse?"
+    after the time limits means the refusal's own answer."""
 
 
 DETAILS = (
@@ -211,19 +215,26 @@ DETAILS = (
            re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
            re.compile(r"\b(?:phone|telephone|email|e-mail|contact|website|details are)\b|" + _PHONE_NUMBER.pattern)),
-    Detail("apply", re.compile(r"\b(?:apply|applying|claim|claiming|application|sign up|register)\b"),
+    Detail("apply", re.compile(r"\b(?:apply|applying|claim|claiming|application|sign up|register)\b|"
+                               r"\bhow (?:do|can|would|should) (?:i|we) (?:ask for|request) (?:one|it|that|them)$"),
            re.compile(r"\b(?:apply|application|claim|form|request|ask for (?:a|an|one|it))\b"), first=True),
     Detail("write", re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:write|send|email|complain|address)\b|"
                                r"\bwho (?:do|should) (?:i|we) (?:send|address) (?:it|the letter)\b|\bwhere do (?:i|we) send\b"),
            re.compile(r"\b(?:write to|in writing|complain to|send (?:it|the form|form|a letter|your)|email the|"
                       r"letter to|ask the council|ask the school|tell the)\b"), first=True),
+    Detail("refused", re.compile(r"\bif (?:they|he|she|it|the (?:council|school|college|la)) (?:still )?"
+                                 r"(?:dont|doesnt|wont|refuses?|says? no|ignores?|turns? (?:it|me|us) down)\b"),
+           re.compile(r"\b(?:refus\w*|appeal\w*|complain\w*)\b"), first=True, after_reading=True),
     Detail("steps", re.compile(r"\bwhat (?:can|do|should) (?:i|we) do\b|\bwhat now\b|\bwhere do (?:i|we) (?:go|start)\b|"
-                               r"\bwhat are (?:my|our) options\b|\bnext steps?\b"),
+                               r"\bwhat are (?:my|our) options\b|\bnext steps?\b|"
+                               r"\bhow (?:do|can|could) (?:i|we) (?:stop|challenge|fight) (?:it|that|this|them)\b"),
            re.compile(r"^(?:what to do|what you can do|you can|ask|write|complain|appeal|contact|talk to|tell)\b"),
            first=True),
-    Detail("time", re.compile(r"\bhow long\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b"),
+    Detail("time", re.compile(r"\bhow long\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b|\bby when\b|"
+                              r"\bwhen (?:should|must|do|does|will|have|did|is|are) .*\bby$|\bdeadline\b"),
            re.compile(r"\b\d+ (?:working |school |calendar )?(?:days?|weeks?|months?|years?)\b|\bwaits\b|"
-                      r"\bwaiting (?:lists?|times?)\b"), beats_a_sure_guess=True),
+                      r"\bwaiting (?:lists?|times?)\b|\bby \d{1,2} (?:january|february|march|april|may|june|july|"
+                      r"august|september|october|november|december)\b"), beats_a_sure_guess=True),
 )
 """A sentence that "cannot pay for a school place" does not say what something costs."""
 
@@ -233,9 +244,52 @@ _CHECKING = re.compile(r"^\W*(?:(?:and|so|but|ok|okay|really|wait)\W+)?(?:(?:is|
                        r"|really|seriously|are you sure|you sure|is that a fact)\W*$", re.IGNORECASE)
 
 
+_ASKS_FOR_THE_LAW = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay|wait|sorry)\W+)?(?:"
+    r"(?:is|isn'?t|are)\s+(?:that|this|it|they)\s+(?:actually\s+|really\s+)?(?:the law|a law|law|legal|illegal|lawful|"
+    r"unlawful|allowed|ok|okay|in the law|in law|written down|official)"
+    r"|where (?:does|do|is) (?:it|that|this|the law) (?:say|said|written|come from)(?: (?:that|this|so|it))?"
+    r"|where (?:is|'?s) (?:that|this|it) (?:written|from)"
+    r"|(?:what|which) (?:law|laws|rule|rules|legislation|regulation)(?: (?:is that|says that|says so|is it|says))?"
+    r"|(?:can|could) (?:i|you) (?:see|show me|have) (?:the law|where it says(?: that| so)?|the source)"
+    r"|show me (?:the law|where it says(?: that| so)?)|(?:what(?:'?s| is) )?(?:the|your) source"
+    r"|says who)\W*$", re.IGNORECASE)
+"""Asking what an answer rests on: "is that the law", "where does it say that", "is that allowed"."""
+
+_ASKS_TO_WRITE = re.compile(
+    r"\b(?:write|draft|do|make|give)\s+(?:me|us)\s+(?:a|an|the|that)?\s*(?:letter|email|e-mail|complaint)\b"
+    r"|\b(?:write|draft)\s+(?:it|that|one|the (?:letter|email|e-mail|complaint))\s+for\s+(?:me|us)\b"
+    r"|\b(?:write|draft)\s+(?:a|the|my)\s+(?:letter|email|e-mail|complaint)\s+for\s+(?:me|us)\b"
+    r"|\bwhat (?:do|should|shall|would|can) (?:i|we) (?:say|write|put)\b|\bwhat (?:to|should i) (?:say|write|put)\b"
+    r"|\bhow (?:do|should) (?:i|we) (?:word|phrase) (?:it|that|the (?:letter|email))\b"
+    r"|\b(?:a|any) (?:template|example|sample) (?:letter|email)\b", re.IGNORECASE)
+"""Asking the assistant to write a letter or say what to put in it."""
+
+_ASKS_TO_SEND = re.compile(
+    r"\b(?:send|email|e-mail|text|forward)\s+(?:me\s+)?(?:that|this|it|the answer|a copy|them)(?:\s+to\s+(?:me|my\s+\w+))?\W*$"
+    r"|\b(?:send|email|e-mail|text|forward)\s+(?:that|this|it)\s+to\s+(?:me|my\s+\w+)\b"
+    r"|\bcan i (?:get|have) (?:a copy|that|this|it) (?:in writing|by email|emailed|sent)\b", re.IGNORECASE)
+"""Asking the assistant to send its answer somewhere: it cannot."""
+
+
 def checks_the_answer(text: str) -> bool:
     """"Is that right?", "really?": the parent wants to know how sure the answer just given is."""
     return bool(_CHECKING.match(text.replace("\u2019", "'")))
+
+
+def asks_for_the_law(text: str) -> bool:
+    """"Is that the law?", "where does it say that?", "is that allowed?": what the answer rests on."""
+    return len(words(text)) <= CONTEXT_FREE_MAX_WORDS and bool(_ASKS_FOR_THE_LAW.match(text.replace("\u2019", "'")))
+
+
+def asks_to_write(text: str) -> bool:
+    """"Write me a letter", "what do I say to them": the parent wants the words to send."""
+    return len(words(text)) <= CONTEXT_FREE_MAX_WORDS + 4 and bool(_ASKS_TO_WRITE.search(text.replace("\u2019", "'")))
+
+
+def asks_to_send(text: str) -> bool:
+    """"Can you send me that", "email it to me": the assistant cannot send anything."""
+    return len(words(text)) <= CONTEXT_FREE_MAX_WORDS and bool(_ASKS_TO_SEND.search(text.replace("\u2019", "'")))
 
 
 def asks_for_detail(text: str, library: Library) -> Optional[Detail]:
@@ -360,10 +414,14 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     detail = asks_for_detail(text, library) if best.phrase < STRONG_PHRASE else None
     if detail and not (detail.beats_a_sure_guess or guess is None or guess.id == entry.id or confidence < SURE):
         detail = None
-    part = detail_part(text, detail, entry, library) if detail else ""
+    part = detail_part(text, detail, entry, library) if detail and not detail.after_reading else ""
     if part:
         return Reading(entry.id, best.score, best.model, best.phrase, part, best.raw)
     reading = _reread(text, ranking, entry, library, readings, guess, confidence)
+    if detail and detail.after_reading and (reading is None or (reading.target == entry.id and not reading.fact)):
+        part = detail_part(text, detail, entry, library)
+        if part:
+            return Reading(entry.id, best.score, best.model, best.phrase, part, best.raw)
     if reading is None and detail and not detail.quiet:
         return Reading(entry.id, best.score, best.model, best.phrase)
     return reading
@@ -371,14 +429,17 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
 
 def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, readings: list[Reading],
             guess: Optional[Entry], confidence: float) -> Optional[Reading]:
+    by_phrase = max(readings, key=lambda r: r.phrase)
+    if by_phrase.phrase >= STRONG_PHRASE and by_phrase is not readings[0] and \
+            (any(w in _POINTING for w in words(text)) or confidence < UNSURE):
+        # a staff-written ask phrase this close beats the model's share among the candidates ("ok and can
+        # the school do it early" after the annual review: its own "can they do it early")
+        readings = [by_phrase] + [r for r in readings if r is not by_phrase]
     best = readings[0]
     # A message close to one of the entry's own ask phrases is a follow-up when it points back ("is
     # that working days?"), however sure the model is of something else, or when the model is unsure
     # ("what about when she goes to college?" after transport).
-    closest = max(readings, key=lambda r: r.phrase)
-    points_back = closest.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE)
-    if points_back and closest is not best:  # the phrase wins over the model's share among the candidates too
-        best, readings = closest, [closest] + [r for r in readings if r is not closest]
+    points_back = best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE)
     belongs = belongs_here(text, entry, guess) and best.target == entry.id
     if not points_back and not belongs and not looks_like_follow_up(text, confidence, library):
         return None
@@ -477,6 +538,41 @@ def checked_text(entry: Entry) -> str:
     return (f"The answer about \"{entry.title}\" is based on {entry.source}, last checked "
             f"{entry.last_reviewed:%-d %B %Y}. Every situation is different: Medway SENDIASS gives free, impartial "
             "advice and can check how it applies to your child.")
+
+
+def _links_text(entry: Entry) -> str:
+    return "".join(f"\n- {link.title}: {link.url}" for link in entry.links)
+
+
+def law_text(entry: Entry) -> str:
+    """The reply to "is that the law?" or "where does it say that?": the law the answer rests on and
+    where to read it, and who can check how it applies."""
+    read = f"\n\nYou can read it here:{_links_text(entry)}" if entry.links else ""
+    return (f"The answer about \"{entry.title}\" rests on {entry.source} (last checked "
+            f"{entry.last_reviewed:%-d %B %Y}).{read}\n\nEvery situation is different: Medway SENDIASS gives free, "
+            "impartial advice and can check how the law applies to your child.")
+
+
+WRITE_TEXT = ("I can't write letters or emails for you, but I can tell you what to put in them. Put it in writing and "
+              "keep a dated copy, say plainly what you are asking for, and quote the law or time limit that applies. "
+              "Medway SENDIASS can help you write it, for free.")
+
+
+def write_text(entry: Optional[Entry], steps: str = "") -> str:
+    """The reply to "write me a letter" or "what do I say to them": what to put in it, from the answer
+    before if there is one, and who can help write it."""
+    if entry is None:
+        return WRITE_TEXT + " Tell me what it is about (for example asking for an EHC needs assessment), or choose a topic."
+    point = f"\n\nFrom the answer about \"{entry.title}\":\n\n{steps}" if steps else ""
+    return f"{WRITE_TEXT}{point}\n\nThe law to quote: {entry.source}."
+
+
+def send_text(entry: Optional[Entry]) -> str:
+    """The reply to "can you send me that": the assistant cannot send anything; how to keep the answer."""
+    keep = ("I can't send emails, texts or letters. To keep an answer, copy it or take a screenshot of it.")
+    if entry is None or not entry.links:
+        return keep
+    return f"{keep} The pages the answer about \"{entry.title}\" is based on:{_links_text(entry)}"
 
 
 def no_more_text(entry: Entry) -> str:

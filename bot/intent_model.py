@@ -73,7 +73,7 @@ class IntentModel:
 
     def rank_many(self, texts: Iterable[str], top: int = 10) -> list[list[tuple[str, float]]]:
         """For each text, the `top` most likely intents with their probabilities, best first."""
-        texts = list(texts)
+        texts = [reading.plain(t) for t in texts]  # text-speak at reading only: training it lost held-out questions
         if not texts:
             return []
         probabilities = self._probabilities(texts)

@@ -29,6 +29,25 @@ _ASKING_START = re.compile(
     r"i wondered|wondering|i was wondering|please help|help|advice)\b", re.IGNORECASE)
 
 
+_TEXT_SPEAK = {
+    "wot": "what", "wat": "what", "wht": "what", "wen": "when", "hw": "how", "hav": "have", "hv": "have",
+    "sch": "school", "skool": "school", "skl": "school", "dh": "husband",
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks", "thnx": "thanks",
+    "thnks": "thanks", "ty": "thank you", "kk": "ok", "coz": "because", "cos": "because", "b4": "before",
+    "yr": "year", "wud": "would", "shud": "should", "cud": "could", "dx": "diagnosis",
+    "dunno": "don't know", "wanna": "want to", "gonna": "going to", "ppl": "people", "bc": "because",
+}
+_TEXT_SPEAK_WORD = re.compile(r"(?<![\w/'])(" + "|".join(sorted(_TEXT_SPEAK, key=len, reverse=True)) + r")(?![\w/'])",
+                              re.IGNORECASE)
+
+
+def plain(text: str) -> str:
+    """Text-speak written out as the words the model and the follow-up reading know: "wot now" is
+    "what now", "sch" school, "hav" have. Only words the training examples never use: "DS", "DD" and
+    "LA" are in them, and writing those out at reading lost real questions."""
+    return _TEXT_SPEAK_WORD.sub(lambda m: _TEXT_SPEAK[m.group(1).lower()], text)
+
+
 def words(text: str) -> int:
     return len(text.split())
 
