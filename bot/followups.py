@@ -42,6 +42,9 @@ MARGIN = 0.12
 """... and this much more than the next candidate."""
 STRONG_PHRASE = 0.6
 """An `ask:` phrase this close to the message wins over a confident model guess."""
+CLOSE_PHRASE = 0.75
+"""An `ask:` phrase this close is a follow-up even without "it" or "that" and however sure the model is
+("what should i be asking for at the meeting" after school funding, 0.75: not the request letter)."""
 LONG_MODEL_SHARE = 0.5
 """For a message that is not short, a candidate chosen by the model alone (no close ask phrase)
 needs at least this share of the model's top probability."""
@@ -430,8 +433,8 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
 def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, readings: list[Reading],
             guess: Optional[Entry], confidence: float) -> Optional[Reading]:
     by_phrase = max(readings, key=lambda r: r.phrase)
-    if by_phrase.phrase >= STRONG_PHRASE and by_phrase is not readings[0] and \
-            (any(w in _POINTING for w in words(text)) or confidence < UNSURE):
+    if by_phrase is not readings[0] and (by_phrase.phrase >= CLOSE_PHRASE or (by_phrase.phrase >= STRONG_PHRASE and (
+            any(w in _POINTING for w in words(text)) or confidence < UNSURE))):
         # a staff-written ask phrase this close beats the model's share among the candidates ("ok and can
         # the school do it early" after the annual review: its own "can they do it early")
         readings = [by_phrase] + [r for r in readings if r is not by_phrase]
@@ -439,7 +442,8 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
     # A message close to one of the entry's own ask phrases is a follow-up when it points back ("is
     # that working days?"), however sure the model is of something else, or when the model is unsure
     # ("what about when she goes to college?" after transport).
-    points_back = best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE)
+    points_back = best.phrase >= CLOSE_PHRASE or (
+        best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE))
     belongs = belongs_here(text, entry, guess) and best.target == entry.id
     if not points_back and not belongs and not looks_like_follow_up(text, confidence, library):
         return None
