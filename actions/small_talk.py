@@ -62,10 +62,12 @@ class ActionSmallTalk(Action):
             checked = answers.checking(parse, tracker.get_slot(LAST_ENTRY), content.live())
             if checked:
                 return send(checked, dispatcher)
-        if intent in ("thanks", "acknowledge", "stop", "help"):  # "do i have to do it" after mediation is no "ok"
+        if intent in ("thanks", "acknowledge", "stop", "help", "goodbye"):  # "do i have to do it" after mediation is no "ok"
             detail = followups.asks_for_detail(parse.text, content.live())
-            sure_but_not = (intent == "stop" and bool(_QUESTION.match(parse.text))) or \
-                (intent == "help" and bool(detail) and detail.name == "steps")  # "so what do i do" after an answer
+            asks = bool(_QUESTION.match(parse.text))
+            sure_but_not = (intent == "stop" and asks) or \
+                (intent == "help" and bool(detail) and detail.name == "steps") or \
+                (intent == "goodbye" and asks and not _CALLING_OFF.match(parse.text))  # "can she go back later"
             in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events,
                                                    even_if_sure=sure_but_not)
             if in_context:
