@@ -72,14 +72,12 @@ class ActionSmallTalk(Action):
                                                    even_if_sure=sure_but_not)
             if in_context:
                 return send(in_context, dispatcher)
-            if intent == "stop" and _QUESTION.match(parse.text) and not _CALLING_OFF.match(parse.text):
-                # "can i ask for a different one" after the draft plan is a question, not "cancel":
-                # "Is there anything else?" would end the conversation on it
-                return send(answers.not_understood(parse, tracker.get_slot(LAST_ENTRY), content.live(), None,
-                                                   tracker.events), dispatcher)
-        weak_stop = intent == "stop" and parse.model_confidence < followups.UNSURE  # "wot can i do" read weakly as "cancel"
-        if weak_stop or (intent == "reassure_safe" and parse.model_confidence < followups.UNSURE
-                         and not _after_emergency_reply(tracker)):
+        # Not "cancel": a question ("can i ask for a different one" after the draft plan) or a weak guess
+        # ("wot can i do"); "Is there anything else?" would end the conversation on it.
+        not_a_stop = intent == "stop" and (parse.model_confidence < followups.UNSURE or (
+            bool(_QUESTION.match(parse.text)) and not _CALLING_OFF.match(parse.text)))
+        if not_a_stop or (intent == "reassure_safe" and parse.model_confidence < followups.UNSURE
+                          and not _after_emergency_reply(tracker)):
             return send(answers.not_understood(parse, tracker.get_slot(LAST_ENTRY), content.live(), None,
                                                tracker.events), dispatcher)
         variations = (domain.get("responses") or {}).get(_RESPONSES.get(intent, f"utter_{intent}")) or []
