@@ -91,18 +91,25 @@ class ValidateServiceSearchForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        """A search that starts from a follow-up to an answer, or from a question about the results
-        just shown, ends at once, filling nothing: action_search_services answers it instead. An answer
-        that filled the search but not the question asked is said back first ("Near Chatham, thanks.")."""
+        """Fills the search from the parent's words and, once nothing is left to ask, shows the results
+        itself: the form's last step and the search are one call to this server, not two (each call
+        waits its turn on the busy Rasa server again: the search set the tail of the latency).
+        A search that starts from a follow-up to an answer, or from a question about the results just
+        shown, ends at once, filling nothing, with that answer. An answer that filled the search but
+        not the question asked is said back first ("Near Chatham, thanks.")."""
         requested = tracker.get_slot("requested_slot")
-        if requested is None and (faq_follow_up(tracker) or question_about_results(tracker)):
-            return [SlotSet("requested_slot", None)]
+        if requested is None:
+            instead = _answer_instead_of_searching(dispatcher, tracker)
+            if instead is not None:
+                return instead + [SlotSet("requested_slot", None)]
         before = _search_slots(tracker)
         events = await super().run(dispatcher, tracker, domain)
-        after = {**before, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+        after = _search_slots(tracker)  # the SDK has applied the extracted and validated values
         said = conversation.acknowledgement(_latest(tracker)[0], requested, before, after) if _typed_just_now(tracker) else None
         if said:
             dispatcher.utter_message(text=said)
+        if _form_done(events, after, self.domain_slots(domain)):
+            events += _send_results(dispatcher, await _search(after, 0))
         return events
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -183,25 +190,37 @@ class ValidateServiceSearchForm(FormValidationAction):
 
 
 class ActionSearchServices(Action):
-    """Searches with the form's answers and shows the next page of results as cards."""
+    """"Show more": the next page of the search's results as cards (the form's validation shows the first)."""
 
     def name(self) -> Text:
         return "action_search_services"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        _, intent = _latest(tracker)
-        in_context = faq_follow_up(tracker)
-        if in_context:
-            return send(in_context, dispatcher)
-        about = question_about_results(tracker) if intent == "find_service" else None
-        if about:
-            return send_about_results(dispatcher, tracker, about)
-        if intent == "directory_more" and tracker.get_slot("service_need") is None:
+        if tracker.get_slot("service_need") is None:
             dispatcher.utter_message(response="utter_ask_service_need")
             return []
-        page = int(tracker.get_slot("search_page") or 0) if intent == "directory_more" else 0
+        page = int(tracker.get_slot("search_page") or 0)
         return _send_results(dispatcher, await _search(_search_slots(tracker), page))
+
+
+def _answer_instead_of_searching(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """A message the model read as "find a service" that follows up the answer just given, or asks
+    about the results just shown: its answer (events), sent. None: search."""
+    in_context = faq_follow_up(tracker)
+    if in_context:
+        return send(in_context, dispatcher)
+    about = question_about_results(tracker) if _latest(tracker)[1] == "find_service" else None
+    return send_about_results(dispatcher, tracker, about) if about else None
+
+
+def _form_done(events: List[Dict[Text, Any]], slots: Dict[Text, Any], required: List[Text]) -> bool:
+    """Whether the form ends after these validation events, as Rasa's FormAction decides: the
+    validation said what to ask next (nothing: done), else no required slot is still empty."""
+    asked = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
+    if asked:
+        return asked[-1] is None
+    return all(slots.get(slot) is not None for slot in required)
 
 
 def _search_slots(tracker: Tracker) -> Dict[Text, Any]:

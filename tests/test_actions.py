@@ -208,8 +208,11 @@ def test_a_question_about_the_results_just_shown_is_answered_from_their_cards():
     assert run(ActionAnswerFaq(), other)[0][0]["text"].startswith("Before most appeals")
 
 
+FORM_DOMAIN = {"forms": {"service_search_form": {"required_slots": ["service_need", "child_age", "service_area"]}}}
+
+
 def test_find_service_read_from_a_follow_up_to_an_answer_answers_it_instead_of_searching():
-    from actions.directory import ActionSearchServices, ValidateServiceSearchForm
+    from actions.directory import ValidateServiceSearchForm
 
     answered = [user("what is mediation"), action("action_answer_faq"), {"event": "bot", "text": "Before most..."},
                 {"event": "slot", "name": "last_entry", "value": "mediation"}, action("action_listen")]
@@ -217,16 +220,19 @@ def test_find_service_read_from_a_follow_up_to_an_answer_answers_it_instead_of_s
     ranking = {"intent_ranking": [{"name": "find_service", "confidence": 0.3}, {"name": "out_of_scope", "confidence": 0.13}]}
     free = tracker_for("is it free", "find_service", extra=ranking, confidence=0.3, slots=slots,
                        events=[*answered, user("is it free")])
-    assert asyncio.run(ValidateServiceSearchForm().run(CollectingDispatcher(), free, {})) == \
-        [{"event": "slot", "timestamp": None, "name": "requested_slot", "value": None}]
-    messages, events = run(ActionSearchServices(), free)
+    # The form's validation answers it and ends the form, filling nothing, in the same call.
+    messages, events = run(ValidateServiceSearchForm(), free, FORM_DOMAIN)
     assert "it is voluntary, free" in messages[0]["text"] and "Here are services" not in messages[0]["text"]
     assert events[0]["name"] == "last_entry"
-    # A message that names a kind of help is a search, whatever came before.
-    search = tracker_for("any speech groups for him", "find_service", slots=slots,
+    assert events[-1] == {"event": "slot", "timestamp": None, "name": "requested_slot", "value": None}
+    assert not any(e.get("name") in ("service_need", "search_page") for e in events)
+    # A message that names a kind of help is a search, whatever came before: the form fills what it
+    # says and asks the rest.
+    search = tracker_for("any speech groups for him", "find_service", slots={"last_entry": "mediation"},
                          events=[*answered, user("any speech groups for him")])
-    assert asyncio.run(ValidateServiceSearchForm().run(CollectingDispatcher(), search, {})) != \
-        [{"event": "slot", "timestamp": None, "name": "requested_slot", "value": None}]
+    messages, events = run(ValidateServiceSearchForm(), search, FORM_DOMAIN)
+    assert any(e.get("name") == "service_need" and e.get("value") for e in events)
+    assert not any(e.get("name") == "requested_slot" for e in events) and not messages
 
 
 def test_a_weak_guess_at_we_are_safe_with_no_emergency_reply_before_is_not_told_we_hope_you_are_safe():
