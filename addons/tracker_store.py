@@ -10,7 +10,6 @@ same settings as Rasa's `type: SQL` (dialect, url, port, db, username, password)
 """
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import threading
@@ -18,7 +17,7 @@ from collections import OrderedDict
 from typing import Any, Iterator, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import BotUttered, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import sessionmaker
@@ -182,15 +181,22 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         them), each redacted, with its dictionary as Rasa's save writes it."""
         stored = session.execute(self._session_sql("count(*)", False),
                                  {"sender": tracker.sender_id, "started": SessionStarted.type_name}).scalar()
-        for new in itertools.islice(tracker.events, stored, len(tracker.events)):
+        for index in range(stored, len(tracker.events)):
+            new = tracker.events[index]
             data = new.as_dict()
             cleaned = redact_event(data)
             if cleaned == data:
                 yield new, data
                 continue
             history_states.forget(tracker.sender_id)  # personal details: memory keeps nothing the store does not
-            tracker._medway_one_session = False  # nor is this tracker kept (`_keep`)
             new = Event.from_parameters(cleaned)
+            if isinstance(new, BotUttered):
+                # The assistant's own message (a service's phone number in the search results): the
+                # tracker holds it redacted too, as the store does, and can still be kept (`_keep`);
+                # a message changes no other state of the tracker.
+                tracker.events[index] = new
+            else:
+                tracker._medway_one_session = False  # nor is this tracker kept (`_keep`)
             yield new, new.as_dict()
 
     async def save(self, tracker: DialogueStateTracker) -> None:

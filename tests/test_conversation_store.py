@@ -284,6 +284,14 @@ def test_a_saved_tracker_is_kept_for_the_next_turn_only_while_the_store_holds_ex
     after = aio.run(ours.retrieve("parent"))
     assert after is not read and after.latest_message.text == "ring me on [phone]"
 
+    # the assistant's own message with a phone number (a service's, in the search results) is stored
+    # redacted; memory keeps the same redacted message, so the tracker is still kept (and equals a fresh read)
+    _turn(after, 6)
+    after.update(BotUttered("Speech drop-in: phone 01632 960125", timestamp=NOW.timestamp() + 70))
+    aio.run(ours.save(after))
+    kept = aio.run(ours.retrieve("parent"))
+    assert kept is after and kept.events[-1].text == "Speech drop-in: phone [phone]"
+
     # the retention command deletes rows: what was kept no longer matches, so it is not handed back
     _turn(after, 6)
     aio.run(ours.save(after))
