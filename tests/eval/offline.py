@@ -3,6 +3,7 @@ answer of the entry it picks, as the real-question evaluation judges the assista
 
     python -m tests.eval.offline                 # tuning, dev, select, real and held-out figures
     python -m tests.eval.offline --misses dev    # and the development questions it gets wrong
+    python -m tests.eval.offline --dev-file fresh8 --misses dev   # one round's dev file on its own line
 
 It renders the deadline helper's reply for a deadline intent (as actions/deadlines.py does, dated today) but
 ignores follow-ups, searches and the second-question button, so it reads a point or two below the
@@ -88,6 +89,7 @@ def real_score(rank: Ranker, items: list[real.Item], library: content.Library) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", choices=("tuning", "dev", "select", "real"), help="list the questions this set gets wrong")
+    parser.add_argument("--dev-file", help="also score the dev files whose name starts with this alone (and list only their misses)")
     args = parser.parse_args()
     cache = Path(os.environ.get("MEDWAY_EMBED_CACHE", ROOT / "results" / "cache" / "embeddings.pkl"))
     encoder = CachedEncoder(cache)
@@ -96,11 +98,14 @@ def main() -> None:
     texts, intents = training_examples()
     model = IntentModel().fit(texts, intents)
     print(f"{len(texts)} training examples, {len(set(intents))} intents")
-    for name, folder in (("tuning", real.TUNING), ("dev", real.DEV), ("select", real.SELECT), ("real", real.REAL)):
-        right, total, misses = real_score(model.rank, real.load(folder), library)
+    sets = [("tuning", real.load(real.TUNING)), ("dev", real.load(real.DEV)), ("select", real.load(real.SELECT)), ("real", real.load(real.REAL))]
+    if args.dev_file:
+        sets.insert(2, (f"dev[{args.dev_file}]", [i for i in sets[1][1] if i.where.startswith(f"dev/{args.dev_file}")]))
+    for name, items in sets:
+        right, total, misses = real_score(model.rank, items, library)
         topics = ", ".join(f"{t} {right[t]}/{total[t]}" for t in sorted(total) if t != "ALL")
         print(f"{name}: {right['ALL'] / total['ALL']:.1%} of {total['ALL']} ({topics})")
-        if args.misses == name:
+        if args.misses == name.split("[")[0] and not (args.dev_file and name == "dev"):
             for item, (intent, confidence) in misses:
                 print(f"  {item.where} [{item.topic}] {item.question[:90]!r} -> {intent} {confidence:.2f}")
     held_out = evaluate.load_questions()
