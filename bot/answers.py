@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable, Optional
 
-from bot import content, distress, fallback, followups, repeats, turns
+from bot import content, deadlines, distress, fallback, followups, repeats, turns
 from bot.content import Entry, Library
 from bot.directory.conversation import only_age
 from bot.repeats import FEEDBACK_KEY
@@ -112,7 +113,7 @@ def follow_up(reading: followups.Reading, last_entry: str, library: Library,
     """A follow-up read in context: another entry's answer, or the part of this one it asks about."""
     events = list(events)
     target = library.entries[reading.target]
-    if reading.target != last_entry:
+    if reading.target != last_entry and not reading.fact:
         return answer(target, library, events)
     text = followups.fact_text(target, reading.fact) if reading.fact else followups.no_more_text(target)
     times = repeats.times_in_a_row(events, text=text)
@@ -148,6 +149,37 @@ def _as_follow_up(parse: Parse, last_entry: Optional[str], library: Library,
     return follow_up(reading, str(last_entry), library, events) if reading else None
 
 
+def deadline_in_context(parse: Parse, last_entry: Optional[str], library: Library,
+                        events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """A "when" question that gives no date, read against the answer before it: "when do we get the
+    decision" after the Tribunal answer is about the Tribunal, not the EHC time limits. None: not a
+    follow-up to it (or a date is given), so the statutory dates as usual."""
+    if parse.text.startswith("/") or not last_entry:
+        return None
+    try:
+        if deadlines.find_date(parse.text, date.today()) is not None:
+            return None
+    except deadlines.DateProblem:
+        return None
+    return _as_follow_up(parse, last_entry, library, list(events))
+
+
+DISTRESS_GUESS_MIN = 0.05
+"""A message of distress alone ("i'm not ok") is answered with the model's first FAQ guess from this
+confidence (the acknowledgement comes first): "not sure" would leave a struggling person with a menu."""
+
+
+def distressed_guess(parse: Parse, library: Library) -> Optional[Entry]:
+    """The entry to answer a message of distress the model cannot place, or None (not distress, or no fair guess)."""
+    if parse.text.startswith("/") or not distress.load().heard(parse.text):
+        return None
+    for item in parse.ranking:
+        entry = library.by_intent(item.get("name"))
+        if entry is not None:
+            return entry if float(item.get("confidence") or 0.0) >= DISTRESS_GUESS_MIN else None
+    return None
+
+
 def not_understood(parse: Parse, last_entry: Optional[str], library: Library, issue: Optional[str],
                    events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """The fallback: first a follow-up read in context, then "not sure" with guesses and the menu;
@@ -167,6 +199,9 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     if not issue and turns.ran(events, "action_safeguarding"):  # "i just need a break from it"
         reply = fallback.after_crisis_reply(parse.ranking)
         return Outcome([Message(reply.text, reply.buttons)])
+    guess = None if issue else distressed_guess(parse, library)
+    if guess is not None:  # "i'm not ok": a kind word and the answer it most likely needs, not "not sure"
+        return answer(guess, library, events)
     reply = fallback.reply(issue, parse.ranking)
     times = repeats.times_in_a_row(events, text=reply.text)
     text = repeats.same_reply_text(times) if times else reply.text

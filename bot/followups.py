@@ -214,6 +214,16 @@ DETAILS = (
            re.compile(r"\b(?:unlawful|lawful|illegal|not allowed|must not|mustn't|cannot|can't|not acceptable|unacceptable|"
                       r"legal duty|discriminat\w*|needs your agreement)\b"),
            first=True, beats_a_sure_guess=True, quiet=True, own_words=frozenset({"legal", "lawful", "illegal", "allowed"})),
+    # "Who decides?" after any answer: who makes that decision, never the Mental Capacity Act's best
+    # interests (the model's reading of the words alone).
+    Detail("decides", re.compile(r"\bwho (?:decides|decide|makes (?:the|that|this) (?:decision|call)|has the (?:final )?say|"
+                                 r"gets to (?:decide|choose|say)|chooses|agrees it)\b"),
+           re.compile(r"\b(?:decides?|decided|decision|agrees?|agreement|approv\w*|panel|assessment)\b"),
+           beats_a_sure_guess=True, own_words=frozenset({"decides", "decide", "decision", "say", "choose", "chooses"})),
+    # "And then what?" after an answer: the next step it gives, not the general menu.
+    Detail("next", re.compile(r"^(?:and |so |ok |okay |right |but )*(?:then what|what then|what happens (?:next|then|after(?: that)?)|"
+                              r"what comes next|(?:and )?after that|whats next|what is next|what next|and then)\W*$"),
+           re.compile(r"^(?:then|next|after that|afterwards|once|the final|you can|within)\b"), first=True),
     Detail("cost", re.compile(r"\b(?:free|cost|costs|pay|paying|paid|charge|charged|charges|price|fee|fees)\b"),
            re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
@@ -460,6 +470,10 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
         return None  # the model's own reading stands: another question ("does DLA stop at 16?"), or the same again
     if best.target == entry.id:
         return Reading(best.target, best.score, best.model, best.phrase, _fact(text, entry, library), best.raw)
+    if best.phrase >= STRONG_PHRASE:
+        quoted = _fact_elsewhere(text, entry, library.entries[best.target], library)
+        if quoted:
+            return Reading(best.target, best.score, best.model, best.phrase, quoted, best.raw)
     return best
 
 
@@ -508,6 +522,27 @@ def answer_parts(answer: str) -> list[str]:
     return parts
 
 
+def _holding(fact: str, parts: list[str]) -> str:
+    """The part of an answer that holds `fact` (from a list, the item that holds it; "" if none)."""
+    for part in parts:
+        if fact.lower() in " ".join(part.split()).lower():
+            items = [line for line in part.splitlines()[1:] if fact.lower() in " ".join(line.split()).lower()]
+            return items[0].strip() if items else part
+    return ""
+
+
+def _fact_elsewhere(text: str, entry: Entry, target: Entry, library: Library) -> str:
+    """For a follow-up answered by another entry with a `fact:` ("when do we get the decision" after the
+    appeal answer: the Tribunal steps' "within about 10 working days"), the part of that entry's answer
+    that holds it ("" when the closest ask phrase has no fact: the whole answer is sent)."""
+    pairs = [(f, ask) for f in entry.follow_ups if f.target == target.id for ask in f.asks]
+    if not pairs:
+        return ""
+    closeness = similarity(library, text, [ask for _, ask in pairs])
+    follow_up = max(zip(pairs, closeness), key=lambda p: p[1])[0][0]
+    return _holding(follow_up.fact, answer_parts(target.answer)) if follow_up.fact else ""
+
+
 def _fact(text: str, entry: Entry, library: Library) -> str:
     """The part of the entry's answer that a same-entry follow-up asks about ("" if none fits)."""
     parts = answer_parts(entry.answer)
@@ -517,10 +552,9 @@ def _fact(text: str, entry: Entry, library: Library) -> str:
         pairs = [(f, ask) for f in matched for ask in f.asks]
         follow_up, _ = max(zip(pairs, closeness), key=lambda p: p[1])[0]
         if follow_up.fact:
-            for part in parts:
-                if follow_up.fact.lower() in " ".join(part.split()).lower():
-                    items = [line for line in part.splitlines()[1:] if follow_up.fact.lower() in " ".join(line.split()).lower()]
-                    return items[0].strip() if items else part  # from a list, the item that holds it
+            held = _holding(follow_up.fact, parts)
+            if held:
+                return held
         asks = " ".join(follow_up.asks)
     else:
         asks = ""
