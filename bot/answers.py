@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Optional
 
-from bot import content, deadlines, distress, fallback, followups, repeats, turns
+from bot import content, deadlines, distress, fallback, followups, glossary, repeats, turns
 from bot.content import Entry, Library
 from bot.directory.conversation import only_age
 from bot.repeats import FEEDBACK_KEY
@@ -122,11 +122,25 @@ def follow_up(reading: followups.Reading, last_entry: str, library: Library,
     return Outcome([Message(text, content.follow_up_buttons(target, library))], target.id)
 
 
+def defined(parse: Parse, library: Library, events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """"Whats a senco": the short definition (content/glossary.yml), with the full answer as a button;
+    asked again straight after, None (the full answer). None: not a message that only asks a meaning."""
+    term = glossary.load().lookup(parse.text)
+    if term is None or term.more not in library.entries:
+        return None
+    text = glossary.reply_text(term)
+    if repeats.times_in_a_row(list(events), text=text):
+        return None
+    entry = library.entries[term.more]
+    return Outcome([Message(text, content.buttons_for([entry.id, *entry.related[:2]], library))], entry.id)
+
+
 def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Iterable[dict[str, Any]] = (),
         other_question: Optional[str] = None) -> Outcome:
     """The reply to an FAQ intent: read in context when it looks like a follow-up the model is weak on."""
     events = list(events)
-    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events)
+    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events) \
+        or defined(parse, library, events)
     if pointed:
         return pointed
     entry = library.by_intent(parse.intent)
@@ -186,7 +200,8 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     the same "not sure" twice in a row becomes a plainer offer of a person."""
     events = list(events)
     pointed = None if issue else (second_part(parse, library, events)
-                                  or about_the_answer(parse, last_entry, library, events))
+                                  or about_the_answer(parse, last_entry, library, events)
+                                  or defined(parse, library, events))
     if pointed:
         return pointed
     age = None if issue else only_age(parse.text)
@@ -285,7 +300,8 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
     """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is
     first read as a follow-up to it; otherwise the answers it may be about, or the general SEND reply
     (utter_send_general)."""
-    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events)
+    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events) \
+        or defined(parse, library, events)
     if pointed:
         return pointed
     in_context = _as_follow_up(parse, last_entry, library, list(events))

@@ -190,6 +190,9 @@ class Detail:
     """Quote the whole paragraph that gives it ("no EHC plan" opens a paragraph about children without one)."""
     quiet: bool = False
     """When the answer does not say it, read the message as usual rather than say the answer has no more."""
+    prefer: Optional[re.Pattern] = None
+    """Of the sentences that give it, those that also say this come first ("the council must name it" before
+    "a special school place needs an EHC plan" for "who decides")."""
     after_reading: bool = False
     """Quote it only when the model and the ask phrases point to no other entry: "and if the LA refuse?"
     after the time limits means the refusal's own answer."""
@@ -218,12 +221,14 @@ DETAILS = (
     # interests (the model's reading of the words alone).
     Detail("decides", re.compile(r"\bwho (?:decides|decide|makes (?:the|that|this) (?:decision|call)|has the (?:final )?say|"
                                  r"gets to (?:decide|choose|say)|chooses|agrees it)\b"),
-           re.compile(r"\b(?:decides?|decided|decision|agrees?|agreement|approv\w*|panel|assessment)\b"),
-           beats_a_sure_guess=True, own_words=frozenset({"decides", "decide", "decision", "say", "choose", "chooses"})),
+           re.compile(r"\b(?:decides|decided|decision|agrees?|agreement|approv\w*|panel|assessment|must name)\b"),
+           beats_a_sure_guess=True, own_words=frozenset({"decides", "decide", "decision", "say", "choose", "chooses"}),
+           prefer=re.compile(r"\b(?:decides|decided|decision|must name)\b")),
     # "And then what?" after an answer: the next step it gives, not the general menu.
     Detail("next", re.compile(r"^(?:and |so |ok |okay |right |but )*(?:then what|what then|what happens (?:next|then|after(?: that)?)|"
                               r"what comes next|(?:and )?after that|whats next|what is next|what next|and then)\W*$"),
-           re.compile(r"^(?:then|next|after that|afterwards|once|the final|you can|within)\b"), first=True),
+           re.compile(r"^(?:then|next|after that|afterwards|once|the final|you can|within)\b|"
+                      r"^if (?:the|it|they)\b[^.]*\b(?:not|still)\b"), first=True),
     Detail("cost", re.compile(r"\b(?:free|cost|costs|pay|paying|paid|charge|charged|charges|price|fee|fees)\b"),
            re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
@@ -325,6 +330,8 @@ def detail_part(text: str, detail: Detail, entry: Entry, library: Library) -> st
         parts = [p for p in parts if _PHONE_NUMBER.search(p)]  # "the number": the sentence that gives one
     if not parts:
         return ""
+    preferred = [p for p in parts if detail.prefer and detail.prefer.search(p.lower())]
+    parts = preferred or parts
     part = parts[0] if detail.first else max(zip(similarity(library, text, parts), parts))[1]
     if detail.paragraph:
         return next((p.strip() for p in entry.answer.split("\n\n") if part in p), part)
@@ -614,6 +621,8 @@ def send_text(entry: Optional[Entry]) -> str:
 
 
 def no_more_text(entry: Entry) -> str:
-    """The reply when a follow-up is about the answer just given but no part of it fits."""
-    return (f"The answer about \"{entry.title}\" above is all I have on that. A person can help with the "
+    """The reply when a follow-up is about the answer just given but no part of it fits: where to find
+    out (the pages the answer rests on), and a person."""
+    pages = f" The pages it is based on may say more:{_links_text(entry)}\n\n" if entry.links else " "
+    return (f"The answer about \"{entry.title}\" above is all I have on that.{pages}A person can help with the "
             "details of your situation, or choose a related question.")
