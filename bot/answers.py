@@ -246,8 +246,9 @@ def handoff_in_context(parse: Parse, last_entry: Optional[str], library: Library
     them" after the SENCO answer wants the SENCO, not the advice services). None: the list of people."""
     detail = followups.asks_for_detail(parse.text, library)
     entry = library.entries.get(last_entry or "")
-    sure_anyway = (bool(detail) and detail.name == "write") or (
-        entry is not None and followups.points_back_to_an_ask(parse.text, entry, library))
+    sure_anyway = (bool(detail) and detail.name == "write") or (entry is not None and (
+        followups.points_back_to_an_ask(parse.text, entry, library)
+        or any(r.phrase >= followups.CLOSE_PHRASE for r in followups.score(parse.text, (), entry, library))))
     return unsure_in_context(parse, last_entry, library, events, even_if_sure=sure_anyway)
 
 
@@ -283,6 +284,8 @@ def about_the_answer(parse: Parse, last_entry: Optional[str], library: Library,
         part = followups.detail_part(text, detail, entry, library) if detail and detail.name == "allowed" else ""
         reply = followups.fact_text(entry, part) if part else followups.law_text(entry)
     elif followups.asks_to_write(text):
+        if entry is None and parse.confidence >= followups.SURE and library.by_intent(parse.intent):
+            return None  # "our annual review is tomorrow, what should i say": the answer about it, not a letter
         reply = followups.write_text(entry, _steps_part(entry, library) if entry else "")
     elif followups.asks_to_send(text):
         reply = followups.send_text(entry)
