@@ -66,7 +66,8 @@ class ActionSmallTalk(Action):
             detail = followups.asks_for_detail(parse.text, content.live())
             asks = bool(_QUESTION.match(parse.text))
             sure_but_not = (intent == "stop" and asks) or \
-                (intent == "help" and bool(detail) and detail.name in ("steps", "next")) or \
+                (intent == "help" and (bool(detail) and detail.name in ("steps", "next")
+                                       or answers.close_to_an_ask(parse, tracker.get_slot(LAST_ENTRY), content.live()))) or \
                 (intent == "goodbye" and asks and not _CALLING_OFF.match(parse.text))  # "can she go back later"
             in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events,
                                                    even_if_sure=sure_but_not)

@@ -239,6 +239,14 @@ def unsure_in_context(parse: Parse, last_entry: Optional[str], library: Library,
     return _as_follow_up(parse, last_entry, library, list(events))
 
 
+def close_to_an_ask(parse: Parse, last_entry: Optional[str], library: Library) -> bool:
+    """One of the last answer's `ask:` phrases says the message closely ("can i get my own" after the
+    independent EP answer): a follow-up, however sure the model is of "help" or "talk to a person"."""
+    entry = library.entries.get(last_entry or "")
+    return entry is not None and not parse.text.startswith("/") and any(
+        r.phrase >= followups.CLOSE_PHRASE for r in followups.score(parse.text, (), entry, library))
+
+
 def handoff_in_context(parse: Parse, last_entry: Optional[str], library: Library,
                        events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
     """"Talk to a person" read as a follow-up first: when the guess is weak, when it asks who to write
@@ -246,9 +254,9 @@ def handoff_in_context(parse: Parse, last_entry: Optional[str], library: Library
     them" after the SENCO answer wants the SENCO, not the advice services). None: the list of people."""
     detail = followups.asks_for_detail(parse.text, library)
     entry = library.entries.get(last_entry or "")
-    sure_anyway = (bool(detail) and detail.name == "write") or (entry is not None and (
-        followups.points_back_to_an_ask(parse.text, entry, library)
-        or any(r.phrase >= followups.CLOSE_PHRASE for r in followups.score(parse.text, (), entry, library))))
+    sure_anyway = (bool(detail) and detail.name == "write") or (
+        entry is not None and followups.points_back_to_an_ask(parse.text, entry, library)) \
+        or close_to_an_ask(parse, last_entry, library)
     return unsure_in_context(parse, last_entry, library, events, even_if_sure=sure_anyway)
 
 
