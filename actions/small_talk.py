@@ -66,7 +66,8 @@ class ActionSmallTalk(Action):
             detail = followups.asks_for_detail(parse.text, content.live())
             asks = bool(_QUESTION.match(parse.text))
             sure_but_not = (intent == "stop" and asks) or \
-                (intent == "help" and bool(detail) and detail.name == "steps") or \
+                (intent == "help" and (bool(detail) and detail.name in ("steps", "next")
+                                       or answers.close_to_an_ask(parse, tracker.get_slot(LAST_ENTRY), content.live()))) or \
                 (intent == "goodbye" and asks and not _CALLING_OFF.match(parse.text))  # "can she go back later"
             in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events,
                                                    even_if_sure=sure_but_not)
@@ -79,7 +80,7 @@ class ActionSmallTalk(Action):
         if not_a_stop or (intent == "reassure_safe" and parse.model_confidence < followups.UNSURE
                           and not _after_emergency_reply(tracker)):
             return send(answers.not_understood(parse, tracker.get_slot(LAST_ENTRY), content.live(), None,
-                                               tracker.events), dispatcher)
+                                               tracker.events), dispatcher, tracker)
         variations = (domain.get("responses") or {}).get(_RESPONSES.get(intent, f"utter_{intent}")) or []
         if not variations:
             dispatcher.utter_message(response="utter_default")

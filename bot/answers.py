@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable, Optional
 
-from bot import content, distress, fallback, followups, repeats, turns
+from bot import content, deadlines, distress, fallback, followups, glossary, repeats, turns
 from bot.content import Entry, Library
 from bot.directory.conversation import only_age
 from bot.repeats import FEEDBACK_KEY
@@ -112,7 +113,7 @@ def follow_up(reading: followups.Reading, last_entry: str, library: Library,
     """A follow-up read in context: another entry's answer, or the part of this one it asks about."""
     events = list(events)
     target = library.entries[reading.target]
-    if reading.target != last_entry:
+    if reading.target != last_entry and not reading.fact:
         return answer(target, library, events)
     text = followups.fact_text(target, reading.fact) if reading.fact else followups.no_more_text(target)
     times = repeats.times_in_a_row(events, text=text)
@@ -121,11 +122,25 @@ def follow_up(reading: followups.Reading, last_entry: str, library: Library,
     return Outcome([Message(text, content.follow_up_buttons(target, library))], target.id)
 
 
+def defined(parse: Parse, library: Library, events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """"Whats a senco": the short definition (content/glossary.yml), with the full answer as a button;
+    asked again straight after, None (the full answer). None: not a message that only asks a meaning."""
+    term = glossary.load().lookup(parse.text)
+    if term is None or term.more not in library.entries:
+        return None
+    text = glossary.reply_text(term)
+    if repeats.times_in_a_row(list(events), text=text):
+        return None
+    entry = library.entries[term.more]
+    return Outcome([Message(text, content.buttons_for([entry.id, *entry.related[:2]], library))], entry.id)
+
+
 def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Iterable[dict[str, Any]] = (),
         other_question: Optional[str] = None) -> Outcome:
     """The reply to an FAQ intent: read in context when it looks like a follow-up the model is weak on."""
     events = list(events)
-    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events)
+    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events) \
+        or defined(parse, library, events)
     if pointed:
         return pointed
     entry = library.by_intent(parse.intent)
@@ -148,13 +163,45 @@ def _as_follow_up(parse: Parse, last_entry: Optional[str], library: Library,
     return follow_up(reading, str(last_entry), library, events) if reading else None
 
 
+def deadline_in_context(parse: Parse, last_entry: Optional[str], library: Library,
+                        events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """A "when" question that gives no date, read against the answer before it: "when do we get the
+    decision" after the Tribunal answer is about the Tribunal, not the EHC time limits. None: not a
+    follow-up to it (or a date is given), so the statutory dates as usual."""
+    if parse.text.startswith("/") or not last_entry:
+        return None
+    try:
+        if deadlines.find_date(parse.text, date.today()) is not None:
+            return None
+    except deadlines.DateProblem:
+        return None
+    return _as_follow_up(parse, last_entry, library, list(events))
+
+
+DISTRESS_GUESS_MIN = 0.05
+"""A message of distress alone ("i'm not ok") is answered with the model's first FAQ guess from this
+confidence (the acknowledgement comes first): "not sure" would leave a struggling person with a menu."""
+
+
+def distressed_guess(parse: Parse, library: Library) -> Optional[Entry]:
+    """The entry to answer a message of distress the model cannot place, or None (not distress, or no fair guess)."""
+    if parse.text.startswith("/") or not distress.load().heard(parse.text):
+        return None
+    for item in parse.ranking:
+        entry = library.by_intent(item.get("name"))
+        if entry is not None:
+            return entry if float(item.get("confidence") or 0.0) >= DISTRESS_GUESS_MIN else None
+    return None
+
+
 def not_understood(parse: Parse, last_entry: Optional[str], library: Library, issue: Optional[str],
                    events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """The fallback: first a follow-up read in context, then "not sure" with guesses and the menu;
     the same "not sure" twice in a row becomes a plainer offer of a person."""
     events = list(events)
     pointed = None if issue else (second_part(parse, library, events)
-                                  or about_the_answer(parse, last_entry, library, events))
+                                  or about_the_answer(parse, last_entry, library, events)
+                                  or defined(parse, library, events))
     if pointed:
         return pointed
     age = None if issue else only_age(parse.text)
@@ -167,6 +214,9 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     if not issue and turns.ran(events, "action_safeguarding"):  # "i just need a break from it"
         reply = fallback.after_crisis_reply(parse.ranking)
         return Outcome([Message(reply.text, reply.buttons)])
+    guess = None if issue else distressed_guess(parse, library)
+    if guess is not None:  # "i'm not ok": a kind word and the answer it most likely needs, not "not sure"
+        return answer(guess, library, events)
     reply = fallback.reply(issue, parse.ranking)
     times = repeats.times_in_a_row(events, text=reply.text)
     text = repeats.same_reply_text(times) if times else reply.text
@@ -189,6 +239,14 @@ def unsure_in_context(parse: Parse, last_entry: Optional[str], library: Library,
     return _as_follow_up(parse, last_entry, library, list(events))
 
 
+def close_to_an_ask(parse: Parse, last_entry: Optional[str], library: Library) -> bool:
+    """One of the last answer's `ask:` phrases says the message closely ("can i get my own" after the
+    independent EP answer): a follow-up, however sure the model is of "help" or "talk to a person"."""
+    entry = library.entries.get(last_entry or "")
+    return entry is not None and not parse.text.startswith("/") and any(
+        r.phrase >= followups.CLOSE_PHRASE for r in followups.score(parse.text, (), entry, library))
+
+
 def handoff_in_context(parse: Parse, last_entry: Optional[str], library: Library,
                        events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
     """"Talk to a person" read as a follow-up first: when the guess is weak, when it asks who to write
@@ -197,7 +255,8 @@ def handoff_in_context(parse: Parse, last_entry: Optional[str], library: Library
     detail = followups.asks_for_detail(parse.text, library)
     entry = library.entries.get(last_entry or "")
     sure_anyway = (bool(detail) and detail.name == "write") or (
-        entry is not None and followups.points_back_to_an_ask(parse.text, entry, library))
+        entry is not None and followups.points_back_to_an_ask(parse.text, entry, library)) \
+        or close_to_an_ask(parse, last_entry, library)
     return unsure_in_context(parse, last_entry, library, events, even_if_sure=sure_anyway)
 
 
@@ -233,6 +292,8 @@ def about_the_answer(parse: Parse, last_entry: Optional[str], library: Library,
         part = followups.detail_part(text, detail, entry, library) if detail and detail.name == "allowed" else ""
         reply = followups.fact_text(entry, part) if part else followups.law_text(entry)
     elif followups.asks_to_write(text):
+        if entry is None and parse.confidence >= followups.SURE and library.by_intent(parse.intent):
+            return None  # "our annual review is tomorrow, what should i say": the answer about it, not a letter
         reply = followups.write_text(entry, _steps_part(entry, library) if entry else "")
     elif followups.asks_to_send(text):
         reply = followups.send_text(entry)
@@ -250,7 +311,8 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
     """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is
     first read as a follow-up to it; otherwise the answers it may be about, or the general SEND reply
     (utter_send_general)."""
-    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events)
+    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events) \
+        or defined(parse, library, events)
     if pointed:
         return pointed
     in_context = _as_follow_up(parse, last_entry, library, list(events))

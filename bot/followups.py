@@ -190,6 +190,9 @@ class Detail:
     """Quote the whole paragraph that gives it ("no EHC plan" opens a paragraph about children without one)."""
     quiet: bool = False
     """When the answer does not say it, read the message as usual rather than say the answer has no more."""
+    prefer: Optional[re.Pattern] = None
+    """Of the sentences that give it, those that also say this come first ("the council must name it" before
+    "a special school place needs an EHC plan" for "who decides")."""
     after_reading: bool = False
     """Quote it only when the model and the ask phrases point to no other entry: "and if the LA refuse?"
     after the time limits means the refusal's own answer."""
@@ -214,6 +217,18 @@ DETAILS = (
            re.compile(r"\b(?:unlawful|lawful|illegal|not allowed|must not|mustn't|cannot|can't|not acceptable|unacceptable|"
                       r"legal duty|discriminat\w*|needs your agreement)\b"),
            first=True, beats_a_sure_guess=True, quiet=True, own_words=frozenset({"legal", "lawful", "illegal", "allowed"})),
+    # "Who decides?" after any answer: who makes that decision, never the Mental Capacity Act's best
+    # interests (the model's reading of the words alone).
+    Detail("decides", re.compile(r"\bwho (?:decides|decide|makes (?:the|that|this) (?:decision|call)|has the (?:final )?say|"
+                                 r"gets to (?:decide|choose|say)|chooses|agrees it)\b"),
+           re.compile(r"\b(?:decides|decided|decision|agrees?|agreement|approv\w*|panel|assessment|must name)\b"),
+           beats_a_sure_guess=True, own_words=frozenset({"decides", "decide", "decision", "say", "choose", "chooses"}),
+           prefer=re.compile(r"\b(?:decides|decided|decision|must name)\b")),
+    # "And then what?" after an answer: the next step it gives, not the general menu.
+    Detail("next", re.compile(r"^(?:and |so |ok |okay |right |but )*(?:then what|what then|what happens (?:next|then|after(?: that)?)|"
+                              r"what comes next|(?:and )?after that|whats next|what is next|what next|and then)\W*$"),
+           re.compile(r"^(?:then|next|after that|afterwards|once|the final|you can|within)\b|"
+                      r"^if (?:the|it|they)\b[^.]*\b(?:not|still)\b"), first=True),
     Detail("cost", re.compile(r"\b(?:free|cost|costs|pay|paying|paid|charge|charged|charges|price|fee|fees)\b"),
            re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
@@ -231,7 +246,8 @@ DETAILS = (
     Detail("steps", re.compile(r"\bwhat (?:can|do|should) (?:i|we) do\b|\bwhat now\b|\bwhere do (?:i|we) (?:go|start)\b|"
                                r"\bwhat are (?:my|our) options\b|\bnext steps?\b|"
                                r"\bhow (?:do|can|could) (?:i|we) (?:stop|challenge|fight) (?:it|that|this|them)\b"),
-           re.compile(r"^(?:what to do|what you can do|you can|ask|write|complain|appeal|contact|talk to|tell)\b"),
+           re.compile(r"^(?:what to do|what you can do|you can|ask|write|complain|appeal|contact|talk to|tell)\b|"
+                      r"\n\s*(?:1\.|-)\s*(?:write|ask|complain|tell|contact|appeal|note)\b"),  # a list of steps
            first=True),
     Detail("time", re.compile(r"\bhow long\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b|\bby when\b|"
                               r"\bwhen (?:should|must|do|does|will|have|did|is|are) .*\bby$|\bdeadline\b"),
@@ -315,6 +331,8 @@ def detail_part(text: str, detail: Detail, entry: Entry, library: Library) -> st
         parts = [p for p in parts if _PHONE_NUMBER.search(p)]  # "the number": the sentence that gives one
     if not parts:
         return ""
+    preferred = [p for p in parts if detail.prefer and detail.prefer.search(p.lower())]
+    parts = preferred or parts
     part = parts[0] if detail.first else max(zip(similarity(library, text, parts), parts))[1]
     if detail.paragraph:
         return next((p.strip() for p in entry.answer.split("\n\n") if part in p), part)
@@ -460,6 +478,10 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
         return None  # the model's own reading stands: another question ("does DLA stop at 16?"), or the same again
     if best.target == entry.id:
         return Reading(best.target, best.score, best.model, best.phrase, _fact(text, entry, library), best.raw)
+    if best.phrase >= STRONG_PHRASE:
+        quoted = _fact_elsewhere(text, entry, library.entries[best.target], library)
+        if quoted:
+            return Reading(best.target, best.score, best.model, best.phrase, quoted, best.raw)
     return best
 
 
@@ -508,6 +530,27 @@ def answer_parts(answer: str) -> list[str]:
     return parts
 
 
+def _holding(fact: str, parts: list[str]) -> str:
+    """The part of an answer that holds `fact` (from a list, the item that holds it; "" if none)."""
+    for part in parts:
+        if fact.lower() in " ".join(part.split()).lower():
+            items = [line for line in part.splitlines()[1:] if fact.lower() in " ".join(line.split()).lower()]
+            return items[0].strip() if items else part
+    return ""
+
+
+def _fact_elsewhere(text: str, entry: Entry, target: Entry, library: Library) -> str:
+    """For a follow-up answered by another entry with a `fact:` ("when do we get the decision" after the
+    appeal answer: the Tribunal steps' "within about 10 working days"), the part of that entry's answer
+    that holds it ("" when the closest ask phrase has no fact: the whole answer is sent)."""
+    pairs = [(f, ask) for f in entry.follow_ups if f.target == target.id for ask in f.asks]
+    if not pairs:
+        return ""
+    closeness = similarity(library, text, [ask for _, ask in pairs])
+    follow_up = max(zip(pairs, closeness), key=lambda p: p[1])[0][0]
+    return _holding(follow_up.fact, answer_parts(target.answer)) if follow_up.fact else ""
+
+
 def _fact(text: str, entry: Entry, library: Library) -> str:
     """The part of the entry's answer that a same-entry follow-up asks about ("" if none fits)."""
     parts = answer_parts(entry.answer)
@@ -517,10 +560,9 @@ def _fact(text: str, entry: Entry, library: Library) -> str:
         pairs = [(f, ask) for f in matched for ask in f.asks]
         follow_up, _ = max(zip(pairs, closeness), key=lambda p: p[1])[0]
         if follow_up.fact:
-            for part in parts:
-                if follow_up.fact.lower() in " ".join(part.split()).lower():
-                    items = [line for line in part.splitlines()[1:] if follow_up.fact.lower() in " ".join(line.split()).lower()]
-                    return items[0].strip() if items else part  # from a list, the item that holds it
+            held = _holding(follow_up.fact, parts)
+            if held:
+                return held
         asks = " ".join(follow_up.asks)
     else:
         asks = ""
@@ -580,6 +622,8 @@ def send_text(entry: Optional[Entry]) -> str:
 
 
 def no_more_text(entry: Entry) -> str:
-    """The reply when a follow-up is about the answer just given but no part of it fits."""
-    return (f"The answer about \"{entry.title}\" above is all I have on that. A person can help with the "
+    """The reply when a follow-up is about the answer just given but no part of it fits: where to find
+    out (the pages the answer rests on), and a person."""
+    pages = f" The pages it is based on may say more:{_links_text(entry)}\n\n" if entry.links else " "
+    return (f"The answer about \"{entry.title}\" above is all I have on that.{pages}A person can help with the "
             "details of your situation, or choose a related question.")

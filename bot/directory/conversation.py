@@ -257,6 +257,8 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
     extra = len(understood.keywords)
     lowered = text.lower()
     question = bool(_QUESTION.search(lowered)) and not _CHANGE_QUESTION.search(lowered)  # "what about Hoo?" answers
+    if understood.free_only and not understood.keywords and not understood.needs:
+        return True  # "is it free": free only, said back and the question asked again, whatever the model guessed
     if _gives(requested_slot, understood):
         if intent == "safeguarding":
             return extra == 0  # only a bare answer ("she is 9") overrides the model's worry

@@ -1,0 +1,40 @@
+"""Short definitions (content/glossary.yml): "whats a senco" gets the definition, a question about the term does not."""
+import pytest
+
+from bot import answers, content, glossary
+from bot.yamlfile import ContentError
+
+
+def test_the_glossary_loads_and_each_term_points_to_an_entry():
+    library = content.load()
+    found = glossary.load()
+    assert found.terms
+    assert all(term.more in library.entries for term in found.terms.values())
+
+
+@pytest.mark.parametrize("text", ["whats a senco", "What is a SENCO?", "what does sendco mean", "senco?"])
+def test_a_message_that_only_asks_the_meaning_gets_the_definition(text):
+    outcome = answers.defined(answers.Parse(text, "faq_sen_support", 0.5), content.load())
+    assert outcome is not None and outcome.entry == "sen_support"
+    assert outcome.messages[0].text.startswith("A SENCO (special educational needs co-ordinator")
+    assert any(b["payload"] == "/faq_sen_support" for b in outcome.messages[0].buttons)
+
+
+@pytest.mark.parametrize("text", ["the senco never replies to my emails", "how do i contact the senco", "/faq_sen_support"])
+def test_a_question_about_the_term_is_not_a_request_for_its_meaning(text):
+    assert answers.defined(answers.Parse(text, "faq_sen_support", 0.5), content.load()) is None
+
+
+def test_asked_again_straight_after_it_gives_the_full_answer():
+    library = content.load()
+    first = answers.defined(answers.Parse("whats a senco", "faq_sen_support", 0.5), library)
+    events = [{"event": "user", "text": "whats a senco"}, {"event": "bot", "text": first.messages[0].text},
+              {"event": "user", "text": "whats a senco"}]
+    assert answers.defined(answers.Parse("whats a senco", "faq_sen_support", 0.5), library, events) is None
+
+
+def test_a_bad_file_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "glossary.yml"
+    path.write_text("entries:\n  - terms: [x]\n    definition: y\n")
+    with pytest.raises(ContentError, match="needs terms, definition, source and more"):
+        glossary.load(path)
