@@ -42,11 +42,19 @@ def _redact_value(value: Any) -> Any:
     return value
 
 
+def _directory_cards(data: dict[str, Any]) -> bool:
+    """Whether the event is the assistant's message of search results: its text is the services' cards,
+    all from the published directory (names, phone numbers, addresses of services, not of a family),
+    so it is stored as shown, for a volunteer reading the conversation, and not redacted at each search."""
+    custom = (data.get("data") or {}).get("custom") if data.get("event") == "bot" else None
+    return isinstance(custom, dict) and "service_cards" in custom
+
+
 def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     """An event's dictionary (as Rasa serialises it) with personal details redacted."""
     data = dict(data)
     kind = data.get("event")
-    if kind in ("user", "bot") and isinstance(data.get("text"), str):
+    if kind in ("user", "bot") and isinstance(data.get("text"), str) and not _directory_cards(data):
         data["text"] = redact(data["text"])
     if kind == "user" and isinstance(data.get("parse_data"), dict):
         parse = dict(data["parse_data"])

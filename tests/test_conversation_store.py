@@ -291,6 +291,13 @@ def test_a_saved_tracker_is_kept_for_the_next_turn_only_while_the_store_holds_ex
     aio.run(ours.save(after))
     kept = aio.run(ours.retrieve("parent"))
     assert kept is after and kept.events[-1].text == "Speech drop-in: phone [phone]"
+    # the page of search results is the published directory's cards (a service's number, not a family's):
+    # stored as the parent saw it, so a volunteer reading the conversation sees what was offered
+    kept.update(BotUttered("1. Speech drop-in. Phone: 01632 960125", data={"custom": {"service_cards": {"cards": []}}},
+                           timestamp=NOW.timestamp() + 71))
+    aio.run(ours.save(kept))
+    assert _fresh(ours, "parent")[-1]["text"] == "1. Speech drop-in. Phone: 01632 960125"
+    after = aio.run(ours.retrieve("parent"))
 
     # the retention command deletes rows: what was kept no longer matches, so it is not handed back
     _turn(after, 6)
