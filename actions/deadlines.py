@@ -32,11 +32,11 @@ class ActionDeadlines(Action):
         earlier = [str(e.get("text") or "") for e in reversed(tracker.events) if e.get("event") == "user"][1:]
         # "when is my deadline?" after "the letter saying they won't assess was dated 10 October"
         joined = deadlines.with_earlier_date(text, earlier, datetime.now(UK).date())
-        if joined == text:  # no date anywhere: "when do we get the decision" after the Tribunal answer
+        if joined != text:
+            intent, text = deadlines.dated_question(joined + " when is the deadline") or intent, joined
+        else:  # no date anywhere: "when do we get the decision" after the Tribunal answer
             in_context = answers.deadline_in_context(answers.Parse.of(tracker.latest_message or {}),
                                                      tracker.get_slot(LAST_ENTRY), content.live(), tracker.events)
             if in_context:
                 return send(in_context, dispatcher, tracker)
-        if joined != text:
-            intent, text = deadlines.dated_question(joined + " when is the deadline") or intent, joined
         return send_dates(dispatcher, intent, text)

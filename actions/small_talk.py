@@ -62,9 +62,9 @@ class ActionSmallTalk(Action):
             checked = answers.checking(parse, tracker.get_slot(LAST_ENTRY), content.live())
             if checked:
                 return send(checked, dispatcher)
+        asks = bool(_QUESTION.match(parse.text))
         if intent in ("thanks", "acknowledge", "stop", "help", "goodbye"):  # "do i have to do it" after mediation is no "ok"
             detail = followups.asks_for_detail(parse.text, content.live())
-            asks = bool(_QUESTION.match(parse.text))
             sure_but_not = (intent == "stop" and asks) or \
                 (intent == "help" and (bool(detail) and detail.name in ("steps", "next")
                                        or answers.close_to_an_ask(parse, tracker.get_slot(LAST_ENTRY), content.live()))) or \
@@ -76,7 +76,7 @@ class ActionSmallTalk(Action):
         # Not "cancel": a question ("can i ask for a different one" after the draft plan) or a weak guess
         # ("wot can i do"); "Is there anything else?" would end the conversation on it.
         not_a_stop = intent == "stop" and (parse.model_confidence < followups.UNSURE or (
-            bool(_QUESTION.match(parse.text)) and not _CALLING_OFF.match(parse.text)))
+            asks and not _CALLING_OFF.match(parse.text)))
         if not_a_stop or (intent == "reassure_safe" and parse.model_confidence < followups.UNSURE
                           and not _after_emergency_reply(tracker)):
             return send(answers.not_understood(parse, tracker.get_slot(LAST_ENTRY), content.live(), None,

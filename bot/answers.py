@@ -135,12 +135,21 @@ def defined(parse: Parse, library: Library, events: Iterable[dict[str, Any]] = (
     return Outcome([Message(text, content.buttons_for([entry.id, *entry.related[:2]], library))], entry.id)
 
 
+def pointed_elsewhere(parse: Parse, last_entry: Optional[str], library: Library,
+                      events: Iterable[dict[str, Any]] = ()) -> Optional[Outcome]:
+    """Messages answered the same way whatever the model guessed: "and my other question?", a request
+    about the answer itself ("is that the law?", "write me a letter"), a term's meaning ("whats a senco").
+    None: none of these."""
+    events = list(events)
+    return second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events) \
+        or defined(parse, library, events)
+
+
 def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Iterable[dict[str, Any]] = (),
         other_question: Optional[str] = None) -> Outcome:
     """The reply to an FAQ intent: read in context when it looks like a follow-up the model is weak on."""
     events = list(events)
-    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events) \
-        or defined(parse, library, events)
+    pointed = pointed_elsewhere(parse, last_entry, library, events)
     if pointed:
         return pointed
     entry = library.by_intent(parse.intent)
@@ -199,9 +208,7 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     """The fallback: first a follow-up read in context, then "not sure" with guesses and the menu;
     the same "not sure" twice in a row becomes a plainer offer of a person."""
     events = list(events)
-    pointed = None if issue else (second_part(parse, library, events)
-                                  or about_the_answer(parse, last_entry, library, events)
-                                  or defined(parse, library, events))
+    pointed = None if issue else pointed_elsewhere(parse, last_entry, library, events)
     if pointed:
         return pointed
     age = None if issue else only_age(parse.text)
@@ -311,8 +318,7 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
     """A SEND message without a detailed answer ("and how long till i hear"): after an answer it is
     first read as a follow-up to it; otherwise the answers it may be about, or the general SEND reply
     (utter_send_general)."""
-    pointed = second_part(parse, library, events) or about_the_answer(parse, last_entry, library, events) \
-        or defined(parse, library, events)
+    pointed = pointed_elsewhere(parse, last_entry, library, events)
     if pointed:
         return pointed
     in_context = _as_follow_up(parse, last_entry, library, list(events))
