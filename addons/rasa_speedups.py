@@ -20,6 +20,13 @@
 - Rasa rebuilds the policies' state of every earlier turn for every prediction: kept and carried
   on instead (addons/history_states.py).
 
+- Rasa copies the whole tracker, replaying every event, before each action it runs: the copy is
+  carried on from the last one instead (addons/tracker_copies.py).
+
+- RulePolicy writes every earlier turn's state out as text for a debug log line at every prediction,
+  whether or not debug logging is on (`RulePolicy.format_tracker_states`, growing with the
+  conversation): the text is made only when that line would be logged.
+
 - RulePolicy tests every learned rule against the current state for every prediction: the rules
   are grouped by the intent they ask for, and only that intent's are tested (addons/rule_index.py).
 
@@ -35,6 +42,13 @@
   KEEPALIVE_SECONDS idle (aiohttp checks once per period), well before the action server's Sanic
   (5 s) would close it under a request.
 
+- That posted conversation carries, for every earlier message, the model's score for every intent
+  (`intent_ranking`, a third of the user messages' bytes) and, for every earlier page of search
+  results, its services' cards once more as data: no action reads either (they read the latest
+  message's ranking from `latest_message`, and the cards of the latest page only,
+  `actions/directory._page_in_view`), so they are left out of the posted copy (`slim_events`); the
+  stored conversation keeps them.
+
 `MEDWAY_RASA_SPEEDUPS=0` leaves Rasa as it is (for measuring the difference).
 
 `install()` is called when `addons.tracker_store` is imported, which every Rasa server of this project
@@ -44,6 +58,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
 import os
 import threading
 import weakref
@@ -53,6 +68,8 @@ import aiohttp
 import jsonschema
 import ujson
 from jsonschema import exceptions, validators
+from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.policy import Policy
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
@@ -175,17 +192,63 @@ def _client_session(self: Any) -> aiohttp.ClientSession:
                                  connector=pool, connector_owner=False)
 
 
+def slim_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events as posted to the action server: without the intent ranking of each message before
+    the latest, nor the cards' data of each page of search results before the latest (new dictionaries
+    where anything is left out: the events' own stay as they are)."""
+    last_user = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "user"), -1)
+    last_cards = next((i for i in range(len(events) - 1, -1, -1) if _cards(events[i]) is not None), -1)
+    slimmed = list(events)
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "user" and index != last_user and "intent_ranking" in (event.get("parse_data") or {}):
+            parse = {key: value for key, value in event["parse_data"].items() if key != "intent_ranking"}
+            slimmed[index] = dict(event, parse_data=parse)
+        elif kind == "bot" and index != last_cards and _cards(event) is not None:
+            custom = {key: value for key, value in event["data"]["custom"].items() if key != "service_cards"}
+            slimmed[index] = dict(event, data=dict(event["data"], custom=custom))
+    return slimmed
+
+
+def _cards(event: dict[str, Any]) -> Optional[Any]:
+    custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
+    return custom.get("service_cards") if isinstance(custom, dict) else None
+
+
+def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
+    """RemoteAction._action_call_format, with the posted events slimmed (`slim_events`)."""
+    body = _original_action_call_format(self, tracker, domain)
+    state = body.get("tracker")
+    if isinstance(state, dict) and isinstance(state.get("events"), list):
+        body["tracker"] = dict(state, events=slim_events(state["events"]))
+    return body
+
+
+_original_action_call_format = RemoteAction._action_call_format
+_format_tracker_states = Policy.format_tracker_states
+_rule_policy_log = logging.getLogger("rasa.core.policies.rule_policy")
+
+
+def _format_if_logged(states: list[dict]) -> str:
+    """Policy.format_tracker_states, for RulePolicy's debug line only: empty when it is not logged."""
+    return _format_tracker_states(states) if _rule_policy_log.isEnabledFor(logging.DEBUG) else ""
+
+
 def install() -> None:
     """Use the faster equivalents in this process (idempotent), unless MEDWAY_RASA_SPEEDUPS=0."""
     if os.environ.get("MEDWAY_RASA_SPEEDUPS", "1") == "0":
         return
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.utils.endpoints import EndpointConfig
 
-    from addons import graph_runner, history_states, rule_index
+    from addons import graph_runner, history_states, rule_index, tracker_copies
 
     jsonschema.validate = validate
     history_states.install()
     rule_index.install()
+    tracker_copies.install()
+    RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
+    RulePolicy.format_tracker_states = staticmethod(_format_if_logged)  # type: ignore[method-assign]
     graph_runner.install()
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
     EndpointConfig.session = _client_session  # type: ignore[method-assign]

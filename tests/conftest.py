@@ -1,3 +1,4 @@
+import os
 import threading
 
 import pytest
@@ -32,7 +33,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
-    """The real assistant, started once for the whole test session; it accepts the demo site's origin."""
+    """The real assistant, started once for the whole test session; it accepts the demo site's origin.
+    Every tracker copy its Rasa server makes is also made as Rasa makes it, and must be the same
+    (addons/tracker_copies.py): a difference fails the action, and with it the test's reply."""
+    os.environ["MEDWAY_CHECK_TRACKER_COPIES"] = "1"
     running = Assistant(tmp_path_factory.mktemp("assistant"), cors_origins=(WEB_ORIGIN, THIRD_PARTY_ORIGIN)).start()
     yield running
     running.stop()

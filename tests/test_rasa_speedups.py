@@ -194,3 +194,35 @@ def test_the_action_server_receives_the_conversation_as_rasa_would_send_it():
     assert json.loads(received[0]) == json.loads(json.dumps(state)) == state
     # one connection for the calls in a row (Rasa opened one per call), a new one after it was idle
     assert peers[0] == peers[1] == peers[2] != peers[3]
+
+
+def test_the_action_server_is_sent_the_latest_ranking_and_cards_only():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    def user(text):
+        ranking = [{"name": "ask", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
+        return UserUttered(text, {"name": "ask", "confidence": 0.9},
+                           parse_data={"text": text, "intent": {"name": "ask", "confidence": 0.9},
+                                       "intent_ranking": ranking, "entities": []})
+
+    def page(first):
+        return BotUttered(f"1. Service {first}", {"custom": {"service_cards": {"cards": [{"name": f"S{first}"}],
+                                                                              "first_number": first},
+                                                             "feedback": "x"}})
+    events = [user("speech therapy"), page(1), ActionExecuted("action_listen"), user("show more"), page(2),
+              BotUttered("plain"), ActionExecuted("action_listen"), user("is the first free")]
+    tracker = DialogueStateTracker.from_events("slim", events, [])
+    sent = RemoteAction("action_x", None)._action_call_format(tracker, Domain.empty())
+    full = tracker.current_state(EventVerbosity.ALL)["events"]
+    posted = sent["tracker"]["events"]
+    assert [e.get("parse_data", {}).get("intent_ranking") is not None for e in posted if e["event"] == "user"] \
+        == [False, False, True]
+    assert [(e["data"]["custom"].get("service_cards") or {}).get("first_number")
+            for e in posted if e["event"] == "bot" and e["data"].get("custom")] == [None, 2]
+    assert all(e["data"]["custom"]["feedback"] == "x" for e in posted if e["event"] == "bot" and e["data"].get("custom"))
+    # nothing else is left out, and the tracker's own events are untouched
+    assert [{k: v for k, v in e.items() if k not in ("parse_data", "data")} for e in posted] \
+        == [{k: v for k, v in e.items() if k not in ("parse_data", "data")} for e in full]
+    assert events[0].parse_data["intent_ranking"] and events[1].data["custom"]["service_cards"]["cards"]
+    assert sent["tracker"]["latest_message"]["intent_ranking"]
