@@ -27,6 +27,13 @@
   whether or not debug logging is on (`RulePolicy.format_tracker_states`, growing with the
   conversation): the text is made only when that line would be logged.
 
+- Rasa's processor, policies and forms deep-copy what they pass to their debug log lines (the events
+  an action returned, with a page of search results' cards; the policies' states) whether or not
+  debug logging is on: the copy is made only when that module's debug lines are logged
+  (`_DebugLineCopies`). And the processor checks at every message that its domain is not empty by
+  building an empty domain to compare with (`Domain.is_empty`): the empty domain's dictionary is
+  made once.
+
 - RulePolicy tests every learned rule against the current state for every prediction: the rules
   are grouped by the intent they ask for, and only that intent's are tested (addons/rule_index.py).
 
@@ -58,6 +65,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import copy
+import importlib
 import logging
 import os
 import threading
@@ -224,6 +233,37 @@ def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
     return body
 
 
+class _DebugLineCopies:
+    """The `copy` module as one of Rasa's modules sees it, whose `copy.deepcopy` calls all build the
+    values of debug log lines: `deepcopy` copies only when that module's debug lines are logged, and
+    otherwise hands the value to the (discarded) line as it is."""
+
+    def __init__(self, module: str) -> None:
+        self._log = logging.getLogger(module)
+
+    def deepcopy(self, value: Any, memo: Optional[dict] = None) -> Any:
+        return copy.deepcopy(value, memo) if self._log.isEnabledFor(logging.DEBUG) else value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+
+DEBUG_LINE_COPIES = ["rasa.core.processor", "rasa.core.policies.memoization", "rasa.core.policies.rule_policy",
+                     "rasa.core.actions.forms"]
+"""Rasa 3.6.21's modules whose every `copy.deepcopy` is an argument of a debug log line (checked by
+tests/test_rasa_speedups.py against their source)."""
+_empty_domain: list[dict[str, Any]] = []
+
+
+def _domain_is_empty(self: Any) -> bool:
+    """Domain.is_empty, with the empty domain's dictionary made once, not at every message."""
+    from rasa.shared.core.domain import Domain
+
+    if not _empty_domain:
+        _empty_domain.append(Domain.empty().as_dict())
+    return self.as_dict() == _empty_domain[0]
+
+
 _original_action_call_format = RemoteAction._action_call_format
 _format_tracker_states = Policy.format_tracker_states
 _rule_policy_log = logging.getLogger("rasa.core.policies.rule_policy")
@@ -239,6 +279,7 @@ def install() -> None:
     if os.environ.get("MEDWAY_RASA_SPEEDUPS", "1") == "0":
         return
     from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.domain import Domain
     from rasa.utils.endpoints import EndpointConfig
 
     from addons import graph_runner, history_states, rule_index, tracker_copies
@@ -250,5 +291,8 @@ def install() -> None:
     RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
     RulePolicy.format_tracker_states = staticmethod(_format_if_logged)  # type: ignore[method-assign]
     graph_runner.install()
+    for module in DEBUG_LINE_COPIES:
+        importlib.import_module(module).copy = _DebugLineCopies(module)
+    Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
     EndpointConfig.session = _client_session  # type: ignore[method-assign]

@@ -226,3 +226,40 @@ def test_the_action_server_is_sent_the_latest_ranking_and_cards_only():
         == [{k: v for k, v in e.items() if k not in ("parse_data", "data")} for e in full]
     assert events[0].parse_data["intent_ranking"] and events[1].data["custom"]["service_cards"]["cards"]
     assert sent["tracker"]["latest_message"]["intent_ranking"]
+
+
+def test_rasas_debug_line_copies_are_only_made_for_debug_lines():
+    # every `copy.deepcopy(...)` in these modules is an argument of a `*.debug(...)` call: skipping the
+    # copy when the line is not logged changes nothing else (a new one elsewhere would fail here)
+    import ast
+    import copy
+    import importlib
+    import inspect
+    import logging
+
+    for name in rasa_speedups.DEBUG_LINE_COPIES:
+        module = importlib.import_module(name)
+        tree = ast.parse(inspect.getsource(module))
+        debug_args = {id(node) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                      and isinstance(call.func, ast.Attribute) and call.func.attr == "debug"
+                      for argument in [*call.args, *(k.value for k in call.keywords)] for node in ast.walk(argument)}
+        copies = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and isinstance(node.func.value, ast.Name) and node.func.value.id == "copy"]
+        assert copies and all(id(node) in debug_args for node in copies), name
+        assert isinstance(module.copy, rasa_speedups._DebugLineCopies)
+        value = {"events": [{"cards": [1, 2]}]}
+        assert module.copy.deepcopy(value) is value
+        logging.getLogger(name).setLevel(logging.DEBUG)
+        try:
+            copied = module.copy.deepcopy(value)
+            assert copied == value and copied is not value and copied["events"] is not value["events"]
+        finally:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+        assert module.copy.copy is copy.copy
+
+
+def test_an_empty_domain_is_still_found_empty():
+    from rasa.shared.core.domain import Domain
+
+    assert Domain.empty().is_empty() and Domain.from_dict({}).is_empty()
+    assert not Domain.from_dict({"intents": ["greet"]}).is_empty()
