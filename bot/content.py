@@ -81,7 +81,7 @@ KEYWORD_MAX_WORDS = 4
 _LEGAL_REFERENCE = re.compile(r"\b(?:section|sec|s)\s*\.?\s*(\d+[a-z]?)\b|\b(?:regulation|reg)\s*\.?\s*(\d+)\b")
 _ASKS_MEANING = re.compile(r"^(?:(?:what|whats|what's) (?:is|are|does|do)? ?(?:an?|the)? ?|(?:the )?meaning of (?:an?|the )?|"
                            r"explain (?:an?|the )?|tell me about (?:an?|the )?|define )")
-_MEANS = re.compile(r"\s+(?:means?|mean please|stand for|stands for|about)$")
+_MEANS = re.compile(r"\s+(?:means?|mean please|stand for|stands for|about)$|\s+(?:anyway|exactly|again|please|then)$")
 
 
 def keyword_key(text: str) -> str:

@@ -61,6 +61,21 @@ def asks(sentence: str) -> bool:
     return "?" in sentence or bool(_ASKING_START.match(sentence.strip(" -*\"'")))
 
 
+_ABOUT_STARTING_AGAIN = re.compile(
+    r"^\W*(?:do|does|did|will|would|should|shall|is|are|was|were|has|have|had|must|am|why|how|what|when|where|"
+    r"who|which|if|whether)\b|\b(?:have|has|had|got) to\b", re.IGNORECASE)
+START_AGAIN_MAX_WORDS = 8
+"""A request to start the conversation again is short ("can we start again please"); a longer message
+that mentions starting again is about something else."""
+
+
+def asks_to_start_again(text: str) -> bool:
+    """Whether a message the model read as "start again" asks for that (which wipes the conversation),
+    and not a question about starting something again: "do we have to start again?" after the moving
+    answer asks whether the plan's process restarts."""
+    return words(text) <= START_AGAIN_MAX_WORDS and not _ABOUT_STARTING_AGAIN.search(text)
+
+
 _POINTS_BACK = re.compile(r"\b(?:it|one|that|this|those|these)\b", re.IGNORECASE)
 """A half that says "it" or "one" ("and how do I get one") asks more about the first half, not a second thing."""
 

@@ -12,6 +12,10 @@
    instead of the model's guess (a bare "12" read as options after 16). A search form asking
    the age still takes it: the form comes before the fallback rule.
 4. A weak guess at an intent that starts a form (FORM_START_MIN) becomes `nlu_fallback`.
+5. "Start again" (which wipes the conversation) stands only for a request to start again, not for a
+   question about starting something again ("do we have to start again?" after the moving answer,
+   `reading.asks_to_start_again`): the model's next intent if fair, else `nlu_fallback`, which
+   reads it against the last answer.
 
 Both decisions are added to the parse data (`safety_guard`) with the model's own prediction,
 so tests and staff can see which part caught a message (and which kind of risk it is).
@@ -28,7 +32,7 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import input_checks, safety
+from bot import input_checks, reading, safety
 from bot.directory.conversation import only_age
 
 SAFEGUARDING_INTENT = safety.SAFEGUARDING_INTENT
@@ -37,6 +41,7 @@ FORM_START_MIN = {"leave_question": 0.5}
 """A guess at an intent that starts a form must be at least this sure: a weak one ("what if they dont
 reply?" at 0.24) would ask for a question to pass to the volunteers. Below it the message goes to the
 fallback, which reads it against the last answer and still offers the volunteers as a button."""
+RESTART_INTENT = "restart"
 FALLBACK_THRESHOLD = 0.2
 """Below this the next intent of a turned-down `safeguarding` prediction is not trusted (config.yml's
 FallbackClassifier threshold)."""
@@ -51,6 +56,15 @@ def model_prediction(message: Message) -> tuple[Optional[str], float, list[tuple
         return ranking[0][0], ranking[0][1], ranking
     intent = message.get(INTENT) or {}
     return intent.get(INTENT_NAME_KEY), float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0), []
+
+
+def _next_guess(message: Message, ranking: list[tuple[str, float]], refused: str, model_intent: Optional[str],
+                reason: Optional[str]) -> None:
+    """The model's next intent after a refused one, if fair (FALLBACK_THRESHOLD), else `nlu_fallback`."""
+    others = [(name, conf) for name, conf in ranking if name != refused]
+    name, conf = others[0] if others and others[0][1] >= FALLBACK_THRESHOLD else (DEFAULT_NLU_FALLBACK_INTENT_NAME, FALLBACK_THRESHOLD)
+    message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: conf}, add_to_output=True)
+    message.set(GUARD_KEY, {"model_intent": model_intent, "turned_down": reason}, add_to_output=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -100,9 +114,9 @@ class SafetyGuard(GraphComponent):
             return
         if current == SAFEGUARDING_INTENT:
             # The model alone said safeguarding and the decision turned it down: its next guess, if fair.
-            others = [(name, conf) for name, conf in ranking if name != SAFEGUARDING_INTENT]
-            name, conf = others[0] if others and others[0][1] >= FALLBACK_THRESHOLD else (DEFAULT_NLU_FALLBACK_INTENT_NAME, FALLBACK_THRESHOLD)
-            message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: conf}, add_to_output=True)
-            message.set(GUARD_KEY, {"model_intent": model_intent, "turned_down": decision.reason}, add_to_output=True)
+            _next_guess(message, ranking, SAFEGUARDING_INTENT, model_intent, decision.reason)
+            return
+        if current == RESTART_INTENT and not text.startswith("/") and not reading.asks_to_start_again(text):
+            _next_guess(message, ranking, RESTART_INTENT, model_intent, "a question about starting again, not a request")
             return
         message.set(GUARD_KEY, {"model_intent": model_intent}, add_to_output=True)
