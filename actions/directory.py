@@ -205,8 +205,14 @@ class ActionSearchServices(Action):
 
 
 def _answer_instead_of_searching(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
-    """A message the model read as "find a service" that follows up the answer just given, or asks
-    about the results just shown: its answer (events), sent. None: search."""
+    """A message the model read as "find a service" that only asks what a term means ("what is the
+    portage service"), follows up the answer just given, or asks about the results just shown: its
+    answer (events), sent. None: search."""
+    text, intent = _latest(tracker)
+    if intent == "find_service" and not text.lstrip().startswith("/"):
+        meaning = answers.defined(answers.Parse.of(tracker.latest_message or {}), content.live(), tracker.events)
+        if meaning:
+            return send(meaning, dispatcher)
     in_context = faq_follow_up(tracker)
     if in_context:
         return send(in_context, dispatcher)
