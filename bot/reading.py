@@ -115,7 +115,7 @@ _ABOUT_THE_CHILD = re.compile(r"\b(?:" + "|".join(sorted((
 _DETAIL_WORDS = frozenset("""hi hello hiya morning evening all everyone there my our son daughter child boy girl ds dd
 ds1 ds2 dd1 dd2 grandson granddaughter he she him her his is has was and with a an the of at to in goes attends called
 named name nhs no number born on aged age years year yrs yr old diagnosed diagnoses diagnosis dx also who currently
-s""".split())
+s i im am m me mum mom dad parent carer here phone mobile email""".split())
 
 
 def _about_the_child(text: str) -> bool:

@@ -59,3 +59,9 @@ def test_a_name_inside_the_story_does_not_drop_it():
     text = ("we asked the council in March, my son Ben has still not been assessed, "
             "they said 6 weeks and it has been 10, what can I do")
     assert reading.without_details(text) == text
+
+
+def test_the_parents_own_details_before_the_childs_are_dropped_too():
+    text = ("hi I'm Jo, my number is 07700 900123, my daughter Ava dob 1/2/2014 has ADHD, "
+            "the council say they will not assess her for an ehcp")
+    assert reading.without_details(text) == "the council say they will not assess her for an ehcp"
