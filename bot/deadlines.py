@@ -20,6 +20,8 @@ from typing import Iterable, Optional
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
+from bot import redaction
+
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _SPANS = re.compile(
     rf"\b(\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?"                                   # 10/06/2025, 3.3
@@ -47,12 +49,12 @@ class Deadline:
 
 
 def find_date(text: str, today: date) -> Optional[date]:
-    """The first date written in the text, or None if there is none.
+    """The first date written in the text that is not a date of birth, or None if there is none.
 
     A date without a year is taken as the most recent such date (a request "on 3 March" made in
     February means last March). Raises DateProblem for impossible or future dates.
     """
-    match = _SPANS.search(text)
+    match = _SPANS.search(redaction.birth_dates_hidden(text))
     return _parse(match, today) if match else None
 
 
@@ -70,6 +72,7 @@ def appeal_dates(text: str, today: date, certificate: bool = False) -> tuple[Opt
     letter = cert = None
     letter_has_year = True
     start = 0
+    text = redaction.birth_dates_hidden(text)
     for match in _SPANS.finditer(text):
         before = text[max(start, match.start() - 60):match.start()]
         start = match.end()
@@ -210,6 +213,7 @@ _ABOUT_A_REQUEST = re.compile(r"request|asked for|applied|sent (?:the|our|my|in)
 def dated_question(text: str) -> Optional[str]:
     """The deadline intent for a message that gives a date and asks when something is due, however
     long ("the letter was dated 3rd October refusing to assess, when is my deadline?"), or None."""
+    text = redaction.birth_dates_hidden(text)
     found = _SPANS.search(text)
     if not found or not _ASKS_WHEN.search(text) or not _DATE_OF_A_LETTER.search(text[:found.start()][-60:]):
         return None  # "by 15 February the LA must..." is a rule's date, not the date of the parent's letter
@@ -228,8 +232,9 @@ def with_earlier_date(text: str, earlier: Iterable[str], today: date) -> str:
     except DateProblem:
         return text
     for said in earlier:
-        found = _SPANS.search(said)
-        if found and _DATE_OF_A_LETTER.search(said[:found.start()][-60:]):
+        dated = redaction.birth_dates_hidden(said)
+        found = _SPANS.search(dated)
+        if found and _DATE_OF_A_LETTER.search(dated[:found.start()][-60:]):
             return f"{said}. {text}"
     return text
 

@@ -73,7 +73,9 @@ class IntentModel:
 
     def rank_many(self, texts: Iterable[str], top: int = 10) -> list[list[tuple[str, float]]]:
         """For each text, the `top` most likely intents with their probabilities, best first."""
-        texts = [reading.plain(t) for t in texts]  # text-speak at reading only: training it lost held-out questions
+        # Text-speak at reading only (training it lost held-out questions); a long message that opens with
+        # the child's name, date of birth and diagnoses is read from where they end.
+        texts = [reading.plain(reading.without_details(t)) for t in texts]
         if not texts:
             return []
         probabilities = self._probabilities(texts)

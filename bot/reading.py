@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from bot import redaction
+
 LONG_MESSAGE_WORDS = 25
 """Messages shorter than this are read whole: they are the question (unless `_SECOND_QUESTION` joins two)."""
 
@@ -103,3 +105,53 @@ def question_parts(text: str) -> list[str]:
         return []
     asking = [c for s in parts if asks(s) and words(s) >= 3 for c in _clauses(s)]
     return asking or parts[-2:]
+
+
+DETAILS_FIRST_WORDS = 20
+"""From this length a message that opens with the child's details is read from where they end."""
+
+_IDENTIFYING = re.compile("|".join(re.escape(label) for label in (
+    redaction.NAME, redaction.SCHOOL, redaction.NHS_NUMBER, redaction.BIRTH_DATE, redaction.PHONE, redaction.EMAIL,
+    redaction.POSTCODE)))
+"""Redaction's labels that say a message gives who the child is; not [address], which "a 35 min walk" can be."""
+_ANY_LABEL = re.compile(r"\[[^\]]*\]")
+_CLAUSE_END = re.compile(r"(?<=[,.;!?])\s+|\n+|\s+-\s+|\s+(?=(?:he|she|they)(?:'s| is| has| was| goes| attends)\b)",
+                         re.IGNORECASE)
+_ABOUT_THE_CHILD = re.compile(r"\b(?:" + "|".join(sorted((
+    "non verbal", "non-verbal", "nonverbal", "autism spectrum disorder", "autism", "autistic", "asd", "asc", "adhd",
+    "add", "dyslexia", "dyslexic", "dyspraxia", "dyspraxic", "dcd", "anxious", "anxiety", "downs syndrome",
+    "down syndrome", "down's syndrome", "cerebral palsy", "epilepsy", "epileptic", "global developmental delay",
+    "global delay", "gdd", "sensory processing disorder", "spd", "pda", "ocd", "odd", "learning disability",
+    "learning disabilities", "speech delay", "hypermobility", "hypermobile", "selective mutism", "tourettes", "deaf",
+    "visually impaired", "wheelchair user", "severe", "mild", "moderate", "suspected", "year-old", "years old",
+    "year old", "yrs old", "date of birth", "nhs no", "nhs number", "d.o.b", "dob"), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE)
+"""Diagnoses, ages and the words that introduce details: what a message says about who the child is."""
+_DETAIL_WORDS = frozenset("""hi hello hiya morning evening all everyone there my our son daughter child boy girl ds dd
+ds1 ds2 dd1 dd2 grandson granddaughter he she him her his is has was and with a an the of at to in goes attends called
+named name nhs no number born on aged age years year yrs yr old diagnosed diagnoses diagnosis dx also who currently
+s i im am m me mum mom dad parent carer here phone mobile email""".split())
+
+
+def _about_the_child(text: str) -> bool:
+    """Whether the text only says who the child is: names, dates, numbers, school, diagnoses, age."""
+    rest = _ABOUT_THE_CHILD.sub(" ", _ANY_LABEL.sub(" ", redaction.redact(text)))
+    return all(word.isdigit() or word in _DETAIL_WORDS for word in re.findall(r"[a-z]+|\d+", rest.lower()))
+
+
+def without_details(text: str) -> str:
+    """A long message read from after the child's details it opens with ("my son Jack dob 12/03/2015 NHS no
+    ..., he is non verbal, school say they cant get salt in, ..." is read from "school say"): the name,
+    date of birth and diagnoses otherwise pull it to an answer about them. Only when those opening
+    clauses hold something redaction finds (a name, a date of birth, an NHS number, a school); the text
+    is unchanged otherwise."""
+    if words(text) < DETAILS_FIRST_WORDS or not _IDENTIFYING.search(redaction.redact(text)):
+        return text
+    clauses = [c.strip() for c in _CLAUSE_END.split(text) if c and c.strip()]
+    opening = 0  # read with the clauses before it: a school is redacted only beside a child's name
+    while opening < len(clauses) and _about_the_child(" ".join(clauses[:opening + 1])):
+        opening += 1
+    rest = " ".join(clauses[opening:])
+    if not opening or words(rest) < 5 or not _IDENTIFYING.search(redaction.redact(" ".join(clauses[:opening]))):
+        return text
+    return rest

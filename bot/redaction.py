@@ -128,6 +128,12 @@ def redact(text: str) -> str:
     return redacted
 
 
+def birth_dates_hidden(text: str) -> str:
+    """The text with each date of birth replaced by its label and every other date kept: the deadline
+    helper must not read "dob 03/04/2016" as the date a request was sent."""
+    return _replace(text, _spans(_BIRTH, text, "date"), BIRTH_DATE)
+
+
 def _redact(text: str) -> str:
     text = _EMAIL.sub(EMAIL, text)
     text = _replace(text, _spans(_NHS_CUED, text, "number"), NHS_NUMBER)

@@ -124,3 +124,11 @@ def test_a_dated_question_needs_the_date_of_a_letter_or_request_and_a_question_a
         "deadline_assessment"
     assert deadlines.dated_question("by 15 February the LA must issue the final plan, what is the deadline") is None
     assert deadlines.dated_question("the letter was dated 3rd October and I am upset") is None
+
+
+def test_a_date_of_birth_is_not_the_date_of_the_request():
+    text = "my son dob 03/04/2016 is autistic, we sent the request for an assessment on 2 September, when should we hear by"
+    assert deadlines.find_date(text, date(2026, 12, 1)) == date(2026, 9, 2)
+    assert deadlines.dated_question(text) == "deadline_assessment"
+    assert deadlines.appeal_dates("born 4th May 2014, the refusal letter was dated 1 October", date(2026, 12, 1)) == (
+        date(2026, 10, 1), None)

@@ -40,3 +40,28 @@ def test_a_second_half_that_points_back_is_not_a_second_question():
     assert reading.question_parts("can I ask for an assessment myself and how long does it take?") == []
     assert reading.question_parts("what is an ehcp and how do i get one") == []
     assert reading.question_parts("my son is autistic and can he get transport") == []
+
+
+def test_a_long_message_is_read_from_after_the_childs_details():
+    text = ("my son Ben Taylor d.o.b 14/06/2016 NHS number 943 476 5919, he is autistic and non verbal, "
+            "the school have stopped his one to one even though it is in his plan")
+    assert reading.without_details(text) == "the school have stopped his one to one even though it is in his plan"
+
+
+def test_details_are_kept_when_nothing_identifies_the_child_or_the_message_is_short():
+    story = "my son is 8, he is autistic and non verbal, the school have stopped his one to one even though it is in his plan"
+    assert reading.without_details(story) == story
+    short = "my son Ben dob 14/06/2016 needs speech therapy"
+    assert reading.without_details(short) == short
+
+
+def test_a_name_inside_the_story_does_not_drop_it():
+    text = ("we asked the council in March, my son Ben has still not been assessed, "
+            "they said 6 weeks and it has been 10, what can I do")
+    assert reading.without_details(text) == text
+
+
+def test_the_parents_own_details_before_the_childs_are_dropped_too():
+    text = ("hi I'm Jo, my number is 07700 900123, my daughter Ava dob 1/2/2014 has ADHD, "
+            "the council say they will not assess her for an ehcp")
+    assert reading.without_details(text) == "the council say they will not assess her for an ehcp"
