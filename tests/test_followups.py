@@ -268,8 +268,10 @@ def test_a_short_question_for_a_plain_detail_gets_the_part_of_the_answer_that_gi
     assert said.target == "sendiass" and "free, confidential and impartial" in said.fact
     paid_back = followups.reread("do i have to pay it back", ranking, "university_dsa", library, "out_of_scope", 0.49)
     assert paid_back.fact == "It is not based on household income and does not have to be paid back."
-    unsaid = followups.reread("does it cost anything", ranking, "short_breaks", library, "faq_leisure_discounts", 0.31)
-    assert unsaid.target == "short_breaks" and unsaid.fact == ""
+    unsaid = followups.reread("does it cost anything", ranking, "ot_referral", library, "faq_leisure_discounts", 0.31)
+    assert unsaid.target == "ot_referral" and unsaid.fact == ""
+    funded = followups.reread("does it cost anything", ranking, "short_breaks", library, "faq_leisure_discounts", 0.31)
+    assert funded.target == "short_breaks" and "Short Break Grant" in funded.fact  # who pays: said since play13
     assert followups.asks_for_detail("do I have to pay for it", library).name == "cost"  # "for" names no topic
     assert not followups.asks_for_detail("is the send tribunal free", library)  # a topic of its own: the model reads it
     assert followups.reread("is it free?", ranking, None, library, "find_service", 0.3) is None
