@@ -78,6 +78,18 @@ def asks_to_start_again(text: str) -> bool:
     return words(text) <= START_AGAIN_MAX_WORDS and not _ABOUT_STARTING_AGAIN.search(text)
 
 
+_ABOUT_THE_ASSISTANT = re.compile(
+    r"\b(?:you|u|bot|robot|chat ?bot|human|real|person|people|ai|computer|machine|automated|someone|somebody|"
+    r"staff|talking to|chatting to|speaking to|this)\b", re.IGNORECASE)
+
+
+def asks_about_the_assistant(text: str) -> bool:
+    """Whether a message the model read as "are you a bot?" is about the assistant at all ("are you a
+    real person", "who am I talking to", "is this automated"): "whose job is it" after the annual
+    review answer is not, and is read against that answer instead."""
+    return bool(_ABOUT_THE_ASSISTANT.search(text))
+
+
 _POINTS_BACK = re.compile(r"\b(?:it|one|that|this|those|these)\b", re.IGNORECASE)
 """A half that says "it" or "one" ("and how do I get one") asks more about the first half, not a second thing."""
 

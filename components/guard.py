@@ -15,7 +15,8 @@
 5. "Start again" (which wipes the conversation) stands only for a request to start again, not for a
    question about starting something again ("do we have to start again?" after the moving answer,
    `reading.asks_to_start_again`): the model's next intent if fair, else `nlu_fallback`, which
-   reads it against the last answer.
+   reads it against the last answer. Likewise "are you a bot?" (a fixed reply) stands only for a
+   message about the assistant (`reading.asks_about_the_assistant`): "whose job is it" is not.
 
 Both decisions are added to the parse data (`safety_guard`) with the model's own prediction,
 so tests and staff can see which part caught a message (and which kind of risk it is).
@@ -42,6 +43,7 @@ FORM_START_MIN = {"leave_question": 0.5}
 reply?" at 0.24) would ask for a question to pass to the volunteers. Below it the message goes to the
 fallback, which reads it against the last answer and still offers the volunteers as a button."""
 RESTART_INTENT = "restart"
+BOT_CHALLENGE_INTENT = "bot_challenge"
 FALLBACK_THRESHOLD = 0.2
 """Below this the next intent of a turned-down `safeguarding` prediction is not trusted (config.yml's
 FallbackClassifier threshold)."""
@@ -118,5 +120,8 @@ class SafetyGuard(GraphComponent):
             return
         if current == RESTART_INTENT and not text.startswith("/") and not reading.asks_to_start_again(text):
             _next_guess(message, ranking, RESTART_INTENT, model_intent, "a question about starting again, not a request")
+            return
+        if current == BOT_CHALLENGE_INTENT and not text.startswith("/") and not reading.asks_about_the_assistant(text):
+            _next_guess(message, ranking, BOT_CHALLENGE_INTENT, model_intent, "not about the assistant")
             return
         message.set(GUARD_KEY, {"model_intent": model_intent}, add_to_output=True)
