@@ -50,9 +50,10 @@
   (5 s) would close it under a request.
 
 - That posted conversation carries, for every earlier message, the model's score for every intent
-  (`intent_ranking`, a third of the user messages' bytes) and, for every earlier page of search
-  results, its services' cards once more as data: no action reads either (they read the latest
-  message's ranking from `latest_message`, and the cards of the latest page only,
+  (`intent_ranking`, a third of the user messages' bytes), for every event the model and assistant ids
+  Rasa stamps on it (`metadata`, a sixth of the body), for every reply its empty fields, and, for every
+  earlier page of search results, its services' cards once more as data: no action reads any of them
+  (they read the latest message's ranking from `latest_message`, and the cards of the latest page only,
   `actions/directory._page_in_view`), so they are left out of the posted copy (`slim_events`); the
   stored conversation keeps them.
 
@@ -202,20 +203,28 @@ def _client_session(self: Any) -> aiohttp.ClientSession:
 
 
 def slim_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The events as posted to the action server: without the intent ranking of each message before
-    the latest, nor the cards' data of each page of search results before the latest (new dictionaries
-    where anything is left out: the events' own stay as they are)."""
+    """The events as posted to the action server. Every event but the latest message loses what no
+    action reads: its `metadata` (the model and assistant ids Rasa stamps on each event), a message's
+    intent ranking, a reply's empty fields, and, on every page of search results before the latest,
+    the cards' data. New dictionaries where anything is left out: the events' own stay as they are."""
     last_user = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "user"), -1)
     last_cards = next((i for i in range(len(events) - 1, -1, -1) if _cards(events[i]) is not None), -1)
-    slimmed = list(events)
+    slimmed = []
     for index, event in enumerate(events):
+        if index == last_user:
+            slimmed.append(event)
+            continue
+        event = {key: value for key, value in event.items() if key != "metadata"}
         kind = event.get("event")
-        if kind == "user" and index != last_user and "intent_ranking" in (event.get("parse_data") or {}):
-            parse = {key: value for key, value in event["parse_data"].items() if key != "intent_ranking"}
-            slimmed[index] = dict(event, parse_data=parse)
-        elif kind == "bot" and index != last_cards and _cards(event) is not None:
-            custom = {key: value for key, value in event["data"]["custom"].items() if key != "service_cards"}
-            slimmed[index] = dict(event, data=dict(event["data"], custom=custom))
+        if kind == "user" and isinstance(event.get("parse_data"), dict):
+            event["parse_data"] = {key: value for key, value in event["parse_data"].items()
+                                   if key not in ("intent_ranking", "metadata")}
+        elif kind == "bot" and isinstance(event.get("data"), dict):
+            data = {key: value for key, value in event["data"].items() if value is not None}
+            if index != last_cards and isinstance(data.get("custom"), dict) and "service_cards" in data["custom"]:
+                data["custom"] = {key: value for key, value in data["custom"].items() if key != "service_cards"}
+            event["data"] = data
+        slimmed.append(event)
     return slimmed
 
 

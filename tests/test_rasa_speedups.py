@@ -202,7 +202,7 @@ def test_the_action_server_is_sent_the_latest_ranking_and_cards_only():
 
     def user(text):
         ranking = [{"name": "ask", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
-        return UserUttered(text, {"name": "ask", "confidence": 0.9},
+        return UserUttered(text, {"name": "ask", "confidence": 0.9}, metadata={"model_id": "m1"},
                            parse_data={"text": text, "intent": {"name": "ask", "confidence": 0.9},
                                        "intent_ranking": ranking, "entities": []})
 
@@ -221,9 +221,12 @@ def test_the_action_server_is_sent_the_latest_ranking_and_cards_only():
     assert [(e["data"]["custom"].get("service_cards") or {}).get("first_number")
             for e in posted if e["event"] == "bot" and e["data"].get("custom")] == [None, 2]
     assert all(e["data"]["custom"]["feedback"] == "x" for e in posted if e["event"] == "bot" and e["data"].get("custom"))
-    # nothing else is left out, and the tracker's own events are untouched
-    assert [{k: v for k, v in e.items() if k not in ("parse_data", "data")} for e in posted] \
-        == [{k: v for k, v in e.items() if k not in ("parse_data", "data")} for e in full]
+    # the latest message is sent whole; the others lose only the ids Rasa stamps on every event
+    assert posted[-1] == full[-1] and full[0]["metadata"] == {"model_id": "m1"}
+    assert not any("metadata" in e or "metadata" in e.get("parse_data", {}) for e in posted[:-1])
+    assert [{k: v for k, v in e.items() if k not in ("parse_data", "data", "metadata")} for e in posted] \
+        == [{k: v for k, v in e.items() if k not in ("parse_data", "data", "metadata")} for e in full]
+    assert not any(value is None for e in posted if e["event"] == "bot" for value in e["data"].values())
     assert events[0].parse_data["intent_ranking"] and events[1].data["custom"]["service_cards"]["cards"]
     assert sent["tracker"]["latest_message"]["intent_ranking"]
 
