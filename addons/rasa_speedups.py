@@ -221,7 +221,7 @@ def slim_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                    if key not in ("intent_ranking", "metadata")}
         elif kind == "bot" and isinstance(event.get("data"), dict):
             data = {key: value for key, value in event["data"].items() if value is not None}
-            if index != last_cards and isinstance(data.get("custom"), dict) and "service_cards" in data["custom"]:
+            if index != last_cards and _cards(event) is not None:
                 data["custom"] = {key: value for key, value in data["custom"].items() if key != "service_cards"}
             event["data"] = data
         slimmed.append(event)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import operator
 import os
 from collections import deque
@@ -55,7 +56,7 @@ def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
             or not all(map(operator.is_, replay.events, self.events))):
         replay = self.init_copy()
         self.__dict__[_REPLAY] = replay
-    for event in list(self.events)[len(replay.events):]:
+    for event in itertools.islice(self.events, len(replay.events), None):
         replay.update(event)
     made = _duplicate(replay)
     if os.environ.get("MEDWAY_CHECK_TRACKER_COPIES") == "1":
