@@ -74,7 +74,7 @@ _SCHOOL = re.compile(
     r"\b(?!(?:Is|The|A|An|My|Our|His|Her|At|To|In|Does|Can|Which|What|Where|And|Goes)\b)"
     r"(?:St\.?\s+)?(?:[A-Z][A-Za-z'’-]*\s+(?:(?:of|on|the)\s+)?){0,4}?[A-Z][A-Za-z'’-]*\s+"
     r"(?:(?:Primary|Junior|Infant|Infants|Secondary|Grammar|High|Special|Community|Girls'?|Boys'?|C\s?of\s?E)\s+)*"
-    r"(?:School|Academy|College|Primary|Juniors|Infants|Nursery)\b")
+    r"(?:School|Academy|College|Primary|Juniors|Infants|Nursery)\b(?:\s+for\s+(?:Girls|Boys)\b)?")
 _GAP = re.compile(r"\s*[,(]?\s*")
 _SURNAME = re.compile(r"[ \t]+((?:[OD]['’])?[A-Za-z]+(?:-[A-Za-z]+)*)")
 _LIST_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+)", re.IGNORECASE)

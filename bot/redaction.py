@@ -47,7 +47,7 @@ _BIRTH = re.compile(
 
 _STREET_TYPE = (r"(?:road|rd|street|avenue|ave|lane|close|drive|way|crescent|gardens|place|court|grove|terrace|hill|"
                 r"rise|walk|mews|square|row|view|green|parade|approach|causeway|vale|meadows?|wharf|yard|gate|fields)")
-_NOT_STREET = (r"(?:and|the|a|an|or|to|in|at|on|of|for|is|are|was|he|she|it|we|my|his|her|our|minutes?|hours?|days?|"
+_NOT_STREET = (r"(?:and|the|a|an|or|to|in|at|on|of|for|is|are|was|he|she|it|we|my|his|her|our|minutes?|mins?|hours?|hrs?|days?|"
                r"weeks?|months?|years?|miles?|times?|km|metres?|school|hospital|bus|car|year)")
 _STREET_WORD = rf"(?!{_NOT_STREET}\b)[A-Za-z][\w'’-]*"
 _ADDRESS = re.compile(
