@@ -241,12 +241,13 @@ DETAILS = (
            re.compile(r"\b(?:write to|in writing|complain to|send (?:it|the form|form|a letter|your)|email the|"
                       r"letter to|ask the council|ask the school|tell the)\b"), first=True),
     Detail("refused", re.compile(r"\bif (?:they|he|she|it|the (?:council|school|college|la)) (?:still )?"
-                                 r"(?:dont|doesnt|wont|refuses?|says? no|ignores?|turns? (?:it|me|us) down)\b"),
+                                 r"(?:dont|doesnt|wont|refuses?|says? no|ignores?|turns? (?:it|me|us) down|do nothing|does nothing)\b"),
            re.compile(r"\b(?:refus\w*|appeal\w*|complain\w*)\b"), first=True, after_reading=True),
     Detail("steps", re.compile(r"\bwhat (?:can|do|should) (?:i|we) do\b|\bwhat now\b|\bwhere do (?:i|we) (?:go|start)\b|"
                                r"\bwhat are (?:my|our) options\b|\bnext steps?\b|"
                                r"\bhow (?:do|can|could) (?:i|we) (?:stop|challenge|fight) (?:it|that|this|them)\b"),
            re.compile(r"^(?:what to do|what you can do|you can|ask|write|complain|appeal|contact|talk to|tell)\b|"
+                      r"^if\b[^.,]*,\s*(?:ask|write|complain|appeal|contact|talk to|tell)\b|"  # "If it goes on, ask ..."
                       r"\n\s*(?:1\.|-)\s*(?:write|ask|complain|tell|contact|appeal|note)\b"),  # a list of steps
            first=True),
     Detail("time", re.compile(r"\bhow long\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b|\bby when\b|"
