@@ -4,7 +4,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import end_search
-from bot import people, repeats, safety
+from actions.replies import send
+from bot import answers, content, people, repeats, safety
 
 BUTTONS = [people.handoff_button(), {"title": "Other topics", "payload": "/help"}]
 
@@ -55,9 +56,14 @@ def after_emergency(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
     if kind is None:
         return None
     reply = safety.follow_up_message(kind)
-    dispatcher.utter_message(text=STILL_HERE if repeats.times_in_a_row(tracker.events, text=reply) else reply,
-                             buttons=BUTTONS)
-    return end_search(tracker)
+    if not repeats.times_in_a_row(tracker.events, text=reply):
+        dispatcher.utter_message(text=reply, buttons=BUTTONS)
+        return end_search(tracker)
+    more = content.live().entries.get(safety.load().kinds[kind].entry) if kind in safety.load().kinds else None
+    if more is None:
+        dispatcher.utter_message(text=STILL_HERE, buttons=BUTTONS)
+        return end_search(tracker)
+    return send(answers.answer(more, content.live(), tracker.events), dispatcher) + end_search(tracker)
 
 
 class ActionSafeguarding(Action):

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional
 from bot import content, deadlines, distress, fallback, followups, glossary, repeats, turns
 from bot.content import Entry, Library
 from bot.directory.conversation import only_age
+from bot.reading import about_an_under_three
 from bot.repeats import FEEDBACK_KEY
 
 SEND_GENERAL_MIN = 0.2
@@ -160,6 +161,8 @@ def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Itera
         return Outcome([], response="utter_default")
     if not last_entry and followups.needs_context(parse.text, parse.confidence):
         return not_understood(parse, last_entry, library, None, events)
+    if entry.under_threes and about_an_under_three(parse.text):
+        entry = library.entries[entry.under_threes]
     return answer(entry, library, events, also=library.by_intent(other_question))
 
 

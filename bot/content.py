@@ -71,6 +71,9 @@ class Entry:
     """Words for a directory search offered after the answer ("speech therapy"), or none."""
     keywords: tuple[str, ...] = ()
     """Terms that alone name this entry ("s41", "reg 13"): volunteers type them bare."""
+    under_threes: str = ""
+    """The entry answered instead when the message says the child is under 3 ("my 2 year old", "our
+    toddler"): first steps that start with the school do not fit a baby."""
 
     @property
     def intent(self) -> str:
@@ -209,11 +212,16 @@ def _parse_entry(node: Any, topic: str, path: Path, problems: list[Problem]) -> 
                                 f"{where}: keywords must be a list of terms of 1 to {KEYWORD_MAX_WORDS} words",
                                 "write keywords: [s41, section 41 school]"))
         keywords = []
+    under_threes = node.get("under_threes") or ""
+    if not isinstance(under_threes, str) or not (under_threes == "" or _ID.match(under_threes)):
+        problems.append(Problem(path, yamlfile.line_of(node, "under_threes"), f"{where}: under_threes must be one entry's id",
+                                "write under_threes: first_steps_toddler"))
+        under_threes = ""
     if any(node.get(key) in (None, "", []) for key in _REQUIRED) or not isinstance(reviewed, date):
         return None
     return Entry(entry_id, _text(node, "title"), topic, tuple(q.strip() for q in questions), _answer(node),
                  tuple(links), _text(node, "source"), reviewed, tuple(str(r) for r in related), path, line,
-                 follow_ups, find_service.strip(), tuple(k.strip() for k in keywords))
+                 follow_ups, find_service.strip(), tuple(k.strip() for k in keywords), under_threes)
 
 
 FOLLOW_UP_MAX_WORDS = 15
@@ -309,6 +317,9 @@ def _cross_checks(entries: list[Entry], problems: list[Problem], all_files_read:
             if target == entry.id or target not in seen:
                 problems.append(Problem(entry.path, entry.line, f"entry '{entry.id}' lists unknown related entry '{target}'",
                                         f"use one of the ids in content/faq, for example '{next(iter(seen))}'"))
+        if entry.under_threes and entry.under_threes not in seen:
+            problems.append(Problem(entry.path, entry.line, f"entry '{entry.id}': under_threes '{entry.under_threes}' is not an entry",
+                                    f"use one of the ids in content/faq, for example '{next(iter(seen))}'"))
         for follow_up in entry.follow_ups:
             target = seen.get(follow_up.target)
             if target is None:

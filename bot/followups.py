@@ -556,17 +556,16 @@ def _fact(text: str, entry: Entry, library: Library) -> str:
     """The part of the entry's answer that a same-entry follow-up asks about ("" if none fits)."""
     parts = answer_parts(entry.answer)
     matched = [f for f in entry.follow_ups if f.target == entry.id]
+    asks = ""
     if matched:
         closeness = similarity(library, text, [ask for f in matched for ask in f.asks])
         pairs = [(f, ask) for f in matched for ask in f.asks]
-        follow_up, _ = max(zip(pairs, closeness), key=lambda p: p[1])[0]
-        if follow_up.fact:
-            held = _holding(follow_up.fact, parts)
+        (follow_up, _), value = max(zip(pairs, closeness), key=lambda p: p[1])
+        if value >= MIN_SCORE:  # else no ask phrase says it: "do we have to wait" is not "can nursery help"
+            held = _holding(follow_up.fact, parts) if follow_up.fact else ""
             if held:
                 return held
-        asks = " ".join(follow_up.asks)
-    else:
-        asks = ""
+            asks = " ".join(follow_up.asks)
     closeness = similarity(library, f"{text} {asks}", parts)
     if not closeness:
         return ""

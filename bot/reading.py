@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot import redaction
+from bot.directory.query import parse_age
 
 LONG_MESSAGE_WORDS = 25
 """Messages shorter than this are read whole: they are the question (unless `_SECOND_QUESTION` joins two)."""
@@ -167,3 +168,22 @@ def without_details(text: str) -> str:
     if not opening or words(rest) < 5 or not _IDENTIFYING.search(redaction.redact(" ".join(clauses[:opening]))):
         return text
     return rest
+
+
+UNDER_THREE_AGE = 3
+_BABY = re.compile(r"\b(?:baby|babies|toddlers?|newborn|infant)\b", re.IGNORECASE)
+_MONTHS_OLD = re.compile(r"\b(\d{1,2})\s*-?\s*(?:months?|mths?)\s*-?\s*old\b|"
+                         r"\b(?:is|he's|she's|hes|shes|aged?)\s+(\d{1,2})\s*(?:months?|mths?)\b", re.IGNORECASE)
+
+
+def about_an_under_three(text: str) -> bool:
+    """The message says the child is under 3: "my 2 year old", "he is 20 months", "our toddler" (and
+    not "we have waited 6 months")."""
+    months = _MONTHS_OLD.search(text.replace("\u2019", "'"))
+    if months:
+        return int(months.group(1) or months.group(2)) < 12 * UNDER_THREE_AGE
+    if _BABY.search(text):
+        return True
+    age, _, span = parse_age(text)
+    counted_in_months = span is not None and re.search(r"m(?:on)?ths?\b", text[span[0]:span[1]], re.IGNORECASE)
+    return age is not None and not counted_in_months and age < UNDER_THREE_AGE

@@ -84,6 +84,9 @@ class Kind:
     follow_up_sources: tuple[str, ...] = ()
     first_person_line: str = ""
     """The first line for someone telling of their own risk ("I want to die"), spoken to them."""
+    entry: str = ""
+    """The FAQ entry that says more (its answer opens with 999), sent when help is asked for again
+    after the shorter reply: "what support is there" after violence at home."""
 
 
 @dataclass(frozen=True)
@@ -216,8 +219,9 @@ def parse(data: Any, path: Path) -> Rules:
                 problems.append(Problem(path, yamlfile.line_of(node), f"{where}: source '{url}' is not a web address",
                                         "give the public page the advice was read on"))
         first_person = " ".join(str(node.get("first_person_line") or "").split()) if hasattr(node, "get") else ""
+        entry = str(node.get("entry") or "") if hasattr(node, "get") else ""
         kinds[kid] = Kind(kid, str(node.get("label") or kid) if hasattr(node, "get") else kid,
-                          first_line, follow_up, wanted, sources, hint, follow_up_sources, first_person)
+                          first_line, follow_up, wanted, sources, hint, follow_up_sources, first_person, entry)
     if "general" not in kinds:
         kinds["general"] = Kind("general", "someone at risk", GENERAL_FIRST_LINE, GENERAL_FIRST_LINE, tuple(sorted(route_ids)))
     for pattern in patterns:
@@ -350,7 +354,8 @@ def emergency_message(rules: Optional[Rules] = None, kind: Optional[str] = None,
 _ASKS_FOR_HELP = re.compile(
     r"\b(?:text|texting|chat|talk|speak|call|ring|phone|message|contact)\b|\btell (?:my|anyone|anybody|them|school)\b|"
     r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bhelp (?:me|us)\b|\bwho (?:can|do|should)\b|"
-    r"\bconfidential\b|\b(?:will|would) they (?:tell|know|find out)\b|\bi need help\b|\bwhere do i go\b")
+    r"\bconfidential\b|\b(?:will|would) they (?:tell|know|find out)\b|\bi need help\b|\bwhere do i go\b|"
+    r"\bwhat (?:support|help)\b|\bany (?:support|help)\b")
 
 
 def asks_for_help(text: str) -> bool:

@@ -207,3 +207,10 @@ def test_a_keyword_in_two_entries_is_refused(tmp_path):
     path.write_text(path.read_text().replace("    related: []\n", "    related: []\n    keywords: [s41]\n"))
     messages = [m for _, _, _, m in problems_in(tmp_path)]
     assert "keyword 's41' is in both 'first' and 'second'" in messages
+
+
+def test_an_under_threes_entry_that_does_not_exist_is_refused_with_its_file(tmp_path):
+    path = write_topic(tmp_path, "a.yml", {"id": "first"}, {"id": "second"})
+    path.write_text(path.read_text().replace("    related: []\n", "    related: []\n    under_threes: nobody\n", 1))
+    found = [(name, message) for name, _, _, message in problems_in(tmp_path)]
+    assert ("a.yml", "entry 'first': under_threes 'nobody' is not an entry") in found

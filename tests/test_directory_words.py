@@ -23,6 +23,7 @@ from bot.yamlfile import ContentError
     ("there is 1 thing I need to ask", (), None, None, False),
     ("she's nearly 4, we're in ME7", (), 4, "Gillingham", False),
     ("he'll be 6 in March and they are in Strood", (), 6, "Strood", False),
+    ("speech therapy for my son, he is 20 months, in Chatham", ("speech_language",), 1, "Chatham", False),
 ])
 def test_one_sentence_gives_every_part(text, needs, age, place, free):
     u = understand(text)

@@ -1,4 +1,6 @@
 """Finding the question in a long message (bot/reading.py)."""
+import pytest
+
 from bot import reading
 
 STORY = ("My son is 9 and has autism and ADHD. He has been at his primary school since reception and "
@@ -65,3 +67,13 @@ def test_the_parents_own_details_before_the_childs_are_dropped_too():
     text = ("hi I'm Jo, my number is 07700 900123, my daughter Ava dob 1/2/2014 has ADHD, "
             "the council say they will not assess her for an ehcp")
     assert reading.without_details(text) == "the council say they will not assess her for an ehcp"
+
+
+@pytest.mark.parametrize("text,under_three", [
+    ("i think my 2 year old might be autistic", True), ("our toddler still has no words", True),
+    ("he is 20 months and not pointing", True), ("my 2yo doesnt talk", True), ("she's 30 months old", True),
+    ("my 9 year old has tics", False), ("hes 3 and in nursery", False), ("she is 40 months old", False),
+    ("we have waited 2 months for the school to reply", False), ("i think my son might be dyslexic", False),
+])
+def test_a_message_about_a_baby_or_toddler_is_told_apart(text, under_three):
+    assert reading.about_an_under_three(text) is under_three

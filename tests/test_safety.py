@@ -3,7 +3,7 @@ import textwrap
 
 import pytest
 
-from bot import safety
+from bot import content, safety
 from bot.yamlfile import ContentError
 from tests.phrasings import SAFEGUARDING
 
@@ -167,6 +167,15 @@ def test_every_kind_and_its_sources_are_in_the_file():
     assert all(url.startswith("http") and "nhs.uk" in url or "epilepsy" in url for url in rules.kinds["medical"].sources)
 
 
+def test_a_kinds_fuller_entry_exists_and_opens_with_999():
+    library = content.load()
+    entries = {kind.id: kind.entry for kind in safety.load().kinds.values() if kind.entry}
+    assert entries, "violence at home names the entry that says more"
+    for kind, entry in entries.items():
+        assert entry in library.entries, f"kind '{kind}' names entry '{entry}', which is not in content/faq"
+        assert library.entries[entry].answer.lstrip().startswith("If anyone is in immediate danger, call 999")
+
+
 def test_someone_telling_of_their_own_risk_is_spoken_to_with_their_routes_after_999():
     assert safety.speaks_for_self("im 15 and i want to die, nobody at school gets me")
     assert not safety.speaks_for_self("my son says he wants to die")
@@ -177,7 +186,7 @@ def test_someone_telling_of_their_own_risk_is_spoken_to_with_their_routes_after_
 
 
 def test_a_request_for_a_way_to_get_help_is_told_from_other_messages():
-    for asked in ("is there someone i can text", "would they tell my parents", "what do i do now"):
+    for asked in ("is there someone i can text", "would they tell my parents", "what do i do now", "what support is there"):
         assert safety.asks_for_help(asked), asked
     for other in ("i dont want to hurt anyone i just need a break from it", "how long does an assessment take"):
         assert not safety.asks_for_help(other), other

@@ -22,7 +22,7 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
 _NUM = r"(\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 # A number followed by a unit of time or money, or a count of things, is not an age: "it is 2 weeks
 # since", "is 5 pounds", "there is 1 thing".
-_NOT_AN_AGE = (r"(?!\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|times?|pounds?|quid|percent|%|am|pm|o'?clock|"
+_NOT_AN_AGE = (r"(?!\s*(?:months?|mths?|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|times?|pounds?|quid|percent|%|am|pm|o'?clock|"
                r"things?|more|of them|people|services|reasons?|questions?|schools?)\b)")
 _AGE_PATTERNS = [
     re.compile(_NUM + r"\s*(?:-|\s)?\s*(?:years?|yrs?|yo|y/o)(?:\s*-?\s*old)?\b"),
