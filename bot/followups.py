@@ -209,7 +209,8 @@ DETAILS = (
     Detail("who_pays", re.compile(r"\bwho (?:pays|funds|is paying|is funding|foots)\b|\bwho (?:has|have) to pay\b|"
                                   r"\b(?:get|give|any|some) (?:money|funding)\b|\bwill (?:they|the council) pay\b"),
            re.compile(r"\b(?:pay|pays|paid|fund|funds|funded|funding|budget|money|free|costs?)\b"),
-           beats_a_sure_guess=True, quiet=True, own_words=frozenset({"money", "funding"})),
+           beats_a_sure_guess=True, quiet=True, own_words=frozenset({"money", "funding"}),
+           prefer=re.compile(r"\b(?:free (?:to|of charge|for|at the point)|at no cost)\b")),  # not "free videos"
     # "Is that allowed?" after an answer that says what the law allows: its first sentence that says so.
     Detail("allowed", re.compile(r"\b(?:is|are) (?:that|this|it|they|them|what they are doing|what theyre doing) "
                                  r"(?:even |actually |really )?(?:allowed|legal|lawful|illegal|ok|okay)\b|"
