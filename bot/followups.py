@@ -234,7 +234,7 @@ DETAILS = (
            re.compile(r"\b(?:free|costs?|charges?|charged|fees?|price|paid back|pay back|pay it back)\b")),
     Detail("contact", re.compile(r"\b(?:number|phone|ring|call|email|contact|website)\b"),
            re.compile(r"\b(?:phone|telephone|email|e-mail|contact|website|details are)\b|" + _PHONE_NUMBER.pattern)),
-    Detail("apply", re.compile(r"\b(?:apply|applying|claim|claiming|application|sign up|register)\b|"
+    Detail("apply", re.compile(r"\b(?:apply|applies|applying|claim|claims|claiming|application|sign up|register)\b|"
                                r"\bhow (?:do|can|would|should) (?:i|we) (?:ask for|request) (?:one|it|that|them)$"),
            re.compile(r"\b(?:apply|application|claim|form|request|ask for (?:a|an|one|it))\b"), first=True),
     Detail("write", re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:write|send|email|complain|address)\b|"

@@ -74,8 +74,9 @@ class IntentModel:
     def rank_many(self, texts: Iterable[str], top: int = 10) -> list[list[tuple[str, float]]]:
         """For each text, the `top` most likely intents with their probabilities, best first."""
         # Text-speak at reading only (training it lost held-out questions); a long message that opens with
-        # the child's name, date of birth and diagnoses is read from where they end.
-        texts = [reading.plain(reading.without_details(t)) for t in texts]
+        # the child's name, date of birth and diagnoses is read from where they end, and a volunteer's from
+        # after their introduction.
+        texts = [reading.plain(reading.without_details(reading.without_introduction(t))) for t in texts]
         if not texts:
             return []
         probabilities = self._probabilities(texts)

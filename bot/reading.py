@@ -170,6 +170,18 @@ def without_details(text: str) -> str:
     return rest
 
 
+_VOLUNTEER_INTRO = re.compile(
+    r"^\W*(?:(?:hi|hello|hiya|hey)\b[\s,!.]*)?(?:i'?m|i am|im)\s+(?:a|an|one of the)\s+(?:forum\s+|group\s+)?"
+    r"(?:volunteers?|moderators?|mods?|admins?)\b[^,.!?;:]*[,.!?;:]+\s*", re.IGNORECASE)
+
+
+def without_introduction(text: str) -> str:
+    """A volunteer's message read from after their introduction ("hi im a volunteer on the forum, a mum
+    asks if ..." is read from "a mum asks"): "volunteer" and "forum" otherwise pull it off its topic."""
+    rest = _VOLUNTEER_INTRO.sub("", text.replace("\u2019", "'"), count=1)
+    return rest if rest.strip() and rest != text.replace("\u2019", "'") else text
+
+
 UNDER_THREE_AGE = 3
 _BABY = re.compile(r"\b(?:baby|babies|toddlers?|newborn|infant)\b", re.IGNORECASE)
 _MONTHS_OLD = re.compile(r"\b(\d{1,2})\s*-?\s*(?:months?|mths?)\s*-?\s*old\b|"

@@ -77,3 +77,12 @@ def test_the_parents_own_details_before_the_childs_are_dropped_too():
 ])
 def test_a_message_about_a_baby_or_toddler_is_told_apart(text, under_three):
     assert reading.about_an_under_three(text) is under_three
+
+
+def test_a_volunteers_introduction_is_not_read_as_the_question():
+    assert reading.without_introduction("hi im a volunteer on the forum, a mum asks if she can get a personal budget") \
+        == "a mum asks if she can get a personal budget"
+    assert reading.without_introduction("I am a forum volunteer. A parent wants to know about transport") \
+        == "A parent wants to know about transport"
+    for kept in ("hi, im a mum of two, my son has adhd", "im a volunteer", "can a volunteer answer my question"):
+        assert reading.without_introduction(kept) == kept
