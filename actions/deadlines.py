@@ -3,6 +3,7 @@ from typing import Any, Dict, List, Text
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import LAST_ENTRY, send
@@ -16,7 +17,9 @@ def send_dates(dispatcher: CollectingDispatcher, intent: str, text: str) -> List
     reply = deadlines.reply_to(intent, text, datetime.now(UK).date())
     related = ["ehcp_timescales", "ehcp_deadline_missed"] if intent == "deadline_assessment" else ["appeals_tribunal", "mediation"]
     dispatcher.utter_message(text=reply, buttons=content.buttons_for(related, content.live()))
-    return []
+    # the dates are that entry's time limits worked out: "and if they say no" or "they've missed one" next
+    # is read against it, as after its answer
+    return [SlotSet(LAST_ENTRY, related[0])]
 
 
 class ActionDeadlines(Action):

@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -8,6 +8,18 @@ from actions.directory import after_results
 from actions.replies import LAST_ENTRY, send
 from actions.safeguarding import after_emergency
 from bot import answers, content, deadlines, followups
+
+
+def read_as_missed_deadline(parse: answers.Parse, library: content.Library) -> Optional[content.Entry]:
+    """The answer on a missed deadline for a message the model reads as the process it belongs to: a request
+    for an assessment made months ago with no answer yet (not the legal test), or a parent's own appeal sent
+    too late (not the Tribunal's steps)."""
+    guess = library.by_intent(parse.intent)
+    if deadlines.waiting_since_a_month(parse.text):
+        return library.entries.get("ehcp_deadline_missed")
+    if guess is not None and guess.id in deadlines.APPEAL_ENTRIES and deadlines.missed_own_appeal_deadline(parse.text):
+        return library.entries.get("appeal_deadline_missed")
+    return None
 
 
 class ActionAnswerFaq(Action):
@@ -34,6 +46,10 @@ class ActionAnswerFaq(Action):
         dated = deadlines.dated_question(parse.text)  # a long post with a date that asks when it is due
         if dated:
             return send_dates(dispatcher, dated, parse.text)
-        outcome = answers.faq(parse, tracker.get_slot(LAST_ENTRY), content.live(),
-                              tracker.events, other_question=other)
+        library = content.live()
+        instead = read_as_missed_deadline(parse, library)
+        if instead is not None:
+            outcome = answers.answer(instead, library, tracker.events)
+        else:
+            outcome = answers.faq(parse, tracker.get_slot(LAST_ENTRY), library, tracker.events, other_question=other)
         return send(outcome, dispatcher, tracker)

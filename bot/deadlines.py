@@ -222,6 +222,41 @@ def dated_question(text: str) -> Optional[str]:
     return "deadline_assessment" if _ABOUT_A_REQUEST.search(text) else None
 
 
+_IN_A_MONTH = re.compile(r"\b(?:in|since|back in|from|early|late|end of|start of|beginning of) " + _MONTH + r"\b|"
+                         r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many) months\b",
+                         re.IGNORECASE)
+_ASKED_TO_ASSESS = re.compile(r"\b(?:request\w*|asked|applied|appl(?:y|ication)|sent|put in)\b[^.?!]*\b(?:assess\w*|ehc|ehcp|ehcna|"
+                              r"statutory|sa)\b|\b(?:assessment|ehcna|ehcp|ehc) (?:request|application)", re.IGNORECASE)
+_NO_ANSWER = re.compile(r"\b(?:nothing|no (?:answer|reply|response|word|decision|news|update|letter)|not heard|heard nothing|"
+                        r"still waiting|(?:hasnt|has not|havent|have not|not) (?:replied|answered|decided|responded|got back))\b",
+                        re.IGNORECASE)
+_ELSEWHERE = re.compile(r"appeal|tribunal|mediat|draft|final plan|annual review", re.IGNORECASE)
+
+
+def waiting_since_a_month(text: str) -> bool:
+    """A request for an EHC needs assessment made in a month long gone with no answer yet ("we asked for an
+    ehc assessment in may and its now october and nothing"): the council's missed 6 weeks, not the legal test."""
+    return bool(_IN_A_MONTH.search(text) and _ASKED_TO_ASSESS.search(text) and _NO_ANSWER.search(text)
+                and not _ELSEWHERE.search(text) and not _SPANS.search(redaction.birth_dates_hidden(text)))
+
+
+_OWN_LATENESS = re.compile(r"\b(?:i|we|ive|weve|i've|we've|id|we'd|i'd|my|our)\b[^.?!]{0,20}?\b(?:missed|(?:was|were) (?:supposed|meant) to|should have|"
+                           r"didn'?t (?:get|send|know|realise|realize)|did not (?:get|send|know)|forgot|ran out|run out|"
+                           r"out of time|too late|(?:is|was|are|were) late)\b", re.IGNORECASE)
+_AN_APPEALS_DEADLINE = re.compile(r"\b(?:deadline|time limit|cut ?off|in time|on time|2 months|two months|by (?:last|yesterday)|"
+                                  r"(?:has|had|have) passed|too late|late)\b", re.IGNORECASE)
+_OUR_APPEAL = re.compile(r"\b(?:appeal\w*|tribunal|send ?35a?|sendist)\b", re.IGNORECASE)
+APPEAL_ENTRIES = ("appeals_tribunal", "tribunal_steps", "appeal_refusal_to_assess", "mediation", "tribunal_order_compliance")
+"""The answers a parent's own late appeal is mistaken for: the Tribunal's pages, where "send35" and "tribunal" pull."""
+
+
+def missed_own_appeal_deadline(text: str) -> bool:
+    """A parent who missed her own deadline to appeal ("i was supposed to get the send35 in by last friday but i was
+    in hospital"): the late appeal's answer, not the Tribunal's steps."""
+    return bool(_OUR_APPEAL.search(text)) and any(_OWN_LATENESS.search(s) and _AN_APPEALS_DEADLINE.search(s)
+                                                   for s in re.split(r"[.?!\n]+", text))
+
+
 def with_earlier_date(text: str, earlier: Iterable[str], today: date) -> str:
     """A question about a deadline with no date of its own ("when is my deadline?") read together with
     the parent's latest earlier message that gave the date of a letter ("LA sent a letter saying they

@@ -63,6 +63,12 @@ back ("it", "that", "they"): "whose job is it?" after the annual review answer i
 
 _FILLERS = {"ok", "okay", "oh", "and", "but", "so", "right", "thanks", "thank", "you", "um", "hmm", "well", "then",
             "also", "sorry", "please", "alright", "cool", "great", "yes", "no"}
+_REFORMS = ("send_reforms", "reforms_")
+_NAMES_REFORMS = re.compile(r"\b(?:reforms?|white paper|proposals?|propos\w*|chang\w*|new (?:law|rules|system)|scrap\w*|"
+                            r"abolish\w*|get rid|20[23]\d|government|parliament|bill|stop\w*|paus\w*|future|isps?|"
+                            r"inclusion (?:support )?plans?|exist|anymore|any more|going away|ending)\b", re.IGNORECASE)
+"""The reforms entries' own words: a sure guess at them stands after another answer only when the message
+names the reforms; "still" alone ("can i still ask for an assessment") does not."""
 _POINTING = {"that", "it", "this", "they", "them", "those", "these", "its", "thats", "theyre"}
 _ASKS_ABOUT_SOMETHING_UNSAID = re.compile(
     r"^\W*(?:and |but |so |ok |okay )?(?:is|does|do|did|will|can|was|what about|how about)\s+(?:that|this|those|these|it)\b",
@@ -218,6 +224,17 @@ DETAILS = (
            re.compile(r"\b(?:unlawful|lawful|illegal|not allowed|must not|mustn't|cannot|can't|not acceptable|unacceptable|"
                       r"legal duty|discriminat\w*|needs your agreement)\b"),
            first=True, beats_a_sure_guess=True, quiet=True, own_words=frozenset({"legal", "lawful", "illegal", "allowed"})),
+    # "So who is meant to sort it out?" after any answer: who holds the duty, never the Mental Capacity
+    # Act's best interests (the model's reading of the words alone).
+    Detail("responsible", re.compile(r"\bwho(?:s| is| are)? (?:meant|supposed|responsible|in charge)\b|"
+                                     r"\bwhose (?:job|responsibility|duty)\b|\bwho (?:has|have|needs?|should|must|ought) to "
+                                     r"(?:sort|fix|do|arrange|provide|make|put|deal|organi[sz]e)\b|"
+                                     r"\bwho (?:sorts|fixes|arranges|deals with|organi[sz]es)\b"),
+           re.compile(r"(?<!parental )\b(?:responsible|responsibility|legal duty|duty|duties|must (?:arrange|secure|provide|"
+                      r"name|review|find)|must be (?:arranged|provided|secured)|the council must)\b"),
+           beats_a_sure_guess=True, first=True,
+           own_words=frozenset({"responsible", "responsibility", "job", "duty", "sort", "fix", "meant", "supposed"}),
+           prefer=re.compile(r"(?<!parental )\b(?:responsible|responsibility|duty|duties)\b")),
     # "Who decides?" after any answer: who makes that decision, never the Mental Capacity Act's best
     # interests (the model's reading of the words alone).
     Detail("decides", re.compile(r"\bwho (?:decides|decide|makes (?:the|that|this) (?:decision|call)|has the (?:final )?say|"
@@ -244,6 +261,13 @@ DETAILS = (
     Detail("refused", re.compile(r"\bif (?:they|he|she|it|the (?:council|school|college|la)) (?:still )?"
                                  r"(?:dont|doesnt|wont|refuses?|says? no|ignores?|turns? (?:it|me|us) down|do nothing|does nothing)\b"),
            re.compile(r"\b(?:refus\w*|appeal\w*|complain\w*)\b"), first=True, after_reading=True),
+    # "They have missed the first one, what now" after the time limits (or the dates worked out from them):
+    # the answer's sentence on a missed deadline, not the next step of the process.
+    Detail("missed", re.compile(r"\b(?:they|theyve|the council|the la|it|the deadline|the date|that date|that)\b(?: \w+){0,3} "
+                                r"(?:missed|gone past|gone over|passed|overdue|run out|ran out)\b"),
+           re.compile(r"\b(?:is late|(?:is|are) missed|misses|missed|overdue)\b"),
+           first=True, quiet=True, own_words=frozenset({"missed", "passed", "overdue", "first", "date", "deadline"}),
+           prefer=re.compile(r"\bcomplain")),
     Detail("steps", re.compile(r"\bwhat (?:can|do|should) (?:i|we) do\b|\bwhat now\b|\bwhere do (?:i|we) (?:go|start)\b|"
                                r"\bwhat are (?:my|our) options\b|\bnext steps?\b|"
                                r"\bhow (?:do|can|could) (?:i|we) (?:stop|challenge|fight) (?:it|that|this|them)\b"),
@@ -434,6 +458,8 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
         return None
     best = readings[0]
     guess = library.by_intent(predicted)
+    if guess is not None and guess.id.startswith(_REFORMS) and not _NAMES_REFORMS.search(text):
+        confidence = min(confidence, UNSURE - 0.01)  # "can i still ask for an ehc assessment" after the kinship answer
     detail = asks_for_detail(text, library) if best.phrase < STRONG_PHRASE else None
     if detail and not (detail.beats_a_sure_guess or guess is None or guess.id == entry.id or confidence < SURE):
         detail = None

@@ -5,6 +5,7 @@ changes. The reply is the definition first, then the FAQ entry with the full ans
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -13,6 +14,11 @@ from bot import yamlfile
 from bot.content import keyword_key
 from bot.paths import content_dir
 from bot.yamlfile import ContentError, Problem
+
+_ASKS_SUPPORT = re.compile(r"^(?:so |and |ok )?(?:what|is there any|are there any|any|where can i get|how do i get|"
+                           r"how can i get)? ?(?:support|help)(?: is there| is available| available| can we get| can i get| "
+                           r"do they get| does he get| does she get)? (?:for|with) (?:a child with |children with |kids with )?")
+"""'What support is there for' before a term: the message names only the term, as a request for its meaning does."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +36,11 @@ class Glossary:
     """keyword_key of each term -> its definition."""
 
     def lookup(self, text: str) -> Optional[Term]:
-        """The term a message only asks the meaning of ("what is a SENCO?"), or None."""
-        return self.terms.get(keyword_key(text)) if text and not text.startswith("/") else None
+        """The term a message only asks the meaning of ("what is a SENCO?") or only asks what help there is
+        for ("what support is there for dyslexia"), or None."""
+        if not text or text.startswith("/"):
+            return None
+        return self.terms.get(keyword_key(text)) or self.terms.get(keyword_key(_ASKS_SUPPORT.sub("", text.lower().strip())))
 
 
 def default_path() -> Path:

@@ -132,3 +132,24 @@ def test_a_date_of_birth_is_not_the_date_of_the_request():
     assert deadlines.dated_question(text) == "deadline_assessment"
     assert deadlines.appeal_dates("born 4th May 2014, the refusal letter was dated 1 October", date(2026, 12, 1)) == (
         date(2026, 10, 1), None)
+
+
+@pytest.mark.parametrize("text, waiting", [
+    ("we asked for an ehc assessment in may and its now october and nothing, is that allowed", True),
+    ("its been 5 months since we applied for an ehc needs assessment and no word", True),
+    ("we sent the appeal in may and heard nothing from the tribunal", False),
+    ("we asked for an assessment on 3 may and nothing", False),  # a date: the dates are worked out instead
+    ("i may ask for an assessment, nothing has worked at school", False),
+])
+def test_a_request_made_months_ago_with_no_answer_is_a_missed_deadline(text, waiting):
+    assert deadlines.waiting_since_a_month(text) is waiting
+
+
+@pytest.mark.parametrize("text, late", [
+    ("i was supposed to get the send35 in by last friday but i was stuck in hospital, will the tribunal still take it", True),
+    ("we missed the deadline to appeal to the tribunal, the letter came in june", True),
+    ("the council missed the tribunal deadline for their response", False),
+    ("I sent the SEND35 off a fortnight ago and have heard nothing, what happens next", False),
+])
+def test_a_parents_own_late_appeal_is_told_apart_from_the_tribunals_steps(text, late):
+    assert deadlines.missed_own_appeal_deadline(text) is late

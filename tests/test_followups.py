@@ -120,6 +120,27 @@ def test_is_that_allowed_gets_the_first_sentence_that_says_what_the_law_allows(l
     assert reading is not None and reading.target == last and fact in reading.fact
 
 
+@pytest.mark.parametrize("last, text, fact, guess", [
+    ("annual_review", "so who is meant to sort it out", "The council is responsible for the review", 0.9),
+    ("ehcp_provision_not_delivered", "whose job is it", "legal duty to secure", 0.9),
+    ("ehcp_timescales", "they have missed the first one, what now", "If a deadline is missed, complain", 0.16),
+    ("ehcp_refused_assessment", "they have missed the first one, what now", "If it is late", 0.16),
+])
+def test_who_is_responsible_and_a_missed_deadline_get_the_sentence_that_says_it(library, last, text, fact, guess):
+    elsewhere = ranking(("faq_best_interests", guess))
+    reading = followups.reread(text, elsewhere, last, library, "faq_best_interests", guess)
+    assert reading is not None and reading.target == last and fact in reading.fact
+
+
+def test_a_sure_guess_at_the_reforms_needs_the_reforms_named_after_another_answer(library):
+    sure_reforms = ranking(("faq_reforms_apply_now", 0.58))
+    reading = followups.reread("can i still ask for an ehc assessment", sure_reforms, "kinship_carers", library,
+                               "faq_reforms_apply_now", 0.58)
+    assert reading is not None and reading.target == "ehcp_who_can_request"
+    assert followups.reread("can i still ask for one now the white paper is out", sure_reforms, "kinship_carers",
+                            library, "faq_reforms_apply_now", 0.58) is None
+
+
 def test_is_that_right_is_a_check_of_the_answer_not_a_question_of_law(library):
     assert followups.asks_for_detail("is that right", library) is None
     assert followups.checks_the_answer("is that right")

@@ -38,3 +38,14 @@ def test_a_bad_file_is_refused_with_its_line(tmp_path):
     path.write_text("entries:\n  - terms: [x]\n    definition: y\n")
     with pytest.raises(ContentError, match="needs terms, definition, source and more"):
         glossary.load(path)
+
+
+@pytest.mark.parametrize("text", ["what support is there for dyslexia", "what help can we get for dyslexia?", "dyslexia"])
+def test_asking_what_help_there_is_for_a_term_gets_its_short_answer(text):
+    outcome = answers.defined(answers.Parse(text, "faq_university_dsa", 0.16), content.load())
+    assert outcome is not None and outcome.entry == "sen_support"
+    assert "no diagnosis" in outcome.messages[0].text
+
+
+def test_help_for_a_child_with_a_need_is_not_a_glossary_question():
+    assert glossary.load().lookup("help for my son with adhd") is None
