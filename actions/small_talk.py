@@ -63,12 +63,14 @@ class ActionSmallTalk(Action):
             if checked:
                 return send(checked, dispatcher)
         asks = bool(_QUESTION.match(parse.text))
-        if intent in ("thanks", "acknowledge", "stop", "help", "goodbye"):  # "do i have to do it" after mediation is no "ok"
+        # "is that safe?" after an answer asks about it: only after the emergency reply is it "we're safe now"
+        asks_if_safe = intent == "reassure_safe" and asks and not _after_emergency_reply(tracker)
+        if intent in ("thanks", "acknowledge", "stop", "help", "goodbye") or asks_if_safe:  # "do i have to do it" after mediation is no "ok"
             detail = followups.asks_for_detail(parse.text, content.live())
             sure_but_not = (intent == "stop" and asks) or \
                 (intent == "help" and (bool(detail) and detail.name in ("steps", "next")
                                        or answers.close_to_an_ask(parse, tracker.get_slot(LAST_ENTRY), content.live()))) or \
-                (intent == "goodbye" and asks and not _CALLING_OFF.match(parse.text))  # "can she go back later"
+                (intent == "goodbye" and asks and not _CALLING_OFF.match(parse.text)) or asks_if_safe  # "can she go back later"
             in_context = answers.unsure_in_context(parse, tracker.get_slot(LAST_ENTRY), content.live(), tracker.events,
                                                    even_if_sure=sure_but_not)
             if in_context:
@@ -77,8 +79,8 @@ class ActionSmallTalk(Action):
         # ("wot can i do"); "Is there anything else?" would end the conversation on it.
         not_a_stop = intent == "stop" and (parse.model_confidence < followups.UNSURE or (
             asks and not _CALLING_OFF.match(parse.text)))
-        if not_a_stop or (intent == "reassure_safe" and parse.model_confidence < followups.UNSURE
-                          and not _after_emergency_reply(tracker)):
+        if not_a_stop or asks_if_safe or (intent == "reassure_safe" and parse.model_confidence < followups.UNSURE
+                                          and not _after_emergency_reply(tracker)):
             return send(answers.not_understood(parse, tracker.get_slot(LAST_ENTRY), content.live(), None,
                                                tracker.events), dispatcher, tracker)
         variations = (domain.get("responses") or {}).get(_RESPONSES.get(intent, f"utter_{intent}")) or []

@@ -167,11 +167,14 @@ def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Itera
 
 
 def _as_follow_up(parse: Parse, last_entry: Optional[str], library: Library,
-                  events: list[dict[str, Any]]) -> Optional[Outcome]:
+                  events: list[dict[str, Any]], general: bool = False) -> Optional[Outcome]:
     """A message without an answer of its own, read against the answer before it (None: it is not a
-    follow-up to it); the model's own top intent and confidence, before any fallback replaced them."""
-    reading = followups.reread(parse.text, parse.ranking, last_entry, library, parse.model_intent,
-                               parse.model_confidence)
+    follow-up to it); the model's own top intent and confidence, before any fallback replaced them.
+    `general`: the model is sure only that it is a general SEND remark, which has no answer of its own,
+    so it is read as an unsure guess ("the closer one cant cope with his autism though" after the
+    nearest-school transport answer matches that answer's ask phrase)."""
+    confidence = 0.0 if general else parse.model_confidence
+    reading = followups.reread(parse.text, parse.ranking, last_entry, library, parse.model_intent, confidence)
     return follow_up(reading, str(last_entry), library, events) if reading else None
 
 
@@ -324,7 +327,7 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
     pointed = pointed_elsewhere(parse, last_entry, library, events)
     if pointed:
         return pointed
-    in_context = _as_follow_up(parse, last_entry, library, list(events))
+    in_context = _as_follow_up(parse, last_entry, library, list(events), general=True)
     if in_context:
         return in_context
     if parse.confidence < SEND_GENERAL_MIN and len(followups.words(parse.text)) <= SEND_GENERAL_SHORT:

@@ -270,7 +270,8 @@ DETAILS = (
            prefer=re.compile(r"\bcomplain")),
     Detail("steps", re.compile(r"\bwhat (?:can|do|should) (?:i|we) do\b|\bwhat now\b|\bwhere do (?:i|we) (?:go|start)\b|"
                                r"\bwhat are (?:my|our) options\b|\bnext steps?\b|"
-                               r"\bhow (?:do|can|could) (?:i|we) (?:stop|challenge|fight) (?:it|that|this|them)\b"),
+                               r"\bhow (?:do|can|could) (?:i|we) (?:stop|challenge|fight) (?:it|that|this|them)\b|"
+                               r"\bhow (?:do|can|should) (?:i|we) (?:actually )?(?:do|go about) (?:it|that|this)\b"),
            re.compile(r"^(?:what to do|what you can do|you can|ask|write|complain|appeal|contact|talk to|tell)\b|"
                       r"^if\b[^.,]*,\s*(?:ask|write|complain|appeal|contact|talk to|tell)\b|"  # "If it goes on, ask ..."
                       r"\n\s*(?:1\.|-)\s*(?:write|ask|complain|tell|contact|appeal|note)\b"),  # a list of steps
@@ -291,8 +292,8 @@ _CHECKING = re.compile(r"^\W*(?:(?:and|so|but|ok|okay|really|wait)\W+)?(?:(?:is|
 
 _ASKS_FOR_THE_LAW = re.compile(
     r"^\W*(?:(?:and|so|but|ok|okay|wait|sorry)\W+)?(?:"
-    r"(?:is|isn'?t|are)\s+(?:that|this|it|they)\s+(?:actually\s+|really\s+)?(?:the law|a law|law|legal|illegal|lawful|"
-    r"unlawful|allowed|ok|okay|in the law|in law|written down|official)"
+    r"(?:is|isn'?t|are)\s+(?:that|this|it|they)\s+(?:actually\s+|really\s+|even\s+)?(?:the law|a law|law|legal|illegal|lawful|"
+    r"unlawful|allowed|fair|ok|okay|in the law|in law|written down|official)"
     r"|where (?:does|do|is) (?:it|that|this|the law) (?:say|said|written|come from)(?: (?:that|this|so|it))?"
     r"|where (?:is|'?s) (?:that|this|it) (?:written|from)"
     r"|(?:what|which) (?:law|laws|rule|rules|legislation|regulation)(?: (?:is that|says that|says so|is it|says))?"
