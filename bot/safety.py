@@ -355,7 +355,7 @@ _ASKS_FOR_HELP = re.compile(
     r"\b(?:text|texting|chat|talk|speak|call|ring|phone|message|contact)\b|\btell (?:my|anyone|anybody|them|school)\b|"
     r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bhelp (?:me|us)\b|\bwho (?:can|do|should)\b|"
     r"\bconfidential\b|\b(?:will|would) they (?:tell|know|find out)\b|\bi need help\b|\bwhere do i go\b|"
-    r"\bwhat (?:support|help)\b|\bany (?:support|help)\b")
+    r"\bwhat (?:support|help)\b|\bany (?:support|help)\b|\b(?:get|find) (?:some |any )?(?:help|support)\b")
 
 
 def asks_for_help(text: str) -> bool:
