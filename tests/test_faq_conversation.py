@@ -92,9 +92,6 @@ def test_a_long_message_asking_two_things_offers_the_second_as_a_button(chat):
 
 
 @pytest.mark.server
-@pytest.mark.xfail(strict=True, reason="regressed with issue 18's long story-first training posts: the whole "
-                   "message reaches school_transport (its second question; ehcp_legal_test before 2026-11-30), "
-                   "not who may ask; the first question is offered as a button (README 'For the next developer')")
 def test_a_long_message_is_answered_by_its_own_question(chat):
     text = "\n".join(r.get("text", "") for r in chat.send(TWO_QUESTIONS))
     assert "You can ask the council yourself" in text
