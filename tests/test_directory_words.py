@@ -30,6 +30,10 @@ def test_one_sentence_gives_every_part(text, needs, age, place, free):
     assert (u.needs, u.age, u.place, u.free_only) == (needs, age, place, free)
 
 
+def test_anywhere_is_not_a_word_to_search_for():
+    assert "anywhere" not in understand("is there a sensory room anywhere in medway").keywords
+
+
 @pytest.mark.parametrize("text,age", [("about 10", 10), ("11 in June", 11), ("age: 6", 6), ("3 and a half", 3),
                                       ("they are 8", 8), ("2 weeks ago", None)])
 def test_ages_as_parents_type_them_when_asked(text, age):

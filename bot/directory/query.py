@@ -59,7 +59,7 @@ disabled disability disabilities sen send additional special grandson granddaugh
 teen young person people parent parents carer carers kind type sort hes shes theyre
 nearly almost just only roughly ll half teenagers teens lad lads boys girls whats ones
 finding searching actually sorry meant instead not no rather than sure if its little
-show tell see give list recommend suggest know let lets go take
+show tell see give list recommend suggest know let lets go take anywhere somewhere everywhere
 """.split())
 
 
