@@ -336,14 +336,33 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
     return Outcome([Message(guesses.text, guesses.buttons)]) if guesses else Outcome([], response="utter_send_general")
 
 
+_AFTER_YEAR_11 = re.compile(r"\bafter (?:year|yr|y) ?11\b|\bwhen (?:he|she|they) (?:finish(?:es)?|leaves?) "
+                            r"(?:year|yr|y) ?11\b", re.IGNORECASE)
+_ABOUT_THE_MOVE_ITSELF = re.compile(r"\b(?:deadline|31 march|15 feb\w*|transfer|amend\w*|name[ds]?|naming|"
+                                    r"consult\w*|review|by when|date)\b", re.IGNORECASE)
+
+
+def read_instead(parse: Parse, library: Library) -> Optional[Entry]:
+    """The entry a message belongs to when the model reads it as a neighbour: "what happens after year 11"
+    for a child with a plan gets the options after Year 11, not the phase-transfer deadlines. None: read as
+    the model reads it."""
+    guess = library.by_intent(parse.intent)
+    if guess is None or parse.text.startswith("/"):
+        return None
+    if (guess.id == "phase_transfer" and _AFTER_YEAR_11.search(parse.text)
+            and not _ABOUT_THE_MOVE_ITSELF.search(parse.text)):
+        return library.entries.get("post16_options")
+    return None
+
+
 def out_of_scope(parse: Parse, last_entry: Optional[str], library: Library, scope_text: str,
                  events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """"Only SEND" for a message plainly about something else; in a SEND conversation, anything
     less plain is read as a follow-up, or gets the ordinary "not sure" reply, as does a message
     that tells of distress ("I hate school, no one helps me" is never "only SEND")."""
     events = list(events)
-    about = about_the_answer(parse, last_entry, library, events)
-    if about:
+    about = about_the_answer(parse, last_entry, library, events) or defined(parse, library, events)
+    if about:  # "can i get help finding a job": the short answer on help into work, not "only SEND"
         return about
     if (followups.plainly_out_of_scope(parse.text, parse.confidence, last_entry, library)
             and not distress.load().heard(parse.text)):

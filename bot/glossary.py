@@ -16,9 +16,11 @@ from bot.paths import content_dir
 from bot.yamlfile import ContentError, Problem
 
 _ASKS_SUPPORT = re.compile(r"^(?:so |and |ok )?(?:what|is there any|are there any|any|where can i get|how do i get|"
-                           r"how can i get)? ?(?:support|help)(?: is there| is available| available| can we get| can i get| "
-                           r"do they get| does he get| does she get)? (?:for|with) (?:a child with |children with |kids with )?")
-"""'What support is there for' before a term: the message names only the term, as a request for its meaning does."""
+                           r"how can i get|can i get|can we get|can he get|can she get|is there)? ?(?:support|help)"
+                           r"(?: is there| is available| available| can we get| can i get| "
+                           r"do they get| does he get| does she get)? (?:(?:for|with) (?:a child with |children with |kids with )?)?")
+"""'What support is there for' or 'can i get help' before a term: the message names only the term (dyslexia,
+finding a job), as a request for its meaning does."""
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,20 @@ def test_asking_what_help_there_is_for_a_term_gets_its_short_answer(text):
 
 def test_help_for_a_child_with_a_need_is_not_a_glossary_question():
     assert glossary.load().lookup("help for my son with adhd") is None
+
+
+@pytest.mark.parametrize("text", ["can i get help finding a job", "is there help finding work", "help getting a job"])
+def test_help_into_work_is_answered_even_when_read_as_out_of_scope(text):
+    outcome = answers.out_of_scope(answers.Parse(text, "out_of_scope", 0.9), None, content.load(), "only SEND")
+    assert outcome.entry == "internships_apprenticeships"
+    assert "Jobcentre Plus" in outcome.messages[0].text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("dd 15 has an ehcp what happens after year 11", "post16_options"),
+    ("what is the deadline for naming the college after year 11", None),
+    ("when does the council have to name her new school", None),
+])
+def test_what_happens_after_year_11_is_the_options_not_the_transfer_deadlines(text, expected):
+    entry = answers.read_instead(answers.Parse(text, "faq_phase_transfer", 0.6), content.load())
+    assert (entry.id if entry else None) == expected
