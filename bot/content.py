@@ -84,6 +84,8 @@ KEYWORD_MAX_WORDS = 4
 _LEGAL_REFERENCE = re.compile(r"\b(?:section|sec|s)\s*\.?\s*(\d+[a-z]?)\b|\b(?:regulation|reg)\s*\.?\s*(\d+)\b")
 _ASKS_MEANING = re.compile(r"^(?:(?:what|whats|what's) (?:is|are|does|do)? ?(?:an?|the)? ?|(?:the )?meaning of (?:an?|the )?|"
                            r"explain (?:an?|the )?|tell me about (?:an?|the )?|define )")
+_LEADS_ON = re.compile(r"^(?:(?:and|so|ok|okay|but) )*(?:(?:what|how) about )?")
+"""Words that carry a term on from the answer before: "and section i", "what about s41"."""
 _MEANS = re.compile(r"\s+(?:means?|mean please|stand for|stands for|about)$|\s+(?:anyway|exactly|again|please|then)$")
 
 
@@ -91,7 +93,7 @@ def keyword_key(text: str) -> str:
     """A bare term as a parent or volunteer might type it, reduced to one form: "What does S.41 mean?",
     "section 41" and "s41" all become "s41"; "reg 13" and "regulation 13" become "reg13"."""
     text = " ".join(re.sub(r"[?!.,:;\"']+(?=\s|$)", " ", text.lower()).split())
-    text = _MEANS.sub("", _ASKS_MEANING.sub("", text)).strip()
+    text = _MEANS.sub("", _ASKS_MEANING.sub("", _LEADS_ON.sub("", text))).strip()
     return _LEGAL_REFERENCE.sub(lambda m: f"s{m.group(1)}" if m.group(1) else f"reg{m.group(2)}", text)
 
 

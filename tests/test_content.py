@@ -192,7 +192,8 @@ def test_an_answer_that_opens_with_yes_or_no_is_refused_with_its_file_and_line(t
 @pytest.mark.parametrize("typed, entry_id", [
     ("s41", "ehcp_naming_school"), ("What does S.41 mean?", "ehcp_naming_school"),
     ("section 41", "ehcp_naming_school"), ("reg 13", "ehcp_timescales"), ("what is regulation 13", "ehcp_timescales"),
-    ("s19", "which_section_19"), ("notional budget", "notional_sen_budget")])
+    ("s19", "which_section_19"), ("notional budget", "notional_sen_budget"),
+    ("and section i", "ehcp_naming_school"), ("what about s41", "ehcp_naming_school")])
 def test_a_bare_term_names_its_entry(library, typed, entry_id):
     assert library.by_keyword(typed).id == entry_id
 
