@@ -316,3 +316,13 @@ def test_a_detail_asked_after_an_answer_is_read_in_that_answer(text, last, predi
     reading = followups.reread(text, [{"name": predicted, "confidence": confidence}], last, content.load(),
                                predicted, confidence)
     assert reading.target == last and (fact in reading.fact if fact else reading.fact == "")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("dd 15 has an ehcp what happens after year 11", "post16_options"),
+    ("what is the deadline for naming the college after year 11", None),
+    ("when does the council have to name her new school", None),
+])
+def test_what_happens_after_year_11_is_the_options_not_the_transfer_deadlines(text, expected):
+    entry = answers.read_instead(answers.Parse(text, "faq_phase_transfer", 0.6), content.load())
+    assert (entry.id if entry else None) == expected

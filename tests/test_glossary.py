@@ -56,13 +56,3 @@ def test_help_into_work_is_answered_even_when_read_as_out_of_scope(text):
     outcome = answers.out_of_scope(answers.Parse(text, "out_of_scope", 0.9), None, content.load(), "only SEND")
     assert outcome.entry == "internships_apprenticeships"
     assert "Jobcentre Plus" in outcome.messages[0].text
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("dd 15 has an ehcp what happens after year 11", "post16_options"),
-    ("what is the deadline for naming the college after year 11", None),
-    ("when does the council have to name her new school", None),
-])
-def test_what_happens_after_year_11_is_the_options_not_the_transfer_deadlines(text, expected):
-    entry = answers.read_instead(answers.Parse(text, "faq_phase_transfer", 0.6), content.load())
-    assert (entry.id if entry else None) == expected
