@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -8,22 +8,6 @@ from actions.directory import after_results
 from actions.replies import LAST_ENTRY, send
 from actions.safeguarding import after_emergency
 from bot import answers, content, deadlines, followups
-
-
-def read_as_its_own(parse: answers.Parse, library: content.Library) -> Optional[content.Entry]:
-    """The entry a message belongs to when the model reads it as a neighbour (`answers.read_instead`), or the
-    answer on a missed deadline for a message the model reads as the process it belongs to: a request
-    for an assessment made months ago with no answer yet (not the legal test), or a parent's own appeal sent
-    too late (not the Tribunal's steps)."""
-    guess = library.by_intent(parse.intent)
-    instead = answers.read_instead(parse, library)
-    if instead is not None:
-        return instead
-    if deadlines.waiting_since_a_month(parse.text):
-        return library.entries.get("ehcp_deadline_missed")
-    if guess is not None and guess.id in deadlines.APPEAL_ENTRIES and deadlines.missed_own_appeal_deadline(parse.text):
-        return library.entries.get("appeal_deadline_missed")
-    return None
 
 
 class ActionAnswerFaq(Action):
@@ -51,7 +35,7 @@ class ActionAnswerFaq(Action):
         if dated:
             return send_dates(dispatcher, dated, parse.text)
         library = content.live()
-        instead = read_as_its_own(parse, library)
+        instead = answers.read_instead(parse, library)
         if instead is not None:
             outcome = answers.answer(instead, library, tracker.events)
         else:

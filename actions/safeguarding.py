@@ -59,11 +59,12 @@ def after_emergency(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
     if not repeats.times_in_a_row(tracker.events, text=reply):
         dispatcher.utter_message(text=reply, buttons=BUTTONS)
         return end_search(tracker)
-    more = content.live().entries.get(safety.load().kinds[kind].entry) if kind in safety.load().kinds else None
+    library, chosen = content.live(), safety.load().kinds.get(kind)
+    more = library.entries.get(chosen.entry) if chosen else None
     if more is None:
         dispatcher.utter_message(text=STILL_HERE, buttons=BUTTONS)
         return end_search(tracker)
-    return send(answers.answer(more, content.live(), tracker.events), dispatcher) + end_search(tracker)
+    return send(answers.answer(more, library, tracker.events), dispatcher) + end_search(tracker)
 
 
 class ActionSafeguarding(Action):

@@ -344,14 +344,20 @@ _ABOUT_THE_MOVE_ITSELF = re.compile(r"\b(?:deadline|31 march|15 feb\w*|transfer|
 
 def read_instead(parse: Parse, library: Library) -> Optional[Entry]:
     """The entry a message belongs to when the model reads it as a neighbour: "what happens after year 11"
-    for a child with a plan gets the options after Year 11, not the phase-transfer deadlines. None: read as
-    the model reads it."""
+    for a child with a plan gets the options after Year 11, not the phase-transfer deadlines; a request for
+    an assessment made months ago with no answer yet gets the missed deadline, not the legal test; a
+    parent's own appeal sent too late gets the missed appeal deadline, not the Tribunal's steps. None: read
+    as the model reads it."""
     guess = library.by_intent(parse.intent)
     if guess is None or parse.text.startswith("/"):
         return None
     if (guess.id == "phase_transfer" and _AFTER_YEAR_11.search(parse.text)
             and not _ABOUT_THE_MOVE_ITSELF.search(parse.text)):
         return library.entries.get("post16_options")
+    if deadlines.waiting_since_a_month(parse.text):
+        return library.entries.get("ehcp_deadline_missed")
+    if guess.id in deadlines.APPEAL_ENTRIES and deadlines.missed_own_appeal_deadline(parse.text):
+        return library.entries.get("appeal_deadline_missed")
     return None
 
 

@@ -178,8 +178,8 @@ _VOLUNTEER_INTRO = re.compile(
 def without_introduction(text: str) -> str:
     """A volunteer's message read from after their introduction ("hi im a volunteer on the forum, a mum
     asks if ..." is read from "a mum asks"): "volunteer" and "forum" otherwise pull it off its topic."""
-    rest = _VOLUNTEER_INTRO.sub("", text.replace("\u2019", "'"), count=1)
-    return rest if rest.strip() and rest != text.replace("\u2019", "'") else text
+    rest, found = _VOLUNTEER_INTRO.subn("", text.replace("\u2019", "'"), count=1)
+    return rest if found and rest.strip() else text
 
 
 UNDER_THREE_AGE = 3

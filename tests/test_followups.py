@@ -326,3 +326,15 @@ def test_a_detail_asked_after_an_answer_is_read_in_that_answer(text, last, predi
 def test_what_happens_after_year_11_is_the_options_not_the_transfer_deadlines(text, expected):
     entry = answers.read_instead(answers.Parse(text, "faq_phase_transfer", 0.6), content.load())
     assert (entry.id if entry else None) == expected
+
+
+@pytest.mark.parametrize("text, guess, expected", [
+    ("we asked for an ehc assessment in may and its now october and nothing, is that allowed", "faq_ehcp_legal_test",
+     "ehcp_deadline_missed"),
+    ("i was meant to send the send35 by last friday but was in hospital, will the tribunal still take it",
+     "faq_tribunal_steps", "appeal_deadline_missed"),
+    ("what does the tribunal look at", "faq_tribunal_steps", None),
+])
+def test_a_message_the_model_reads_as_a_neighbour_gets_its_own_entry(text, guess, expected):
+    entry = answers.read_instead(answers.Parse(text, guess, 0.6), content.load())
+    assert (entry.id if entry else None) == expected
