@@ -489,16 +489,18 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
     # A message close to one of the entry's own ask phrases is a follow-up when it points back ("is
     # that working days?"), however sure the model is of something else, or when the model is unsure
     # ("what about when she goes to college?" after transport).
-    points_back = best.phrase >= CLOSE_PHRASE or (
+    near_an_ask = best.phrase >= CLOSE_PHRASE or (
         best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE))
     belongs = belongs_here(text, entry, guess) and best.target == entry.id
-    if not points_back and not belongs and not looks_like_follow_up(text, confidence, library):
+    if not near_an_ask and not belongs and not looks_like_follow_up(text, confidence, library):
         return None
     runner_up = readings[1].score if len(readings) > 1 else 0.0
-    if best.score < MIN_SCORE or (best.score - runner_up < MARGIN and not points_back):
+    if best.score < MIN_SCORE or (best.score - runner_up < MARGIN and not near_an_ask):
         return None
     top = max(_ranking_map(ranking).values(), default=0.0)
-    if best.phrase < STRONG_PHRASE and not belongs and not is_short(text) and best.raw < LONG_MODEL_SHARE * top:
+    says_it = best.phrase >= MIN_SCORE and points_back(text, library)  # "can i use it for swimming lessons"
+    if best.phrase < STRONG_PHRASE and not belongs and not says_it and not is_short(text) \
+            and best.raw < LONG_MODEL_SHARE * top:
         return None  # a longer message the model reads as something else, and no ask phrase close to it
     asked = {w for f in entry.follow_ups for ask in f.asks for w in words(ask)}
     names_a_topic = any(w in topic_words(library) and w not in asked for w in words(text))
