@@ -299,7 +299,8 @@ def about_the_answer(parse: Parse, last_entry: Optional[str], library: Library,
     entry = library.entries.get(last_entry or "")
     if entry is not None and followups.asks_for_the_law(text):
         readings = followups.score(text, parse.ranking, entry, library)
-        if readings and readings[0].phrase >= followups.STRONG_PHRASE:
+        own = max((r.phrase for r in readings if r.target == entry.id), default=0.0)
+        if readings and (readings[0].phrase >= followups.STRONG_PHRASE or own >= followups.OWN_ASK_OVER_DETAIL):
             return None  # the answer's own follow-up ("is that legal?" after exclusions: only two kinds are lawful)
         detail = followups.asks_for_detail(text, library)  # "is that allowed": the sentence that says so, if any
         part = followups.detail_part(text, detail, entry, library) if detail and detail.name == "allowed" else ""

@@ -51,6 +51,12 @@ needs at least this share of the model's top probability."""
 MODEL_PRIOR = 0.05
 """Added to the candidates' total probability when sharing it out, so that candidates the model
 barely considered do not get a large share of nothing."""
+NEAR_PHRASE = 0.5
+"""A longer message this close to an ask phrase is a follow-up when the model places it nowhere (its top
+guess under MIN_SCORE): "can i send my own reports" after the assessment answer."""
+OWN_ASK_OVER_DETAIL = 0.5
+"""A message this close to one of the answer's own ask phrases gets that phrase's fact, not the part a general
+detail pattern finds ("is that ok" after section F: its vagueness, not "the council has a legal duty")."""
 FACT_MIN_SIMILARITY = 0.12
 """A sentence of an answer is quoted for a same-entry follow-up only if it is at least this close."""
 OUT_OF_SCOPE_SURE = 0.8
@@ -461,7 +467,8 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
     guess = library.by_intent(predicted)
     if guess is not None and guess.id.startswith(_REFORMS) and not _NAMES_REFORMS.search(text):
         confidence = min(confidence, UNSURE - 0.01)  # "can i still ask for an ehc assessment" after the kinship answer
-    detail = asks_for_detail(text, library) if best.phrase < STRONG_PHRASE else None
+    own = next((r.phrase for r in readings if r.target == entry.id), 0.0)
+    detail = asks_for_detail(text, library) if best.phrase < STRONG_PHRASE and own < OWN_ASK_OVER_DETAIL else None
     if detail and not (detail.beats_a_sure_guess or guess is None or guess.id == entry.id or confidence < SURE):
         detail = None
     part = detail_part(text, detail, entry, library) if detail and not detail.after_reading else ""
@@ -481,7 +488,8 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
             guess: Optional[Entry], confidence: float) -> Optional[Reading]:
     by_phrase = max(readings, key=lambda r: r.phrase)
     if by_phrase is not readings[0] and (by_phrase.phrase >= CLOSE_PHRASE or (by_phrase.phrase >= STRONG_PHRASE and (
-            any(w in _POINTING for w in words(text)) or confidence < UNSURE))):
+            any(w in _POINTING for w in words(text)) or confidence < UNSURE)) or (
+            by_phrase.phrase >= NEAR_PHRASE and confidence < MIN_SCORE)):
         # a staff-written ask phrase this close beats the model's share among the candidates ("ok and can
         # the school do it early" after the annual review: its own "can they do it early")
         readings = [by_phrase] + [r for r in readings if r is not by_phrase]
@@ -489,7 +497,8 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
     # A message close to one of the entry's own ask phrases is a follow-up when it points back ("is
     # that working days?"), however sure the model is of something else, or when the model is unsure
     # ("what about when she goes to college?" after transport).
-    near_an_ask = best.phrase >= CLOSE_PHRASE or (
+    near_and_unplaced = best.phrase >= NEAR_PHRASE and confidence < MIN_SCORE  # "can i send my own reports"
+    near_an_ask = best.phrase >= CLOSE_PHRASE or near_and_unplaced or (
         best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE))
     belongs = belongs_here(text, entry, guess) and best.target == entry.id
     if not near_an_ask and not belongs and not looks_like_follow_up(text, confidence, library):
@@ -499,8 +508,8 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
         return None
     top = max(_ranking_map(ranking).values(), default=0.0)
     says_it = best.phrase >= MIN_SCORE and points_back(text, library)  # "can i use it for swimming lessons"
-    if best.phrase < STRONG_PHRASE and not belongs and not says_it and not is_short(text) \
-            and best.raw < LONG_MODEL_SHARE * top:
+    if best.phrase < STRONG_PHRASE and not belongs and not says_it and not near_and_unplaced \
+            and not is_short(text) and best.raw < LONG_MODEL_SHARE * top:
         return None  # a longer message the model reads as something else, and no ask phrase close to it
     asked = {w for f in entry.follow_ups for ask in f.asks for w in words(ask)}
     names_a_topic = any(w in topic_words(library) and w not in asked for w in words(text))
