@@ -60,6 +60,8 @@ teen young person people parent parents carer carers kind type sort hes shes the
 nearly almost just only roughly ll half teenagers teens lad lads boys girls whats ones
 finding searching actually sorry meant instead not no rather than sure if its little
 show tell see give list recommend suggest know let lets go take anywhere somewhere everywhere
+hello hi hiya hey morning afternoon evening thanks thank cheers struggling struggle coping cope worried
+stressed desperate really very am im ive been
 """.split())
 
 
