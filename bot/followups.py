@@ -664,8 +664,8 @@ def again_text(entry: Entry, fact: str) -> str:
     pages = f"The pages it is based on may say more:{_links_text(entry)}" if entry.links else ""
     if not after and not pages:
         return ""
-    said = f"That part is just above. The answer about \"{entry.title}\" goes on:\n\n{after}" if after else (
-        f"That part just above is all the answer about \"{entry.title}\" has on it.")
+    said = (f"The part just above is what the answer about \"{entry.title}\" says on that. It goes on:\n\n{after}"
+            if after else f"The part just above is all the answer about \"{entry.title}\" has on that.")
     person = "" if "SENDIASS" in after else "A person can help with your situation: Medway SENDIASS gives free, impartial advice."
     return "\n\n".join(x for x in (said, pages, person) if x)
 
