@@ -118,8 +118,8 @@ def follow_up(reading: followups.Reading, last_entry: str, library: Library,
         return answer(target, library, events)
     text = followups.fact_text(target, reading.fact) if reading.fact else followups.no_more_text(target)
     times = repeats.times_in_a_row(events, text=text)
-    if times:
-        text = repeats.same_answer_text(target.title, times)
+    if times:  # what the answer says next, or its pages; the notice only when it has neither
+        text = followups.again_text(target, reading.fact) or repeats.same_answer_text(target.title, times)
     return Outcome([Message(text, content.follow_up_buttons(target, library))], target.id)
 
 

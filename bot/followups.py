@@ -274,15 +274,15 @@ DETAILS = (
            re.compile(r"\b(?:is late|(?:is|are) missed|misses|missed|overdue)\b"),
            first=True, quiet=True, own_words=frozenset({"missed", "passed", "overdue", "first", "date", "deadline"}),
            prefer=re.compile(r"\bcomplain")),
-    Detail("steps", re.compile(r"\bwhat (?:can|do|should) (?:i|we) do\b|\bwhat now\b|\bwhere do (?:i|we) (?:go|start)\b|"
+    Detail("steps", re.compile(r"\bwhat (?:can|do|should) (?:i|we) (?:actually |really |even |now )?do\b|\bwhat now\b|\bwhere do (?:i|we) (?:go|start)\b|"
                                r"\bwhat are (?:my|our) options\b|\bnext steps?\b|"
                                r"\bhow (?:do|can|could) (?:i|we) (?:stop|challenge|fight) (?:it|that|this|them)\b|"
                                r"\bhow (?:do|can|should) (?:i|we) (?:actually )?(?:do|go about) (?:it|that|this)\b"),
            re.compile(r"^(?:what to do|what you can do|you can|ask|write|complain|appeal|contact|talk to|tell)\b|"
                       r"^if\b[^.,]*,\s*(?:ask|write|complain|appeal|contact|talk to|tell)\b|"  # "If it goes on, ask ..."
                       r"\n\s*(?:1\.|-)\s*(?:write|ask|complain|tell|contact|appeal|note)\b"),  # a list of steps
-           first=True),
-    Detail("time", re.compile(r"\bhow long\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b|\bby when\b|"
+           first=True, own_words=frozenset({"options"})),  # "what are my options", not the options after 16
+    Detail("time", re.compile(r"\bhow long\b|\btime ?limits?\b|\bwait(?:s|ing)?\b|\bhow many (?:weeks|months)\b|\bby when\b|"
                               r"\bwhen (?:should|must|do|does|will|have|did|is|are) .*\bby$|\bdeadline\b"),
            re.compile(r"\b\d+ (?:working |school |calendar )?(?:days?|weeks?|months?|years?)\b|\bwaits\b|"
                       r"\bwaiting (?:lists?|times?)\b|\bby \d{1,2} (?:january|february|march|april|may|june|july|"
@@ -658,6 +658,27 @@ def send_text(entry: Optional[Entry]) -> str:
     if entry is None or not entry.links:
         return keep
     return f"{keep} The pages the answer about \"{entry.title}\" is based on:{_links_text(entry)}"
+
+
+def _part_after(entry: Entry, fact: str) -> str:
+    """The part of the entry's answer that comes after the one holding `fact` ("" if none follows)."""
+    parts = answer_parts(entry.answer)
+    wanted = " ".join(fact.split()).lower()
+    index = next((i for i, part in enumerate(parts) if wanted and wanted in " ".join(part.split()).lower()), None)
+    return parts[index + 1] if index is not None and index + 1 < len(parts) else ""
+
+
+def again_text(entry: Entry, fact: str) -> str:
+    """The reply to a follow-up whose part of the answer was quoted just before: what the answer says
+    next, and the pages it rests on, rather than the same words again ("" when there is nothing new)."""
+    after = _part_after(entry, fact) if fact else ""
+    pages = f"The pages it is based on may say more:{_links_text(entry)}" if entry.links else ""
+    if not after and not pages:
+        return ""
+    said = (f"The part just above is what the answer about \"{entry.title}\" says on that. It goes on:\n\n{after}"
+            if after else f"The part just above is all the answer about \"{entry.title}\" has on that.")
+    person = "" if "SENDIASS" in after else "A person can help with your situation: Medway SENDIASS gives free, impartial advice."
+    return "\n\n".join(x for x in (said, pages, person) if x)
 
 
 def no_more_text(entry: Entry) -> str:

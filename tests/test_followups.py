@@ -219,6 +219,20 @@ def test_an_answer_given_just_before_becomes_a_short_notice(library):
     assert second.entry == "mediation" and second.messages[1].custom == {"feedback_for": "mediation"}
 
 
+def test_a_follow_up_for_the_part_just_quoted_gets_what_the_answer_says_next_and_its_pages(library):
+    entry = library.entries["ehcp_deadline_missed"]
+    parts = followups.answer_parts(entry.answer)
+    steps = next(i for i, part in enumerate(parts) if part.startswith("If the council misses one"))
+    reading = followups.Reading(entry.id, 1.0, 1.0, 1.0, parts[steps])
+    events = [user("what can i do"), bot(followups.fact_text(entry, parts[steps])), user("and what can i do about it")]
+    again = answers.follow_up(reading, entry.id, library, events).messages[0].text
+    assert "same answer as before" not in again and parts[steps + 1] in again
+    assert all(link.url in again for link in entry.links)
+    last = followups.Reading(entry.id, 1.0, 1.0, 1.0, parts[-1])  # nothing after it: the pages alone
+    events = [user("q"), bot(followups.fact_text(entry, parts[-1])), user("q again")]
+    assert entry.links[0].url in answers.follow_up(last, entry.id, library, events).messages[0].text
+
+
 def test_an_edited_answer_is_not_a_repeat_and_a_notice_is_never_sent_twice_in_a_row(library):
     entry = library.entries["mediation"]
     full = answers.answer(entry, library).messages[0].text
