@@ -163,6 +163,12 @@ def faq(parse: Parse, last_entry: Optional[str], library: Library, events: Itera
         return not_understood(parse, last_entry, library, None, events)
     if entry.under_threes and about_an_under_three(parse.text):
         entry = library.entries[entry.under_threes]
+    if entry.id == last_entry and not other_question and not repeats.asked_in_the_same_words(events) \
+            and repeats.times_in_a_row(events, entry=entry.id, text=content.reply_text(entry)):
+        part = followups.part_asked(parse.text, entry, library)  # "do we lose the plan if we home educate"
+        if part:
+            return follow_up(followups.Reading(entry.id, parse.confidence, parse.confidence, 0.0, part), entry.id,
+                             library, events)
     return answer(entry, library, events, also=library.by_intent(other_question))
 
 

@@ -27,7 +27,7 @@ from sklearn.pipeline import make_union
 from sklearn.preprocessing import normalize
 
 from bot import content, reading
-from bot.content import Entry, Library
+from bot.content import Entry, FollowUp, Library
 
 SHORT_WORDS = 5
 """A message of at most this many words (after "ok", "and", "but"...) is read as a follow-up."""
@@ -591,20 +591,32 @@ def _fact_elsewhere(text: str, entry: Entry, target: Entry, library: Library) ->
     return _holding(follow_up.fact, answer_parts(target.answer)) if follow_up.fact else ""
 
 
+def _nearest_own_ask(text: str, entry: Entry, library: Library) -> Optional[FollowUp]:
+    """The entry's own follow-up whose ask phrase says `text`, if one is at least MIN_SCORE close."""
+    matched = [f for f in entry.follow_ups if f.target == entry.id]
+    if not matched:
+        return None
+    pairs = [(f, ask) for f in matched for ask in f.asks]
+    (follow_up, _), value = max(zip(pairs, similarity(library, text, [ask for _, ask in pairs])), key=lambda p: p[1])
+    return follow_up if value >= MIN_SCORE else None  # else no ask phrase says it: "do we have to wait" is not "can nursery help"
+
+
+def part_asked(text: str, entry: Entry, library: Library) -> str:
+    """The part of `entry`'s answer that one of its own ask phrases says `text` asks about ("" if none)."""
+    follow_up = _nearest_own_ask(text, entry, library)
+    return _holding(follow_up.fact, answer_parts(entry.answer)) if follow_up and follow_up.fact else ""
+
+
 def _fact(text: str, entry: Entry, library: Library) -> str:
     """The part of the entry's answer that a same-entry follow-up asks about ("" if none fits)."""
     parts = answer_parts(entry.answer)
-    matched = [f for f in entry.follow_ups if f.target == entry.id]
+    follow_up = _nearest_own_ask(text, entry, library)
     asks = ""
-    if matched:
-        closeness = similarity(library, text, [ask for f in matched for ask in f.asks])
-        pairs = [(f, ask) for f in matched for ask in f.asks]
-        (follow_up, _), value = max(zip(pairs, closeness), key=lambda p: p[1])
-        if value >= MIN_SCORE:  # else no ask phrase says it: "do we have to wait" is not "can nursery help"
-            held = _holding(follow_up.fact, parts) if follow_up.fact else ""
-            if held:
-                return held
-            asks = " ".join(follow_up.asks)
+    if follow_up:
+        held = _holding(follow_up.fact, parts) if follow_up.fact else ""
+        if held:
+            return held
+        asks = " ".join(follow_up.asks)
     closeness = similarity(library, f"{text} {asks}", parts)
     if not closeness:
         return ""

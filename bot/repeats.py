@@ -83,6 +83,12 @@ def times_in_a_row(events: Iterable[dict[str, Any]], entry: Optional[str] = None
     return counted
 
 
+def asked_in_the_same_words(events: Iterable[dict[str, Any]]) -> bool:
+    """The message being answered is the one before it again, word for word (ignoring case and spaces)."""
+    said = [_normal(e.get("text")) for e in events if e.get("event") == "user"]
+    return len(said) >= 2 and said[-1] == said[-2]
+
+
 _NOTICES = ("that's the same answer as before", "i'm sorry, i don't have more than", "i'm sorry, i still can't help")
 """How each notice below starts (lower case): a notice stands in for the reply it replaced."""
 

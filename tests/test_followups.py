@@ -199,6 +199,19 @@ def test_repeats_are_counted_turn_by_turn_and_reset_by_a_restart():
     assert repeats.times_in_a_row(events[:3] + [{"event": "restart"}, user("a")], entry="mediation") == 0
 
 
+def test_the_same_entry_asked_in_other_words_gets_the_part_an_ask_phrase_names(library):
+    entry = library.entries["home_education"]
+    text = content.reply_text(entry)
+    events = [user("can i home educate him"), bot(text), bot(entry=entry.id), user("Will he lose his EHCP?")]
+    parse = answers.Parse("Will he lose his EHCP?", "faq_home_education", 0.9)
+    reply = answers.faq(parse, entry.id, library, events).messages[0].text
+    assert "the council keeps the plan" in reply and "same answer" not in reply
+    events[-1] = user("can i  home educate HIM")  # the same words again: the notice, as before
+    parse = answers.Parse("can i  home educate HIM", "faq_home_education", 0.9)
+    assert "same answer as before" in answers.faq(parse, entry.id, library, events).messages[0].text
+    assert repeats.asked_in_the_same_words(events) and not repeats.asked_in_the_same_words(events[:3])
+
+
 def test_an_answer_with_a_phone_number_is_a_repeat_though_the_store_kept_it_redacted(library):
     entry = library.entries["short_breaks"]
     first = answers.answer(entry, library, [user("what are short breaks")])
