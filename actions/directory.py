@@ -283,6 +283,9 @@ def question_about_results(tracker: Tracker) -> Optional[result_questions.Answer
         return None
     page = _page_in_view(tracker)
     text = _latest(tracker)[0]
+    if not page.get("cards"):  # the search found nothing: "what about at weekends" got the part-time timetable answer
+        about = result_questions.about_nothing_found(text)
+        return None if about is None or conversation.is_change(text) else about
     about = result_questions.answer(text, page.get("cards") or [], int(page.get("first_number") or 1))
     if about and (not about.explicit or about.text.startswith(result_questions.ABOUT.label)) \
             and conversation.is_change(text):

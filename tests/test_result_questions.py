@@ -54,6 +54,16 @@ def test_no_results_no_answer():
     assert result_questions.answer("where is the first one", []) is None
 
 
+@pytest.mark.parametrize("text", ["what about at weekends", "is it free", "when are they open", "is the first one free"])
+def test_a_question_about_results_when_none_were_found_says_nothing_was_found(text):
+    assert result_questions.about_nothing_found(text).text == result_questions.NOTHING_FOUND
+
+
+@pytest.mark.parametrize("text", ["what about strood", "he's 12 actually", "thanks", "can my 12 year old get an ehcp"])
+def test_a_change_or_another_message_after_nothing_found_is_not_about_the_results(text):
+    assert result_questions.about_nothing_found(text) is None
+
+
 def test_anything_cheaper_gives_the_cost_of_each_result_the_search_cannot_sort_by_price():
     for text in ("anything cheaper", "cheaper ones?"):
         assert result_questions.answer(text, CARDS).text.splitlines()[0] == "Cost, from the results above:"

@@ -161,3 +161,15 @@ def answer(text: str, shown: list[dict[str, Any]], first_number: int = 1) -> Opt
         sample = f" ({SAMPLE_NOTE.lower()})" if card.get("sample") else ""
         lines.append(f"{first_number + index}. {card['name']}{sample}: {aspect.value(card, lowered)}")
     return Answer("\n".join(lines), explicit, pointing)
+
+
+NOTHING_FOUND = ("That search found no services, so I have no results to answer that from. Would you like to change "
+                 "the search: another kind of help, age or area? The directory doesn't list everything: Medway "
+                 "SENDIASS can help you look.")
+
+
+def about_nothing_found(text: str) -> Optional[Answer]:
+    """The reply to a question about results when the search just found none ("what about at weekends?"):
+    that nothing was found, with the offer to change the search. None: the message is not such a question."""
+    asked = answer(text, [{"name": ""}])
+    return Answer(NOTHING_FOUND, asked.explicit, asked.pointing) if asked else None
