@@ -76,6 +76,8 @@ _NAMES_REFORMS = re.compile(r"\b(?:reforms?|white paper|proposals?|propos\w*|cha
 """The reforms entries' own words: a sure guess at them stands after another answer only when the message
 names the reforms; "still" alone ("can i still ask for an assessment") does not."""
 _POINTING = {"that", "it", "this", "they", "them", "those", "these", "its", "thats", "theyre"}
+_CONTINUES = re.compile(r"^\W*(?:and|also|plus|what about|how about)\b", re.IGNORECASE)
+"""A message that opens by carrying on ("and will he still get his transport") is about the answer before it."""
 _ASKS_ABOUT_SOMETHING_UNSAID = re.compile(
     r"^\W*(?:and |but |so |ok |okay )?(?:is|does|do|did|will|can|was|what about|how about)\s+(?:that|this|those|these|it)\b",
     re.IGNORECASE)
@@ -498,8 +500,8 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
     # that working days?"), however sure the model is of something else, or when the model is unsure
     # ("what about when she goes to college?" after transport).
     near_and_unplaced = best.phrase >= NEAR_PHRASE and confidence < MIN_SCORE  # "can i send my own reports"
-    near_an_ask = best.phrase >= CLOSE_PHRASE or near_and_unplaced or (
-        best.phrase >= STRONG_PHRASE and (any(w in _POINTING for w in words(text)) or confidence < UNSURE))
+    near_an_ask = best.phrase >= CLOSE_PHRASE or near_and_unplaced or (best.phrase >= STRONG_PHRASE and (
+        any(w in _POINTING for w in words(text)) or confidence < UNSURE or _CONTINUES.match(text)))
     belongs = belongs_here(text, entry, guess) and best.target == entry.id
     if not near_an_ask and not belongs and not looks_like_follow_up(text, confidence, library):
         return None
