@@ -45,9 +45,9 @@ def measure(servers: dict[str, Any], conversations: int, clients: int, rounds: i
 def compare(loads: dict[str, Load], ours_name: str = "ours") -> dict[str, float]:
     ours, stock = loads[ours_name].summary(), loads["stock"].summary()
     return {**{f"ours_{k}": v for k, v in ours.items()}, **{f"stock_{k}": v for k, v in stock.items()},
-            "throughput_ratio": round(ours["messages_per_second"] / stock["messages_per_second"], 2),
-            "p50_ratio": round(ours["p50_ms"] / stock["p50_ms"], 2),
-            "p95_ratio": round(ours["p95_ms"] / stock["p95_ms"], 2)}
+            "throughput_ratio": round(ours["messages_per_second"] / stock["messages_per_second"], 3),
+            "p50_ratio": round(ours["p50_ms"] / stock["p50_ms"], 3),
+            "p95_ratio": round(ours["p95_ms"] / stock["p95_ms"], 3)}
 
 
 def report(title: str, figures: dict[str, float], targets: bool) -> None:
