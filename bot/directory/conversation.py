@@ -519,7 +519,7 @@ def results(engine: Engine, slots: dict[str, Any], page: int = 0) -> Reply:
     found_cards = [cards.card(row) for row in rows]
     if result.relaxed:
         intro = (f"I couldn't find anything for {described}, so {result.relaxed}. "
-                 f"Here {'is' if len(found_cards) == 1 else 'are'} what I found:")
+                 f"Here {'is the service' if len(found_cards) == 1 else 'are the services'} I found:")
     elif page:
         intro = f"More services for {result.query.describe()}:"
     else:

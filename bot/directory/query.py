@@ -60,9 +60,13 @@ teen young person people parent parents carer carers kind type sort hes shes the
 nearly almost just only roughly ll half teenagers teens lad lads boys girls whats ones
 finding searching actually sorry meant instead not no rather than sure if its little
 show tell see give list recommend suggest know let lets go take anywhere somewhere everywhere
+""".split())
+NOT_SEARCHED = STOPWORDS | frozenset("""
 hello hi hiya hey morning afternoon evening thanks thank cheers struggling struggle coping cope worried
 stressed desperate really very am im ive been
 """.split())
+"""Words left out of the search but not enough for a message alone to mean nothing: a greeting or a
+feeling beside a request ("hello, i'm struggling, is there a group") is not searched for."""
 
 
 @dataclass(frozen=True)
@@ -242,5 +246,5 @@ def understand(text: str, vocabulary: Optional[Vocabulary] = None, bare_number_i
     label_words = {w for code in needs for w in _WORD.findall(getattr(vocabulary.need(code), "label", "").lower())}
     keywords = tuple(dict.fromkeys(
         w for w in _WORD.findall("".join(remaining))
-        if w not in STOPWORDS and w not in label_words and len(w) > 1 and not w.isdigit()))
+        if w not in NOT_SEARCHED and w not in label_words and len(w) > 1 and not w.isdigit()))
     return Understood(needs, age, place.name if place else None, bool(free), keywords, tuple(problems))
