@@ -123,11 +123,22 @@ class Answer:
     """It named one or pointed at them ("their number"): not a question that could be about anyone."""
 
 
-def answer(text: str, shown: list[dict[str, Any]], first_number: int = 1) -> Optional[Answer]:
-    """The reply to a question about the cards `shown` (numbered from `first_number`), or None
-    when the message is not one (a change to the search, a question about something else)."""
-    lowered = " ".join(text.lower().replace("\u2019", "'").split())
-    if not shown or not lowered or lowered.startswith("/") or len(lowered.split()) > _MAX_WORDS:
+def _lowered(text: str) -> str:
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
+@dataclass(frozen=True)
+class _Asked:
+    aspect: Aspect
+    picked: list[int]
+    explicit: bool
+    pointing: bool
+
+
+def _asked(lowered: str, shown: list[dict[str, Any]], first_number: int) -> Optional[_Asked]:
+    """What a question about results asks (the aspect, and which of the cards `shown`), or None when the
+    message is not one (a change to the search, a question about something else)."""
+    if not lowered or lowered.startswith("/") or len(lowered.split()) > _MAX_WORDS:
         return None
     aspects = [a for a in ASPECTS if a.pattern.search(lowered)]
     # "any free ones?" changes the search; "anything on saturdays?" or "anything cheaper?" cannot (the
@@ -154,13 +165,22 @@ def answer(text: str, shown: list[dict[str, Any]], first_number: int = 1) -> Opt
         if not (pointing or _QUESTION_START.match(lowered) or _CHANGE.match(lowered) or _CHEAPER.search(lowered)):
             return None
         picked = list(range(len(shown)))
-    aspect = aspects[0]
-    lines = [f"{aspect.label}, from the results above:"]
-    for index in picked:
+    return _Asked(aspects[0], picked, explicit, pointing)
+
+
+def answer(text: str, shown: list[dict[str, Any]], first_number: int = 1) -> Optional[Answer]:
+    """The reply to a question about the cards `shown` (numbered from `first_number`), or None
+    when the message is not one (a change to the search, a question about something else)."""
+    lowered = _lowered(text)
+    asked = _asked(lowered, shown, first_number) if shown else None
+    if asked is None:
+        return None
+    lines = [f"{asked.aspect.label}, from the results above:"]
+    for index in asked.picked:
         card = shown[index]
         sample = f" ({SAMPLE_NOTE.lower()})" if card.get("sample") else ""
-        lines.append(f"{first_number + index}. {card['name']}{sample}: {aspect.value(card, lowered)}")
-    return Answer("\n".join(lines), explicit, pointing)
+        lines.append(f"{first_number + index}. {card['name']}{sample}: {asked.aspect.value(card, lowered)}")
+    return Answer("\n".join(lines), asked.explicit, asked.pointing)
 
 
 NOTHING_FOUND = ("That search found no services, so I have no results to answer that from. Would you like to change "
@@ -171,5 +191,5 @@ NOTHING_FOUND = ("That search found no services, so I have no results to answer 
 def about_nothing_found(text: str) -> Optional[Answer]:
     """The reply to a question about results when the search just found none ("what about at weekends?"):
     that nothing was found, with the offer to change the search. None: the message is not such a question."""
-    asked = answer(text, [{"name": ""}])
+    asked = _asked(_lowered(text), [], 1)
     return Answer(NOTHING_FOUND, asked.explicit, asked.pointing) if asked else None
