@@ -25,7 +25,7 @@ from bot.yamlfile import ContentError, Problem
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
-KINDS = ("medical", "self_harm", "violence", "abuse", "neglect", "missing", "parent_crisis", "general")
+KINDS = ("medical", "self_harm", "mental_health", "violence", "abuse", "neglect", "missing", "parent_crisis", "general")
 """Kinds of risk: each has its own first line in the emergency reply (content/safeguarding.yml)."""
 
 SAFEGUARDING_INTENT = "safeguarding"
@@ -320,7 +320,8 @@ def _route_line(route: Route) -> str:
 
 _FOR_SELF = re.compile(
     r"\b(?:myself|my life|i (?:want|wanna|wish i was|wish i were) (?:to )?(?:die|dead)|i(?:'m| am|m) suicidal|"
-    r"i feel suicidal|i (?:have been |keep |want to |wanna )?(?:cut|cutting|hurt|hurting|harm|harming) myself)\b")
+    r"i feel suicidal|i (?:have been |keep |want to |wanna )?(?:cut|cutting|hurt|hurting|harm|harming) myself|"
+    r"i(?:'m| am|m) (?:\w+ ){0,3}(?:in|having|going through) (?:a |an )?(?:\w+ ){0,2}crisis)\b")
 _SOMEONE_ELSE = re.compile(r"\b(?:my|our|her|his) (?:son|daughter|child|kid|boy|girl|teen\w*|partner|husband|wife)\b")
 YOUNG_PEOPLE_ROUTES = ("emergency", "nhs_111", "childline", "samaritans")
 """For someone telling of their own risk, these routes come first (999 always first of all)."""

@@ -40,7 +40,7 @@ def report(risk: dict[str, list[str]], everyday: list[str], decisions: dict[str,
     lines.append(f"  false alarms on everyday.yml: {len(flagged)}/{len(everyday)} = {len(flagged) / len(everyday):.2%} "
                  f"(target at most {MAX_FALSE_ALARMS:.1%})")
     lines += [f"      FLAGGED: {t}  ({decisions[t].reason})" for t in flagged]
-    by_model = sum(decisions[t].reason.startswith("model") for t in every_risk)
+    by_model = sum(decisions[t].is_risk and decisions[t].reason.startswith("model") for t in every_risk)
     lines.append(f"  caught by a pattern: {caught - by_model}, by the model alone: {by_model} "
                  f"(threshold {safety.MODEL_THRESHOLD:.2f})")
     return "\n".join(lines)
@@ -48,7 +48,7 @@ def report(risk: dict[str, list[str]], everyday: list[str], decisions: dict[str,
 
 def test_the_sets_are_big_enough_and_tagged():
     risk, everyday = sets.risk(), sets.everyday()
-    assert set(risk) == {"medical", "self_harm", "violence", "abuse", "neglect", "missing", "parent_crisis"}
+    assert set(risk) == {"medical", "self_harm", "violence", "abuse", "neglect", "missing", "parent_crisis", "mental_health"}
     assert sum(map(len, risk.values())) >= 80
     assert sum(map(len, everyday.values())) >= 400 and len(everyday["near_misses"]) >= 100
     everything = [t.lower() for group in (risk, everyday, sets.tuning()) for texts in group.values() for t in texts]

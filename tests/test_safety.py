@@ -179,6 +179,8 @@ def test_a_kinds_fuller_entry_exists_and_opens_with_999():
 def test_someone_telling_of_their_own_risk_is_spoken_to_with_their_routes_after_999():
     assert safety.speaks_for_self("im 15 and i want to die, nobody at school gets me")
     assert not safety.speaks_for_self("my son says he wants to die")
+    assert safety.speaks_for_self("im 17 and in crisis, nobody listens")
+    assert not safety.speaks_for_self("i'm in crisis with my daughter, she won't eat")
     text = safety.emergency_message(kind="self_harm", for_self=True)
     assert text.index("999") < text.index("0800 1111") < text.index("01634 334 466")
     assert text.startswith("If you have hurt yourself")
@@ -197,3 +199,15 @@ def test_a_route_for_some_kinds_is_shown_only_for_them():
     assert "0808 2000 247" in safety.emergency_message(kind="violence")
     assert "0808 2000 247" not in safety.emergency_message(kind="medical")
     assert "0808 2000 247" in safety.follow_up_message(kind="violence")
+
+
+def test_a_mental_health_crisis_gets_nhs_111s_mental_health_option_after_999():
+    for message in ("my daughter is 16 and in crisis at college, she wont eat",
+                    "she has stopped eating and drinking and stays in her room",
+                    "her anorexia is getting worse and she is eating nothing"):
+        assert safety.assess(message).kind == "mental_health", message
+    text = safety.emergency_message(kind="mental_health")
+    assert text.index("999") < text.index("mental health option") < text.index("01634 334 466")
+    for everyday in ("we had a crisis meeting at school", "the SEND system is in crisis",
+                     "she won't eat or drink at school because of the noise", "my son has ARFID and is losing weight"):
+        assert safety.match(everyday) is None, everyday
