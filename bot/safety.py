@@ -355,7 +355,8 @@ def emergency_message(rules: Optional[Rules] = None, kind: Optional[str] = None,
 _ASKS_FOR_HELP = re.compile(
     r"\b(?:text|texting|chat|talk|speak|call|ring|phone|message|contact)\b|\btell (?:my|anyone|anybody|them|school)\b|"
     r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bhelp (?:me|us)\b|\bwho (?:can|do|should)\b|"
-    r"\bconfidential\b|\b(?:will|would) they (?:tell|know|find out)\b|\bi need help\b|\bwhere do i go\b|"
+    r"\bconfidential\b|\b(?:will|would) they (?:tell|know|find out)\b|\bi need help\b|"
+    r"\bwhere (?:do|can|could|should|shall) (?:i|we) (?:go|stay|take them|take (?:him|her))\b|\bsomewhere (?:safe )?to (?:go|stay)\b|\brefuge\b|"
     r"\bwhat (?:support|help)\b|\bany (?:support|help)\b|\b(?:get|find) (?:some |any )?(?:help|support)\b")
 
 

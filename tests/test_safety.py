@@ -189,7 +189,7 @@ def test_someone_telling_of_their_own_risk_is_spoken_to_with_their_routes_after_
 
 def test_a_request_for_a_way_to_get_help_is_told_from_other_messages():
     for asked in ("is there someone i can text", "would they tell my parents", "what do i do now", "what support is there",
-                  "where can i get help with this"):
+                  "where can i get help with this", "where can i go with them", "is there somewhere safe to stay"):
         assert safety.asks_for_help(asked), asked
     for other in ("i dont want to hurt anyone i just need a break from it", "how long does an assessment take"):
         assert not safety.asks_for_help(other), other
