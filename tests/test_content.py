@@ -215,3 +215,10 @@ def test_an_under_threes_entry_that_does_not_exist_is_refused_with_its_file(tmp_
     path.write_text(path.read_text().replace("    related: []\n", "    related: []\n    under_threes: nobody\n", 1))
     found = [(name, message) for name, _, _, message in problems_in(tmp_path)]
     assert ("a.yml", "entry 'first': under_threes 'nobody' is not an entry") in found
+
+
+def test_the_content_signature_lists_the_files_as_loading_reads_them(tmp_path):
+    for name in ("b.yml", "a.yml", "A.yml", ".hidden.yml", "notes.txt", "old.yml.bak"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "folder.yml").mkdir()
+    assert content._signature(tmp_path) == tuple((p.name, p.stat().st_mtime_ns) for p in content._files(tmp_path))

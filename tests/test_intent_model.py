@@ -1,5 +1,12 @@
 """bot.intent_model on a small model of its own (TF-IDF only, so no sentence encoder is loaded)."""
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
 from bot.intent_model import IntentModel
+from bot.triage.classify import MODEL, load_model
 
 EXAMPLES = {
     "faq_request": ["can I ask for an assessment myself", "how do I request an assessment",
@@ -34,3 +41,31 @@ def test_a_second_question_near_the_main_answer_gives_way_to_one_further_off():
 
 def test_a_message_with_one_asking_sentence_has_no_second_question():
     assert model().other_question("Can I ask for an assessment myself?", "faq_request", prefix="faq_") is None
+
+
+SCORED = ["", "zzqx", "what is an ehcp", "Would SHE get free transport? free transport, free transport!",
+          "can I ask for an assessment myself", "Can parents ask the council to assess? " * 20, "taxi\u2019s \u00e9t\u00e9"]
+
+
+def test_the_fast_tfidf_scores_are_scikit_learns_to_the_bit():
+    fitted = model()
+    assert fitted.tfidf_scores is not None
+    assert np.array_equal(fitted.tfidf_scores.predict_proba(SCORED), fitted.pipeline.predict_proba(SCORED))
+    for text in SCORED:  # one at a time, as the server scores a message
+        assert np.array_equal(fitted.tfidf_scores.predict_proba([text]), fitted.pipeline.predict_proba([text]))
+
+
+def test_the_trained_models_fast_scores_are_scikit_learns_to_the_bit():
+    if not MODEL.exists():
+        pytest.skip("no trained model: run `make train`")
+    trained = load_model()
+    assert trained.tfidf_scores is not None
+    texts = [t for path in sorted(Path("tests/eval/held_out").glob("*.yml"))
+             for t in re.findall(r"^\s*- (.+)$", path.read_text(), re.M)][:600] + SCORED
+    assert len(texts) > 300
+    assert np.array_equal(trained.tfidf_scores.predict_proba(texts), trained.pipeline.predict_proba(texts))
+
+
+def test_the_fast_scores_are_off_with_the_speedups(monkeypatch):
+    monkeypatch.setenv("MEDWAY_RASA_SPEEDUPS", "0")
+    assert model().tfidf_scores is None
