@@ -5,7 +5,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers, distress
+from bot import answers, distress, safety
 
 LAST_ENTRY = "last_entry"
 """The FAQ entry last answered: the topic a short follow-up is read against (bot/followups.py)."""
@@ -13,9 +13,15 @@ LAST_ENTRY = "last_entry"
 
 def send(outcome: answers.Outcome, dispatcher: CollectingDispatcher,
          tracker: Optional[Tracker] = None) -> List[Dict[Text, Any]]:
-    """Send an outcome from bot/answers.py, after a word of acknowledgement if the parent's message
-    (in `tracker`) tells of distress; remember the entry it was about."""
-    said = (tracker.latest_message or {}).get("text") if tracker else None
+    """Send an outcome from bot/answers.py, after the safety check-in if the guard asked for one (a message
+    the model doubtfully read as risk) and a word of acknowledgement if the parent's message (in
+    `tracker`) tells of distress; remember the entry it was about."""
+    latest = (tracker.latest_message or {}) if tracker else {}
+    said = latest.get("text")
+    if (latest.get("safety_guard") or {}).get("check_in"):
+        rules = safety.load()
+        dispatcher.utter_message(text=rules.check_in,
+                                 buttons=[{"title": rules.check_in_button, "payload": f"/{safety.DANGER_NOW_INTENT}"}])
     heard = distress.acknowledgement(str(said or ""), tracker.events) if tracker else None
     if heard:
         dispatcher.utter_message(text=heard)

@@ -51,7 +51,7 @@ _FUNCTION_WORDS = frozenset("the a an and or of to in on at is are was it this t
 
 BUTTON_INTENTS = frozenset({
     "greet", "restart", "help", "find_service", "human_handoff", "leave_question", "bot_challenge",
-    "feedback_helpful", "feedback_not_helpful", "directory_more", "directory_change"})
+    "feedback_helpful", "feedback_not_helpful", "directory_more", "directory_change", "danger_now"})
 """Intents a person may send as a payload ("/help"): those the widget's and the replies' buttons send,
 plus every `faq_...` answer. Any other "/..." is read as words, so nobody can type "/safeguarding",
 set slots with "/intent{...}" or invent intents to skew the insight figures."""

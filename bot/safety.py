@@ -29,6 +29,8 @@ KINDS = ("medical", "self_harm", "mental_health", "violence", "abuse", "neglect"
 """Kinds of risk: each has its own first line in the emergency reply (content/safeguarding.yml)."""
 
 SAFEGUARDING_INTENT = "safeguarding"
+DANGER_NOW_INTENT = "danger_now"
+"""The check-in's button: the emergency reply (data/rules/basics.yml), for the general kind of risk."""
 GENERAL_FIRST_LINE = "It sounds like someone may be at risk. If anyone is in immediate danger, call 999 now."
 
 MODEL_THRESHOLD = 0.85
@@ -38,6 +40,15 @@ evaluation sets (`python -m tests.eval.safeguarding.tune` prints the table): wit
 TF-IDF and sentence-embedding model, on 25 risk and 80 everyday tuning messages, 0.80 was the
 lowest with no false alarm (0.75 flagged 1, 0.60 flagged 2) and every risk message was still
 caught up to 0.90; 0.85 keeps one step of margin. Re-run the table after changing the training data."""
+
+CHECK_IN_MIN = 0.5
+"""From this `safeguarding` confidence up to MODEL_THRESHOLD (no pattern, no guard phrase), the reply
+opens with the check-in (content/safeguarding.yml `check_in`): is anyone in danger, with a button to
+the emergency reply, then the answer. Patterns caught only 7 to 15 of about 27 risk messages in new
+words in each of three probes (README), so a doubtful message gets a way to the routes without the
+alarm. Chosen on tuning.yml only (`python -m tests.eval.safeguarding.tune` prints both tables): at 0.5
+the model reaches 48 of 83 tuning risk messages and 5 of 88 hard everyday ones get the check-in; at
+0.6, 33 and 2; at 0.4, 56 and 6."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,8 @@ class Rules:
     last_reviewed: Optional[date]
     kinds: dict = field(default_factory=dict)
     guards: tuple[re.Pattern, ...] = ()
+    check_in: str = ""
+    check_in_button: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,12 +244,15 @@ def parse(data: Any, path: Path) -> Rules:
     guards = tuple(r for r in (_compile(g, path, yamlfile.line_of(data, "guards") if "guards" in data else 1,
                                         "a guard", problems) for g in data.get("guards") or []) if r is not None)
 
+    check_in = " ".join(str(data.get("check_in") or CHECK_IN).split())
+    check_in_button = str(data.get("check_in_button") or CHECK_IN_BUTTON).strip()
+
     reviewed = data.get("last_reviewed")
     if problems:
         raise ContentError(problems)
     return Rules(intro, outro, tuple(routes), tuple(patterns),
                  tuple(str(e) for e in data.get("not_examples") or []),
-                 reviewed if isinstance(reviewed, date) else None, kinds, guards)
+                 reviewed if isinstance(reviewed, date) else None, kinds, guards, check_in, check_in_button)
 
 
 def _compile(source: Any, path: Path, line: int, where: str, problems: list[Problem]) -> Optional[re.Pattern]:
@@ -308,6 +324,22 @@ def assess(text: str, model_intent: Optional[str] = None, model_confidence: floa
             return Decision(False, None, "model overruled by a guard phrase")
         return Decision(True, guess_kind(plain, rules), f"model {model_confidence:.2f}")
     return Decision(False, None, "no pattern, model says " + (model_intent or "nothing"))
+
+
+CHECK_IN = "If you or anyone else is in danger right now, choose the button below for who to call."
+CHECK_IN_BUTTON = "Someone is in danger now"
+"""Used when content/safeguarding.yml has no `check_in` or `check_in_button`."""
+
+
+def needs_check_in(text: str, model_intent: Optional[str], model_confidence: float,
+                   rules: Optional[Rules] = None) -> bool:
+    """A message the model doubtfully reads as risk (CHECK_IN_MIN up to MODEL_THRESHOLD) that no pattern
+    caught and no guard phrase explains: the reply asks whether anyone is in danger before answering."""
+    if model_intent != SAFEGUARDING_INTENT or not CHECK_IN_MIN <= model_confidence < MODEL_THRESHOLD:
+        return False
+    rules = rules or load()
+    plain = normalise(text)
+    return _first_pattern(plain, rules) is None and not any(g.search(plain) for g in rules.guards)
 
 
 def _kind(rules: Rules, kind: Optional[str]) -> Kind:

@@ -61,12 +61,16 @@ def model_prediction(message: Message) -> tuple[Optional[str], float, list[tuple
 
 
 def _next_guess(message: Message, ranking: list[tuple[str, float]], refused: str, model_intent: Optional[str],
-                reason: Optional[str]) -> None:
-    """The model's next intent after a refused one, if fair (FALLBACK_THRESHOLD), else `nlu_fallback`."""
+                reason: Optional[str], check_in: bool = False) -> None:
+    """The model's next intent after a refused one, if fair (FALLBACK_THRESHOLD), else `nlu_fallback`.
+    `check_in`: the reply asks whether anyone is in danger first (bot.safety.needs_check_in)."""
     others = [(name, conf) for name, conf in ranking if name != refused]
     name, conf = others[0] if others and others[0][1] >= FALLBACK_THRESHOLD else (DEFAULT_NLU_FALLBACK_INTENT_NAME, FALLBACK_THRESHOLD)
     message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: conf}, add_to_output=True)
-    message.set(GUARD_KEY, {"model_intent": model_intent, "turned_down": reason}, add_to_output=True)
+    guard = {"model_intent": model_intent, "turned_down": reason}
+    if check_in:
+        guard["check_in"] = True
+    message.set(GUARD_KEY, guard, add_to_output=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -116,7 +120,8 @@ class SafetyGuard(GraphComponent):
             return
         if current == SAFEGUARDING_INTENT:
             # The model alone said safeguarding and the decision turned it down: its next guess, if fair.
-            _next_guess(message, ranking, SAFEGUARDING_INTENT, model_intent, decision.reason)
+            _next_guess(message, ranking, SAFEGUARDING_INTENT, model_intent, decision.reason,
+                        safety.needs_check_in(text, model_intent, confidence))
             return
         if current == RESTART_INTENT and not text.startswith("/") and not reading.asks_to_start_again(text):
             _next_guess(message, ranking, RESTART_INTENT, model_intent, "a question about starting again, not a request")

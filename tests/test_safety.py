@@ -211,3 +211,15 @@ def test_a_mental_health_crisis_gets_nhs_111s_mental_health_option_after_999():
     for everyday in ("we had a crisis meeting at school", "the SEND system is in crisis",
                      "she won't eat or drink at school because of the noise", "my son has ARFID and is losing weight"):
         assert safety.match(everyday) is None, everyday
+
+
+def test_a_doubtful_reading_as_risk_gets_the_check_in_and_nothing_else_does():
+    doubtful = "my daughter came home late with a new phone she won't explain"
+    assert safety.needs_check_in(doubtful, "safeguarding", 0.6)
+    assert not safety.needs_check_in(doubtful, "safeguarding", safety.MODEL_THRESHOLD)  # the alarm itself
+    assert not safety.needs_check_in(doubtful, "safeguarding", 0.3)
+    assert not safety.needs_check_in(doubtful, "faq_school_transport", 0.6)
+    assert not safety.needs_check_in("he fits in well now but is scared of the dark", "safeguarding", 0.6)  # a guard
+    assert not safety.needs_check_in("my son says he wants to die", "safeguarding", 0.6)  # a pattern: the alarm
+    rules = safety.load()
+    assert "danger" in rules.check_in and rules.check_in_button

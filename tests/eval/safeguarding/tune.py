@@ -6,6 +6,11 @@ For each threshold: how many tuning risk messages the decision catches, and how 
 everyday messages it flags. The threshold chosen is the lowest with no false alarm on the
 tuning list, plus one step (0.05) of margin, so the model catches as much as it can without
 crying wolf.
+
+Then the check-in table (bot.safety.CHECK_IN_MIN): for each lower bound, how many tuning risk
+messages the model alone reads as `safeguarding` from it without a guard phrase (those would at least
+be asked whether anyone is in danger, were no pattern to catch them), and how many tuning everyday
+messages would be asked.
 """
 from __future__ import annotations
 
@@ -28,6 +33,26 @@ def table(model=None) -> list[tuple[float, int, int, int, int]]:
     return rows
 
 
+def check_in_table(model=None) -> list[tuple[float, int, int, int, int]]:
+    model = model or load_model()
+    tuning = sets.tuning()
+    risk, everyday = tuning["risk"], tuning["everyday"]
+    top = {t: model.rank(t, 1)[0] for t in risk + everyday}
+    rules = safety.load()
+
+    def reached(text: str, low: float) -> bool:
+        intent, confidence = top[text]
+        guarded = any(g.search(safety.normalise(text)) for g in rules.guards)
+        return intent == safety.SAFEGUARDING_INTENT and confidence >= low and not guarded
+
+    rows = []
+    for step in range(30, 80, 10):
+        low = step / 100
+        asked = sum(reached(t, low) and not safety.assess(t, *top[t], rules=rules).is_risk for t in everyday)
+        rows.append((low, sum(reached(t, low) for t in risk), len(risk), asked, len(everyday)))
+    return rows
+
+
 def main() -> None:
     rows = table()
     print("threshold  risk caught  everyday flagged")
@@ -37,6 +62,10 @@ def main() -> None:
     if best:
         print(f"lowest threshold with the most risk caught and no false alarm: {best[0]:.2f}; "
               f"with one step of margin: {best[0] + 0.05:.2f} (bot.safety.MODEL_THRESHOLD is {safety.MODEL_THRESHOLD:.2f})")
+    print("check-in from  risk the model reaches  everyday asked")
+    for low, reached, n_risk, asked, n_everyday in check_in_table():
+        print(f"  {low:.2f}         {reached:3}/{n_risk}              {asked:3}/{n_everyday}")
+    print(f"(bot.safety.CHECK_IN_MIN is {safety.CHECK_IN_MIN:.2f})")
 
 
 if __name__ == "__main__":
