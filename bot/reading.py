@@ -91,6 +91,18 @@ def asks_about_the_assistant(text: str) -> bool:
     return bool(_ABOUT_THE_ASSISTANT.search(text))
 
 
+_SAYS_GOODBYE = re.compile(
+    r"\b(?:bye|goodbye|good ?bye|byee+|see (?:you|ya|u)|cya|later|laters|ttyl|(?:good ?)?night|nite|ta ?ra|cheerio|"
+    r"take care|speak soon|talk (?:later|soon)|done|(?:have|got|gotta|need) to go|gotta go|(?:that'?s|thats) (?:all|everything|it)|"
+    r"nothing else|come back)\b", re.IGNORECASE)
+
+
+def says_goodbye(text: str) -> bool:
+    """Whether a message the model read as goodbye says so ("ok bye", "I'm done", "that's all"): "who do we
+    see" (read as "see you") asks a question and is read as one instead."""
+    return bool(_SAYS_GOODBYE.search(text))
+
+
 _POINTS_BACK = re.compile(r"\b(?:it|one|that|this|those|these)\b", re.IGNORECASE)
 """A half that says "it" or "one" ("and how do I get one") asks more about the first half, not a second thing."""
 

@@ -44,6 +44,7 @@ reply?" at 0.24) would ask for a question to pass to the volunteers. Below it th
 fallback, which reads it against the last answer and still offers the volunteers as a button."""
 RESTART_INTENT = "restart"
 BOT_CHALLENGE_INTENT = "bot_challenge"
+GOODBYE_INTENT = "goodbye"
 FALLBACK_THRESHOLD = 0.2
 """Below this the next intent of a turned-down `safeguarding` prediction is not trusted (config.yml's
 FallbackClassifier threshold)."""
@@ -125,6 +126,9 @@ class SafetyGuard(GraphComponent):
             return
         if current == RESTART_INTENT and not text.startswith("/") and not reading.asks_to_start_again(text):
             _next_guess(message, ranking, RESTART_INTENT, model_intent, "a question about starting again, not a request")
+            return
+        if current == GOODBYE_INTENT and not text.startswith("/") and not reading.says_goodbye(text):
+            _next_guess(message, ranking, GOODBYE_INTENT, model_intent, "no word of goodbye in it")
             return
         if current == BOT_CHALLENGE_INTENT and not text.startswith("/") and not reading.asks_about_the_assistant(text):
             _next_guess(message, ranking, BOT_CHALLENGE_INTENT, model_intent, "not about the assistant")

@@ -86,3 +86,10 @@ def test_a_volunteers_introduction_is_not_read_as_the_question():
         == "A parent wants to know about transport"
     for kept in ("hi, im a mum of two, my son has adhd", "im a volunteer", "can a volunteer answer my question"):
         assert reading.without_introduction(kept) == kept
+
+
+def test_a_goodbye_says_so_and_a_question_with_see_in_it_does_not():
+    for bye in ("ok bye", "that's everything, thanks", "I'm done for today", "speak soon", "got to go, the kids are home"):
+        assert reading.says_goodbye(bye), bye
+    for question in ("who do we see", "can we see a paediatrician", "what happens next"):
+        assert not reading.says_goodbye(question), question
