@@ -22,6 +22,16 @@ SEND_GENERAL_MIN = 0.2
 SEND_GENERAL_SHORT = 3
 """A weak guess that a message of a few words tells something about the child ("the form", 0.14) is not
 thanked for: it is not understood."""
+SEND_GENERAL_LEAD = 0.15
+SEND_GENERAL_LEAD_RATIO = 1.5
+"""A message of more than a few words read as a general SEND remark is answered outright by the entry the
+model ranks next when that entry has at least SEND_GENERAL_LEAD and SEND_GENERAL_LEAD_RATIO times the next
+entry's confidence ("school keep putting my son in the corridor when he gets upset": removal from class 0.34
+against 0.03; "i think he has adhd": the assessments 0.20 against 0.12). Set by hand on the scripted
+conversations and 46 remarks of the play23 helper's own: no tuning, dev, select or held-out question is read
+as a general remark. An answer that opens with emergency routes is never given on such a guess ("he hates
+school": the children's mental health services 0.18)."""
+_EMERGENCY_OPENING = "If anyone is in immediate danger"
 
 
 @dataclass
@@ -339,14 +349,52 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
         return in_context
     if parse.confidence < SEND_GENERAL_MIN and len(followups.words(parse.text)) <= SEND_GENERAL_SHORT:
         return not_understood(parse, last_entry, library, None, events)  # "the form": nothing was told
+    lead = leading_entry(parse, library)
+    if lead is not None:
+        return answer(lead, library, events)
     guesses = fallback.general_reply(parse.ranking)
     return Outcome([Message(guesses.text, guesses.buttons)]) if guesses else Outcome([], response="utter_send_general")
+
+
+def leading_entry(parse: Parse, library: Library) -> Optional[Entry]:
+    """The entry a general SEND remark is clearly about: the model's best FAQ guess when it is strong enough
+    and well ahead of the next one (None: offer the guesses instead)."""
+    guesses = [(str(r.get("name")), float(r.get("confidence") or 0.0)) for r in parse.ranking
+               if str(r.get("name") or "").startswith(content.INTENT_PREFIX)]
+    if len(followups.words(parse.text)) <= SEND_GENERAL_SHORT or not guesses or guesses[0][1] < SEND_GENERAL_LEAD:
+        return None
+    if len(guesses) > 1 and guesses[0][1] < SEND_GENERAL_LEAD_RATIO * guesses[1][1]:
+        return None
+    entry = library.by_intent(guesses[0][0])
+    return None if entry is None or entry.answer.lstrip().startswith(_EMERGENCY_OPENING) else entry
 
 
 _AFTER_YEAR_11 = re.compile(r"\bafter (?:year|yr|y) ?11\b|\bwhen (?:he|she|they) (?:finish(?:es)?|leaves?) "
                             r"(?:year|yr|y) ?11\b", re.IGNORECASE)
 _ABOUT_THE_MOVE_ITSELF = re.compile(r"\b(?:deadline|31 march|15 feb\w*|transfer|amend\w*|name[ds]?|naming|"
                                     r"consult\w*|review|by when|date)\b", re.IGNORECASE)
+
+
+_THREATENED_EXCLUSION = re.compile(
+    r"\b(?:threat\w*|warn\w*|(?:will|would|going to|gonna|might|may|could|about to) (?:\w+ )?(?:be )?"
+    r"(?:permanently |perm )?exclud\w*|at risk of (?:a )?(?:permanent )?exclusion|if (?:it|he|she|this|that) "
+    r"happens again|one more (?:incident|time|chance))\b", re.IGNORECASE)
+_EXCLUDED_ALREADY = re.compile(r"\b(?:has|have|had|was|were|got|been) (?:\w+ )?(?:permanently )?excluded\b|"
+                               r"\b(?:pex|exclusion) letter\b|\bgovernors\b", re.IGNORECASE)
+"""A permanent exclusion threatened ("the head says they will permanently exclude him if it happens again"), not
+yet made: what a school may and may not do and what to ask for now, not the governors' review after one."""
+
+
+_WHOSE_JOB = re.compile(r"\b(?:do|must|should) (?:i|we|parents?) (?:have to|need to|still )?|\b(?:is it|its|it's) (?:my|our|the "
+                        r"parents?'?) (?:job|responsibility)|\bwhose (?:job|responsibility)|\bwho is (?:responsible|meant)|"
+                        r"\b(?:am i|are we|are parents) (?:responsible|expected)", re.IGNORECASE)
+_GETTING_THERE = re.compile(r"\b(?:drop(?:ping)? (?:\w+ )?off|take (?:him|her|them|my \w+) to school|"
+                            r"to and from school|get(?:ting)? (?:him|her|them|my \w+) to (?:and from )?school)\b", re.IGNORECASE)
+_NOT_TRAVEL = re.compile(r"\b(?:early|sent home|send (?:him|her|them) home|ring|rang|call(?:ed|s)?|phone\w*|lunch\w*|"
+                         r"dinner ?time|refus\w*|won'?t|wont|anxi\w*|scared|fine[ds]?|attend\w*)\b", re.IGNORECASE)
+"""A parent asking whether getting the child to school is theirs to do ("do I have to drop off and collect them
+from school"): the free transport rules, which start from the parents' responsibility; not being sent home,
+nor a child who will not go."""
 
 
 def read_instead(parse: Parse, library: Library) -> Optional[Entry]:
@@ -361,6 +409,12 @@ def read_instead(parse: Parse, library: Library) -> Optional[Entry]:
     if (guess.id == "phase_transfer" and _AFTER_YEAR_11.search(parse.text)
             and not _ABOUT_THE_MOVE_ITSELF.search(parse.text)):
         return library.entries.get("post16_options")
+    if (guess.id != "school_transport" and _WHOSE_JOB.search(parse.text) and _GETTING_THERE.search(parse.text)
+            and not _NOT_TRAVEL.search(parse.text)):
+        return library.entries.get("school_transport")
+    if (guess.id == "exclusion_challenge" and _THREATENED_EXCLUSION.search(parse.text)
+            and not _EXCLUDED_ALREADY.search(parse.text)):
+        return library.entries.get("exclusions")
     if deadlines.waiting_since_a_month(parse.text):
         return library.entries.get("ehcp_deadline_missed")
     if guess.id in deadlines.APPEAL_ENTRIES and deadlines.missed_own_appeal_deadline(parse.text):
