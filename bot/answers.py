@@ -23,13 +23,13 @@ SEND_GENERAL_SHORT = 3
 """A weak guess that a message of a few words tells something about the child ("the form", 0.14) is not
 thanked for: it is not understood."""
 SEND_GENERAL_LEAD = 0.15
-SEND_GENERAL_LEAD_RATIO = 1.5
+SEND_GENERAL_LEAD_RATIO = 1.4
 """A message of more than a few words read as a general SEND remark is answered outright by the entry the
 model ranks next when that entry has at least SEND_GENERAL_LEAD and SEND_GENERAL_LEAD_RATIO times the next
 entry's confidence ("school keep putting my son in the corridor when he gets upset": removal from class 0.34
-against 0.03; "i think he has adhd": the assessments 0.20 against 0.12). Set by hand on the scripted
-conversations and 46 remarks of the play23 helper's own: no tuning, dev, select or held-out question is read
-as a general remark. An answer that opens with emergency routes is never given on such a guess ("he hates
+against 0.03; "i think he has adhd": the assessments 0.20 against 0.12, then 0.19 against 0.13 after the
+merges of 2026-12-01, so 1.5 became 1.4). Set by hand on the scripted conversations and 46 remarks of the
+play23 helper's own: no tuning, dev, select or held-out question is read as a general remark. An answer that opens with emergency routes is never given on such a guess ("he hates
 school": the children's mental health services 0.18)."""
 _EMERGENCY_OPENING = "If anyone is in immediate danger"
 
