@@ -44,11 +44,15 @@ caught up to 0.90; 0.85 keeps one step of margin. Re-run the table after changin
 CHECK_IN_MIN = 0.5
 """From this `safeguarding` confidence up to MODEL_THRESHOLD (no pattern, no guard phrase), the reply
 opens with the check-in (content/safeguarding.yml `check_in`): is anyone in danger, with a button to
-the emergency reply, then the answer. Patterns caught only 7 to 15 of about 27 risk messages in new
-words in each of three probes (README), so a doubtful message gets a way to the routes without the
+the emergency reply, then the answer. Patterns caught only 7 to 15 of 20 to 29 risk messages in new
+words in each of five probes (README), so a doubtful message gets a way to the routes without the
 alarm. Chosen on tuning.yml only (`python -m tests.eval.safeguarding.tune` prints both tables): at 0.5
 the model reaches 48 of 83 tuning risk messages and 5 of 88 hard everyday ones get the check-in; at
 0.6, 33 and 2; at 0.4, 56 and 6."""
+
+CHECK_IN = "If you or anyone else is in danger right now, choose the button below for who to call."
+CHECK_IN_BUTTON = "Someone is in danger now"
+"""Used when content/safeguarding.yml has no `check_in` or `check_in_button`."""
 
 
 @dataclass(frozen=True)
@@ -326,11 +330,6 @@ def assess(text: str, model_intent: Optional[str] = None, model_confidence: floa
     return Decision(False, None, "no pattern, model says " + (model_intent or "nothing"))
 
 
-CHECK_IN = "If you or anyone else is in danger right now, choose the button below for who to call."
-CHECK_IN_BUTTON = "Someone is in danger now"
-"""Used when content/safeguarding.yml has no `check_in` or `check_in_button`."""
-
-
 def needs_check_in(text: str, model_intent: Optional[str], model_confidence: float,
                    rules: Optional[Rules] = None) -> bool:
     """A message the model doubtfully reads as risk (CHECK_IN_MIN up to MODEL_THRESHOLD) that no pattern
@@ -338,8 +337,7 @@ def needs_check_in(text: str, model_intent: Optional[str], model_confidence: flo
     if model_intent != SAFEGUARDING_INTENT or not CHECK_IN_MIN <= model_confidence < MODEL_THRESHOLD:
         return False
     rules = rules or load()
-    plain = normalise(text)
-    return _first_pattern(plain, rules) is None and not any(g.search(plain) for g in rules.guards)
+    return _first_pattern(normalise(text), rules) is None and not guarded(text, rules)
 
 
 def _kind(rules: Rules, kind: Optional[str]) -> Kind:

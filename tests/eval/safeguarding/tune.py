@@ -42,8 +42,7 @@ def check_in_table(model=None) -> list[tuple[float, int, int, int, int]]:
 
     def reached(text: str, low: float) -> bool:
         intent, confidence = top[text]
-        guarded = any(g.search(safety.normalise(text)) for g in rules.guards)
-        return intent == safety.SAFEGUARDING_INTENT and confidence >= low and not guarded
+        return intent == safety.SAFEGUARDING_INTENT and confidence >= low and not safety.guarded(text, rules)
 
     rows = []
     for step in range(30, 80, 10):
