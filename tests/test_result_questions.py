@@ -37,6 +37,7 @@ def test_a_question_about_them_all_is_answered_for_each_and_never_invents_openin
         "opening times; ask them: 01632 960125 · https://example.org/sample/126",
         "2. Rainham Children's Speech and Language Therapy: the directory does not give opening times; ask Medway SENDIASS"]
     assert result_questions.answer("is it free", CARDS).text.count("Free") == 2
+    assert result_questions.answer("what about in the summer", CARDS).text.startswith("Opening times")
     numbered = result_questions.answer("where is number 5", CARDS, first_number=5)
     assert numbered.text.splitlines()[1].startswith("5. Gillingham")
 

@@ -60,6 +60,7 @@ teen young person people parent parents carer carers kind type sort hes shes the
 nearly almost just only roughly ll half teenagers teens lad lads boys girls whats ones
 finding searching actually sorry meant instead not no rather than sure if its little
 show tell see give list recommend suggest know let lets go take anywhere somewhere everywhere
+mum mums mam mams mom moms dad dads mother mothers father fathers other others
 """.split())
 NOT_SEARCHED = STOPWORDS | frozenset("""
 hello hi hiya hey morning afternoon evening thanks thank cheers struggling struggle coping cope worried

@@ -81,7 +81,7 @@ def _about(card: dict[str, Any]) -> str:
 
 ASPECTS = (
     Aspect("Opening times", re.compile(r"\b(open|opening|times?|hours|when|days?|weekends?|saturdays?|sundays?|evenings?|"
-                                       r"holidays?)\b"),
+                                       r"holidays?|summer|half[- ]terms?|easter|christmas|term[- ]times?)\b"),
            lambda c, _: c.get("opening_times") or _ask_them(c, "opening times")),
     Aspect("How to contact them", re.compile(r"\b(number|phone|call|ring|email|e-mail|contact|website|link)\b"),
            lambda c, _: _contact(c) or "the directory gives no phone number, email or website; ask Medway SENDIASS"),
