@@ -103,7 +103,13 @@
   var closeButton = el("button", { type: "button", className: "msc-close", text: "Close", "aria-label": "Close chat" });
   var privacyText = document.createTextNode("");
   var privacyLink = el("a", { href: config.privacyUrl });
-  var privacy = el("p", { className: "msc-privacy" }, [privacyText, privacyLink]);
+  // Always in view, whatever the assistant understood: a safety net for a message in danger that it
+  // did not recognise. National numbers only; a reply about danger gives the local ones.
+  var urgent = el("span", { className: "msc-urgent" }, [
+    document.createTextNode("In danger now? Call "), el("a", { href: "tel:999", text: "999" }),
+    document.createTextNode(". Urgent health help: "), el("a", { href: "tel:111", text: "111" }),
+    document.createTextNode(".")]);
+  var privacy = el("p", { className: "msc-privacy" }, [urgent, privacyText, privacyLink]);
   function updateStarted() {
     // The full notice until the first question; then a one-line reminder and a compact layout
     // (the "msc-started" class), leaving the conversation most of a phone's screen.
