@@ -91,6 +91,18 @@ def asks_about_the_assistant(text: str) -> bool:
     return bool(_ABOUT_THE_ASSISTANT.search(text))
 
 
+_ASKS_FOR_THE_MENU = re.compile(
+    r"\b(?:help|menu|options?|topics?|start|what (?:can|else|do) (?:you|u|i)|what else|what (?:is|does) this|what are you|how does (?:this|it) work|"
+    r"don'?t know|ask you|email|e-?mail|text|send|sent|forward|copy)\b", re.IGNORECASE)
+
+
+def asks_for_the_menu(text: str) -> bool:
+    """Whether a message the model read as a request for help with the assistant itself ("what can you do",
+    "menu", "email me this") says so: "how do we get it" after the EOTAS answer does not, and is read
+    against that answer instead."""
+    return bool(_ASKS_FOR_THE_MENU.search(text))
+
+
 _SAYS_GOODBYE = re.compile(
     r"\b(?:bye|goodbye|good ?bye|byee+|see (?:you|ya|u)|cya|later|laters|ttyl|(?:good ?)?night|nite|ta ?ra|cheerio|"
     r"take care|speak soon|talk (?:later|soon)|done|(?:have|got|gotta|need) to go|gotta go|(?:that'?s|thats) (?:all|everything|it)|"

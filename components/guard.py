@@ -45,6 +45,7 @@ fallback, which reads it against the last answer and still offers the volunteers
 RESTART_INTENT = "restart"
 BOT_CHALLENGE_INTENT = "bot_challenge"
 GOODBYE_INTENT = "goodbye"
+HELP_INTENT = "help"
 FALLBACK_THRESHOLD = 0.2
 """Below this the next intent of a turned-down `safeguarding` prediction is not trusted (config.yml's
 FallbackClassifier threshold)."""
@@ -132,5 +133,8 @@ class SafetyGuard(GraphComponent):
             return
         if current == BOT_CHALLENGE_INTENT and not text.startswith("/") and not reading.asks_about_the_assistant(text):
             _next_guess(message, ranking, BOT_CHALLENGE_INTENT, model_intent, "not about the assistant")
+            return
+        if current == HELP_INTENT and not text.startswith("/") and not reading.asks_for_the_menu(text):
+            _next_guess(message, ranking, HELP_INTENT, model_intent, "no request for the menu in it")
             return
         message.set(GUARD_KEY, {"model_intent": model_intent}, add_to_output=True)

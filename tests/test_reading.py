@@ -88,6 +88,13 @@ def test_a_volunteers_introduction_is_not_read_as_the_question():
         assert reading.without_introduction(kept) == kept
 
 
+def test_a_request_for_the_menu_says_so_and_a_question_about_the_last_answer_does_not():
+    for menu in ("what else can you do", "menu", "I don't know what to ask", "email me that", "what is this"):
+        assert reading.asks_for_the_menu(menu), menu
+    for question in ("how do we get it", "how do we apply", "who pays"):
+        assert not reading.asks_for_the_menu(question), question
+
+
 def test_a_goodbye_says_so_and_a_question_with_see_in_it_does_not():
     for bye in ("ok bye", "that's everything, thanks", "I'm done for today", "speak soon", "got to go, the kids are home"):
         assert reading.says_goodbye(bye), bye
