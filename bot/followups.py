@@ -164,13 +164,15 @@ def _vocabulary(entry: Entry) -> frozenset[str]:
 
 
 def belongs_here(text: str, entry: Entry, guess: Optional[Entry]) -> bool:
-    """The message's own words (four letters or more, not common ones) are among the answer's and none
-    is among the model's other guess's: "does the school have to refer or can i" after the OT referral
-    answer ("refer"), which the model alone reads as naming a school."""
+    """Of the message's own words (four letters or more, not common ones), those that tell the answer and
+    the model's other guess apart are all the answer's: "does the school have to refer or can i" after the
+    OT referral answer ("refer"), which the model alone reads as naming a school; "the council said no
+    because its under 2 miles" after school transport ("miles", "under"), read alone as the assessment test."""
     own = {w for w in words(text) if len(w) >= 4} - _COMMON - _FILLERS - _POINTING
     if not own or guess is None or guess.id == entry.id:
         return False
-    return bool(own & _vocabulary(entry)) and not own & _vocabulary(guess)
+    answer, other = own & _vocabulary(entry), own & _vocabulary(guess)
+    return bool(answer - other) and not other - answer
 
 
 def looks_like_follow_up(text: str, confidence: float, library: Library) -> bool:
