@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional
 from bot import content, deadlines, distress, fallback, followups, glossary, repeats, turns
 from bot.content import Entry, Library
 from bot.directory.conversation import only_age
-from bot.reading import about_an_under_three
+from bot.reading import about_an_under_three, describes_the_child
 from bot.repeats import FEEDBACK_KEY
 
 SEND_GENERAL_MIN = 0.2
@@ -347,6 +347,9 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
     in_context = _as_follow_up(parse, last_entry, library, list(events), general=True)
     if in_context:
         return in_context
+    told = about_the_child(parse, last_entry, library)
+    if told:
+        return told
     if parse.confidence < SEND_GENERAL_MIN and len(followups.words(parse.text)) <= SEND_GENERAL_SHORT:
         return not_understood(parse, last_entry, library, None, events)  # "the form": nothing was told
     lead = leading_entry(parse, library)
@@ -354,6 +357,18 @@ def send_general(parse: Parse, last_entry: Optional[str], library: Library,
         return answer(lead, library, events)
     guesses = fallback.general_reply(parse.ranking)
     return Outcome([Message(guesses.text, guesses.buttons)]) if guesses else Outcome([], response="utter_send_general")
+
+
+def about_the_child(parse: Parse, last_entry: Optional[str], library: Library) -> Optional[Outcome]:
+    """Something about the child and no question, after an answer ("she is 12 and has cerebral palsy" after
+    short breaks): thanks, and the answer's own next steps, not "I can't answer that in detail" (None: not such
+    a message, or no answer before it)."""
+    entry = library.entries.get(last_entry or "")
+    if entry is None or not describes_the_child(parse.text):
+        return None
+    text = (f"Thank you for telling me. What would you like to know about \"{entry.title}\" for your child? "
+            "Ask in your own words, or choose below.")
+    return Outcome([Message(text, content.follow_up_buttons(entry, library))])
 
 
 def leading_entry(parse: Parse, library: Library) -> Optional[Entry]:

@@ -103,6 +103,21 @@ def asks_for_the_menu(text: str) -> bool:
     return bool(_ASKS_FOR_THE_MENU.search(text))
 
 
+_DESCRIBES_CHILD = re.compile(
+    r"^(?:(?:ok|okay|and|but|well|so|oh|yes|yeah|no)\W+)?(?:he|she|my (?:son|daughter|child|boy|girl|kid|lad)|"
+    r"(?:our|the) (?:son|daughter|child|boy|girl)|(?:dd|ds))(?:'s|s| is| has| have| was| are| gets| goes| attends| been)\b",
+    re.IGNORECASE)
+_ASKS = re.compile(r"\?|\b(?:what|why|how|when|who|where|which|can|could|should|would|will|do|does|is it|are there|"
+                   r"is there|any|help|need|want)\b", re.IGNORECASE)
+
+
+def describes_the_child(text: str) -> bool:
+    """A few words about the child and no question ("she is 12 and has cerebral palsy", "he has a learning
+    disability"), typed after an answer: the parent is adding what the answer should take into account."""
+    plain = " ".join(text.split())
+    return len(plain.split()) <= 15 and bool(_DESCRIBES_CHILD.match(plain)) and not _ASKS.search(plain)
+
+
 _SAYS_GOODBYE = re.compile(
     r"\b(?:bye|goodbye|good ?bye|byee+|see (?:you|ya|u)|cya|later|laters|ttyl|(?:good ?)?night|nite|ta ?ra|cheerio|"
     r"take care|speak soon|talk (?:later|soon)|done|(?:have|got|gotta|need) to go|gotta go|(?:that'?s|thats) (?:all|everything|it)|"

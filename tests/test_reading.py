@@ -95,6 +95,14 @@ def test_a_request_for_the_menu_says_so_and_a_question_about_the_last_answer_doe
         assert not reading.asks_for_the_menu(question), question
 
 
+def test_a_few_words_about_the_child_with_no_question_are_told_apart_from_a_question():
+    for told in ("she is 12 and has cerebral palsy", "he's non verbal", "my son has adhd", "ok she has a learning disability"):
+        assert reading.describes_the_child(told), told
+    for other in ("she is 12, can she get it", "he has autism but can walk", "they have no idea",
+                  "my son has been excluded again what can i do", "i have a learning disability"):
+        assert not reading.describes_the_child(other), other
+
+
 def test_a_goodbye_says_so_and_a_question_with_see_in_it_does_not():
     for bye in ("ok bye", "that's everything, thanks", "I'm done for today", "speak soon", "got to go, the kids are home"):
         assert reading.says_goodbye(bye), bye
