@@ -210,6 +210,15 @@ def test_is_it_free_while_asked_the_age_keeps_free_only_and_asks_the_age_again_w
     assert conversation.read_message("free ones please", "service_area") == {"service_free": True}
 
 
+@pytest.mark.parametrize("text", ["what do you mean", "why do you need to know?", "why", "what?", "i dont understand"])
+def test_why_a_question_is_asked_is_explained_and_the_search_carries_on(text):
+    for slot in conversation.SLOTS:
+        assert conversation.answers_question(text, "help", slot), (text, slot)
+        value = conversation.answer_values(text, slot, None)[slot]
+        assert conversation.problem_message(value).startswith("I ask "), (text, slot)
+    assert not conversation.asks_why("why do you need my postcode for autism groups in strood")
+
+
 def test_an_answer_with_another_need_keeps_the_need_asked_for():
     assert conversation.answer_values("he's 11 and uses a wheelchair", "child_age", "speech_language") == {"child_age": "11"}
     changed = conversation.answer_values("actually it's autism we need, not speech", "child_age", "speech_language")

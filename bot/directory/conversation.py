@@ -33,6 +33,9 @@ PROBLEMS = {
     "?more": "There are no results to show more of yet: I need a little more before I search.",
     "?change": "Sorry, I didn't catch what to change.",
     "?cost": "Each service in the results will say what it costs. If you only want free ones, say free only.",
+    "?why_service_need": "I ask what kind of help you are looking for so I can show services that offer it.",
+    "?why_child_age": "I ask your child's age so I only show services that take children of that age.",
+    "?why_service_area": "I ask where in Medway you are so I can show the services nearest you first.",
 }
 
 
@@ -78,6 +81,18 @@ _COST = re.compile(r"\b(?:cost|costs|price|prices|charge|charges|how much|expens
 
 
 
+_WHY = re.compile(r"^\W*(?:(?:sorry|ok|but|so)\W+)?(?:what do (?:you|u) mean|what does that mean|what are you asking(?: me)?|"
+                  r"why(?: do (?:you|u) (?:need|want|ask)(?: to know| that| this| for that| me that)?| does (?:it|that) matter)?|"
+                  r"i don'?t (?:understand|get it|get what you mean|know what you mean)|what(?: is| s|'s) that for|what\?*|"
+                  r"huh|eh|pardon|sorry)\W*$")
+
+
+def asks_why(text: str) -> bool:
+    """"What do you mean?", "why do you need to know?" while the search asks a question: it is explained, and asked
+    again, and the search carries on."""
+    return bool(_WHY.match((clean.text(text) or "").lower()))
+
+
 def _about_cost(text: str) -> bool:
     """Whether a message only asks about cost ("how much do they cost", "cheap ones"), nothing else
     ("do i have to pay for an assessment" is a question of its own)."""
@@ -120,6 +135,8 @@ def answer_values(text: str, requested_slot: str, need: Optional[str]) -> dict[s
     `need` already asked for stays. Named alone ("actually it's autism"), it changes the need."""
     if is_more_request(text):
         return {requested_slot: "?more"}
+    if asks_why(text) and requested_slot in SLOTS:
+        return {requested_slot: f"?why_{requested_slot}"}
     values = read_message(text, requested_slot)
     answer = values.get(requested_slot)
     if (requested_slot != "service_need" and need and need != ANY and "service_need" in values
@@ -248,8 +265,8 @@ def answers_question(text: str, intent: Optional[str], requested_slot: Optional[
         return (_change_part(text) is not None or bool(refinement(text))
                 or not is_leaving_intent(intent) and intent not in ASIDE_INTENTS
                 or any(_gives(slot, understand(text)) for slot in SLOTS))
-    if is_skip(text) or _about_cost(text) and requested_slot in SLOTS:
-        return True  # "how much do they cost?" is explained, and the question asked again
+    if is_skip(text) or (_about_cost(text) or asks_why(text)) and requested_slot in SLOTS:
+        return True  # "how much do they cost?", "why do you need to know?" are explained, and the question asked again
     if not is_leaving_intent(intent) and intent not in ASIDE_INTENTS:
         return True
     understood = understand(text, bare_number_is_age=requested_slot == "child_age",
