@@ -70,6 +70,10 @@ class _Replay:
     states: list[State] = field(default_factory=list)  # one per turn described so far (before each action)
     last_ml_action_sub_state: Any = None
     turn_was_hidden: bool = False
+    parts: list[dict] = field(default_factory=list)  # the distinct parts of `states` (`_copies`)
+    where: dict[int, int] = field(default_factory=dict)  # each part's position in `parts`, by its id
+    layouts: list[tuple] = field(default_factory=list)  # for each of `states` laid out so far: (key, position)s
+    odd: bool = False  # a part that is not a dictionary: copied by `_copy` instead
 
 
 def mark_stored(tracker: DialogueStateTracker) -> None:
@@ -134,6 +138,50 @@ def _copy(states: list[State]) -> list[State]:
     return result
 
 
+def _layout(state: State, where: dict[int, int], parts: list[dict], extra: Optional[dict[int, int]] = None,
+            offset: int = 0) -> Optional[tuple]:
+    """The state's keys with their parts' positions (a part new to `where` is added to `extra` if given, else
+    to `where`, and appended to `parts`; positions in `extra` start at `offset`); None if a part is not a dict."""
+    layout = []
+    for key, part in state.items():
+        if type(part) is not dict:
+            return None
+        position = where.get(id(part))
+        if position is None and extra is not None:
+            position = extra.get(id(part))
+        if position is None:
+            position = len(parts) + offset
+            (where if extra is None else extra)[id(part)] = position
+            parts.append(part)
+        layout.append((key, position))
+    return tuple(layout)
+
+
+def _copies(replay: _Replay, states: list[State]) -> list[State]:
+    """`_copy(states)`, where `states` are the replay's kept states and what follows them: each kept
+    state's layout of parts is worked out once, so a call copies the distinct parts and fills new states
+    from them (about three times as fast as `_copy` at turn 50), sharing parts as `_copy` does."""
+    kept = replay.states
+    if replay.odd or len(states) < len(kept) or not all(map(operator.is_, states, kept)):
+        return _copy(states)
+    for state in kept[len(replay.layouts):]:
+        layout = _layout(state, replay.where, replay.parts)
+        if layout is None:
+            replay.odd = True
+            return _copy(states)
+        replay.layouts.append(layout)
+    extra: dict[int, int] = {}
+    extra_parts: list[dict] = []
+    extra_layouts = []
+    for state in states[len(kept):]:  # the state after the last event (not kept), sharing parts with the kept
+        layout = _layout(state, replay.where, extra_parts, extra, len(replay.parts))
+        if layout is None:
+            return _copy(states)
+        extra_layouts.append(layout)
+    copied = list(map(dict, replay.parts)) + list(map(dict, extra_parts))
+    return [{key: copied[position] for key, position in layout} for layout in replay.layouts + extra_layouts]
+
+
 def states_for_tracker_history(self: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool = False,
                                ignore_rule_only_turns: bool = False,
                                rule_only_data: Optional[dict[str, Any]] = None) -> list[State]:
@@ -164,7 +212,7 @@ def states_for_tracker_history(self: Domain, tracker: DialogueStateTracker, omit
     last = _Replay(self, [], [], replay.tracker, list(replay.states), replay.last_ml_action_sub_state,
                    replay.turn_was_hidden)
     _describe(self, last, replay.tracker, False, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-    result = _copy(last.states)
+    result = _copies(replay, last.states)
     with _lock:
         _kept[key] = replay
         while len(_kept) > MAX_CONVERSATIONS:

@@ -76,12 +76,14 @@ from typing import Any, Optional, Type
 
 import aiohttp
 import jsonschema
-import ujson
+import rasa
 from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.policy import Policy
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+
+from addons import posted_events
 
 _original_validate = jsonschema.validate
 _checked: list[tuple[Any, Any]] = []  # (schema, its validator), a handful at most
@@ -197,7 +199,7 @@ def _client_session(self: Any) -> aiohttp.ClientSession:
         pool = _pools[loop] = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS)
         atexit.register(pool._close)  # its kept connections, quietly (aiohttp 3.9's synchronous close)
     auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
-    return aiohttp.ClientSession(headers=self.headers, auth=auth, json_serialize=ujson.dumps,
+    return aiohttp.ClientSession(headers=self.headers, auth=auth, json_serialize=posted_events.serialize,
                                  timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                                  connector=pool, connector_owner=False)
 
@@ -209,23 +211,22 @@ def slim_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     the cards' data. New dictionaries where anything is left out: the events' own stay as they are."""
     last_user = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "user"), -1)
     last_cards = next((i for i in range(len(events) - 1, -1, -1) if _cards(events[i]) is not None), -1)
-    slimmed = []
-    for index, event in enumerate(events):
-        if index == last_user:
-            slimmed.append(event)
-            continue
-        event = {key: value for key, value in event.items() if key != "metadata"}
-        kind = event.get("event")
-        if kind == "user" and isinstance(event.get("parse_data"), dict):
-            event["parse_data"] = {key: value for key, value in event["parse_data"].items()
-                                   if key not in ("intent_ranking", "metadata")}
-        elif kind == "bot" and isinstance(event.get("data"), dict):
-            data = {key: value for key, value in event["data"].items() if value is not None}
-            if index != last_cards and _cards(event) is not None:
-                data["custom"] = {key: value for key, value in data["custom"].items() if key != "service_cards"}
-            event["data"] = data
-        slimmed.append(event)
-    return slimmed
+    return [event if index == last_user else _slim(event, index == last_cards) for index, event in enumerate(events)]
+
+
+def _slim(event: dict[str, Any], keep_cards: bool) -> dict[str, Any]:
+    """One event as `slim_events` posts it when it is not the latest message (a new dictionary)."""
+    event = {key: value for key, value in event.items() if key != "metadata"}
+    kind = event.get("event")
+    if kind == "user" and isinstance(event.get("parse_data"), dict):
+        event["parse_data"] = {key: value for key, value in event["parse_data"].items()
+                               if key not in ("intent_ranking", "metadata")}
+    elif kind == "bot" and isinstance(event.get("data"), dict):
+        data = {key: value for key, value in event["data"].items() if value is not None}
+        if not keep_cards and _cards(event) is not None:
+            data["custom"] = {key: value for key, value in data["custom"].items() if key != "service_cards"}
+        event["data"] = data
+    return event
 
 
 def _cards(event: dict[str, Any]) -> Optional[Any]:
@@ -233,12 +234,29 @@ def _cards(event: dict[str, Any]) -> Optional[Any]:
     return custom.get("service_cards") if isinstance(custom, dict) else None
 
 
-def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
-    """RemoteAction._action_call_format, with the posted events slimmed (`slim_events`)."""
+def _has_cards(event: dict[str, Any]) -> bool:
+    return _cards(event) is not None
+
+
+def _rasas_action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
     body = _original_action_call_format(self, tracker, domain)
     state = body.get("tracker")
     if isinstance(state, dict) and isinstance(state.get("events"), list):
         body["tracker"] = dict(state, events=slim_events(state["events"]))
+    return body
+
+
+def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
+    """RemoteAction._action_call_format, with the posted events slimmed (`slim_events`), each event
+    turned into a dictionary and JSON once per conversation (addons/posted_events.py)."""
+    if not tracker.sender_id:
+        return _rasas_action_call_format(self, tracker, domain)
+    body = {"next_action": self._name, "sender_id": tracker.sender_id,
+            "tracker": posted_events.tracker_state(tracker, _slim, _has_cards), "version": rasa.__version__}
+    if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+        body["domain"] = domain.as_dict()
+    if os.environ.get("MEDWAY_CHECK_POSTED_EVENTS") == "1":
+        posted_events.check(body, _rasas_action_call_format(self, tracker, domain))
     return body
 
 

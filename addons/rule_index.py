@@ -13,7 +13,10 @@ iteration order, so each step's set is built by inserting the same keys in the s
 (the first step's survivors in the iteration order of `set(lookup.keys())`). A rule left out of the
 first step is one that Rasa's check refuses too: the current state has a previous action (otherwise
 every rule is tested), the rule's last state has one intent and the conversation's is another.
-Once no rule is left, the earlier turns cannot add one, so the loop stops. `tests/test_rule_index.py`
+Once no rule is left, the earlier turns cannot add one, so the loop stops; once every rule left is
+shorter than the turns already looked at, Rasa's check keeps each of them at every earlier turn
+(`_is_rule_applicable` is true past a rule's length), so the rest of the loop only rebuilds the set
+(`_kept_by_every_step`), without testing a rule: the look-up no longer grows with the conversation. `tests/test_rule_index.py`
 compares it with Rasa's on the trained model's rules and on every state of the test conversations.
 
 Installed by addons.rasa_speedups.install(); `MEDWAY_RASA_SPEEDUPS=0` (all the speed-ups) or
@@ -40,8 +43,10 @@ class _Index:
         self.size = len(lookup)
         self.order = list(set(lookup.keys()))
         self.by_intent: dict[Optional[str], list[int]] = {}
+        self.length: dict[str, int] = {}  # each rule's number of states
         for position, key in enumerate(self.order):
             states = RulePolicy._rule_key_to_state(key)
+            self.length[key] = len(states)
             intent = (states[-1].get(USER) or {}).get(INTENT) if states else None
             if isinstance(intent, list):
                 intent = tuple(intent)
@@ -86,8 +91,27 @@ def get_possible_keys(self: RulePolicy, lookup: dict[str, Any], states: list[dic
             continue
         if not possible_keys:
             return possible_keys
+        if max(index.length.get(key, i + 1) for key in possible_keys) <= i:
+            return _kept_by_every_step(possible_keys, len(states) - i)
         possible_keys = set(filter(lambda _key: self._is_rule_applicable(_key, i, state), possible_keys))
     return possible_keys
+
+
+def _kept_by_every_step(keys: set[str], steps: int) -> set[str]:
+    """The set Rasa's loop leaves after `steps` more steps that keep every key: each rebuilds the set from
+    the last one's keys, in its order, which can reorder them; the orders repeat after a few steps, and
+    from the first repeat on the rest is read from the ones seen."""
+    seen: dict[tuple[str, ...], int] = {tuple(keys): 0}
+    history = [keys]  # the set after each number of steps
+    for step in range(1, steps + 1):
+        keys = set(iter(keys))  # as set(filter(...)) builds it: one key at a time, in the set's order
+        order = tuple(keys)
+        if order in seen:
+            start = seen[order]
+            return history[start + (steps - start) % (step - start)]
+        seen[order] = step
+        history.append(keys)
+    return keys
 
 
 def install() -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from addons import history_states, rasa_speedups
+from addons import history_states, posted_events, rasa_speedups
 from bot.redaction import redact
 
 rasa_speedups.install()  # every Rasa server of this project imports this module (see addons/rasa_speedups.py)
@@ -197,6 +197,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 yield new, data
                 continue
             history_states.forget(tracker.sender_id)  # personal details: memory keeps nothing the store does not
+            posted_events.forget(tracker.sender_id)
             new = Event.from_parameters(cleaned)
             if isinstance(new, BotUttered):
                 # The assistant's own message (a service's phone number in the search results): the

@@ -108,3 +108,22 @@ def test_a_turn_with_personal_details_is_not_kept_after_it_is_saved(tmp_path):
         history_states.states_for_tracker_history(DOMAIN, tracker)
         asyncio.run(store.save(tracker))
         assert any(key[0] == tracker.sender_id for key in history_states._kept) is kept, text
+
+
+def _sharing(states: list) -> list:
+    """Which parts of the states are one and the same dictionary: each part as the first place it is found."""
+    first: dict[int, tuple] = {}
+    return [first.setdefault(id(part), (number, key)) for number, state in enumerate(states)
+            for key, part in state.items()]
+
+
+def test_copies_share_parts_as_a_list_rasa_builds_afresh():
+    # the copies are made from each kept state's layout of parts (`_copies`): the same sharing as Rasa's list
+    tracker = DialogueStateTracker.from_events("conversation-sharing", [], DOMAIN.slots)
+    for event in [e for turn in TURNS for e in turn]:
+        tracker.update(event)
+        for kwargs in CALLS:
+            got = history_states.states_for_tracker_history(DOMAIN, tracker, **kwargs)
+            expected = _expected(tracker, **kwargs)
+            assert got == expected and _sharing(got) == _sharing(expected), (event, kwargs)
+            assert _sharing(got) == _sharing(history_states._copy(expected))

@@ -231,6 +231,55 @@ def test_the_action_server_is_sent_the_latest_ranking_and_cards_only():
     assert sent["tracker"]["latest_message"]["intent_ranking"]
 
 
+def test_the_posted_conversation_is_carried_on_and_the_same_as_rasas():
+    # each event is turned into JSON once per conversation (addons/posted_events.py): at every step the
+    # body is Rasa's (slimmed) and its JSON the same value, through new times, replaced and dropped events
+    import json
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from addons import posted_events
+
+    def user(text):
+        return UserUttered(text, {"name": "ask", "confidence": 0.9}, metadata={"model_id": "m1"},
+                           parse_data={"text": text, "intent": {"name": "ask", "confidence": 0.9},
+                                       "intent_ranking": [{"name": "ask", "confidence": 0.9}], "entities": []})
+
+    def page(first):
+        return BotUttered(f"1. Service {first} 01634 123456", {"custom": {"service_cards": {"first_number": first}}})
+
+    action, domain = RemoteAction("action_x", None), Domain.empty()
+    tracker = DialogueStateTracker.from_events("carried", [], [])
+
+    def same() -> dict:
+        ours = rasa_speedups._action_call_format(action, tracker, domain)
+        rasas = rasa_speedups._rasas_action_call_format(action, tracker, domain)
+        assert ours == rasas
+        assert json.loads(posted_events.serialize(ours)) == json.loads(json.dumps(rasas))
+        return ours
+
+    steps = [[user("speech therapy")], [page(1), ActionExecuted("action_listen")], [user("more")],
+             [page(2), SlotSet("area", "Gillingham")], [ActionExecuted("action_listen"), user("is it free")],
+             [BotUttered("plain", {"buttons": None})]]
+    for added in steps:
+        same()
+        tracker.update_with_events(added, None)
+    body = same()
+    assert type(body["tracker"]["events"]) is posted_events.PostedEvents
+    tracker.update_with_events([tracker.events[-1]], None)  # an event logged again gets a new time
+    same()
+    tracker.events[1] = BotUttered("1. Service 1 [phone number]", tracker.events[1].data)  # the store's redacted copy
+    same()
+    tracker.events.pop()  # dropped
+    tracker.update(SlotSet("area", "Chatham"))
+    same()
+    posted_events.forget("carried")
+    assert "carried" not in posted_events._kept
+    same()
+    assert posted_events.serialize({"a": [1]}) == '{"a":[1]}'
+
+
 def test_rasas_debug_line_copies_are_only_made_for_debug_lines():
     # every `copy.deepcopy(...)` in these modules is an argument of a `*.debug(...)` call: skipping the
     # copy when the line is not logged changes nothing else (a new one elsewhere would fail here)

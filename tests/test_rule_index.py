@@ -52,6 +52,7 @@ def _conversations(lookup: dict, seed: int, count: int) -> list[list[dict]]:
         found.append(states[:-1] + [{k: v for k, v in states[-1].items() if k != "prev_action"}])
         found.append(json.loads(rng.choice(keys)) + json.loads(rng.choice(keys)) + states)
         found.append([LISTEN] * rng.randint(1, 4) + [dict(LISTEN, user={"intent": rng.choice(intents)})])
+        found.append([s for _ in range(rng.randint(5, 40)) for s in json.loads(rng.choice(keys))] + states)
     return found + [[], [{}], [LISTEN]]
 
 
@@ -63,6 +64,18 @@ def _compare(lookup: dict, conversations: list[list[dict]]) -> int:
         assert list(got) == list(expected), states  # same keys, same order (max() breaks ties by it)
         matched += bool(got)
     return matched
+
+
+def test_steps_that_keep_every_key_leave_rasas_order():
+    # past every rule's length Rasa's loop only rebuilds the set from itself: the same keys in the same order
+    rng = random.Random(3)
+    for size in list(range(1, 40)) + [100, 700]:
+        keys = set(f"rule {rng.random()}" for _ in range(size))
+        for steps in (0, 1, 2, 5, 200):
+            expected = keys
+            for _ in range(steps):
+                expected = set(filter(lambda _key: True, expected))
+            assert list(rule_index._kept_by_every_step(keys, steps)) == list(expected)
 
 
 def test_small_lookup_gives_rasas_keys_in_rasas_order():
