@@ -39,16 +39,20 @@ phrase is in the message). Chosen on tests/eval/safeguarding/tuning.yml only, ne
 evaluation sets (`python -m tests.eval.safeguarding.tune` prints the table): with the blended
 TF-IDF and sentence-embedding model, on 25 risk and 80 everyday tuning messages, 0.80 was the
 lowest with no false alarm (0.75 flagged 1, 0.60 flagged 2) and every risk message was still
-caught up to 0.90; 0.85 keeps one step of margin. Re-run the table after changing the training data."""
+caught up to 0.90; 0.85 keeps one step of margin. With the safe6 examples (2026-12-01) a grieving
+child reached 0.93: grief and bereavement became a guard phrase; then 0.85 is the lowest with no
+false alarm on 128 risk and 89 everyday tuning messages and 0.90 catches the same 128 (kept at 0.85:
+the tune rule's margin step would add nothing on tuning). Re-run the table after changing the
+training data."""
 
-CHECK_IN_MIN = 0.5
+CHECK_IN_MIN = 0.7
 """From this `safeguarding` confidence up to MODEL_THRESHOLD (no pattern, no guard phrase), the reply
 opens with the check-in (content/safeguarding.yml `check_in`): is anyone in danger, with a button to
 the emergency reply, then the answer. Patterns caught only 7 to 15 of 20 to 29 risk messages in new
 words in each of five probes (README), so a doubtful message gets a way to the routes without the
-alarm. Chosen on tuning.yml only (`python -m tests.eval.safeguarding.tune` prints both tables): at 0.5
-the model reaches 48 of 83 tuning risk messages and 5 of 88 hard everyday ones get the check-in; at
-0.6, 33 and 2; at 0.4, 56 and 6."""
+alarm. Chosen on tuning.yml only (`python -m tests.eval.safeguarding.tune` prints both tables): with
+the safe6 examples, at 0.7 the model reaches 90 of 128 tuning risk messages and 2 of 89 hard everyday
+ones get the check-in; at 0.6, 103 and 5; at 0.5, 110 and 6 (before those examples, at 0.5: 76 and 4)."""
 
 CHECK_IN = "If you or anyone else is in danger right now, choose the button below for who to call."
 CHECK_IN_BUTTON = "Someone is in danger now"

@@ -215,7 +215,7 @@ def test_a_mental_health_crisis_gets_nhs_111s_mental_health_option_after_999():
 
 def test_a_doubtful_reading_as_risk_gets_the_check_in_and_nothing_else_does():
     doubtful = "my daughter came home late with a new phone she won't explain"
-    assert safety.needs_check_in(doubtful, "safeguarding", 0.6)
+    assert safety.needs_check_in(doubtful, "safeguarding", (safety.CHECK_IN_MIN + safety.MODEL_THRESHOLD) / 2)
     assert not safety.needs_check_in(doubtful, "safeguarding", safety.MODEL_THRESHOLD)  # the alarm itself
     assert not safety.needs_check_in(doubtful, "safeguarding", 0.3)
     assert not safety.needs_check_in(doubtful, "faq_school_transport", 0.6)
