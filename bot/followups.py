@@ -491,11 +491,13 @@ def reread(text: str, ranking: Iterable[Any], last_entry: Optional[str], library
 def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, readings: list[Reading],
             guess: Optional[Entry], confidence: float) -> Optional[Reading]:
     by_phrase = max(readings, key=lambda r: r.phrase)
+    same_again = guess is not None and guess.id == entry.id  # the model reads it as the answer just given
     if by_phrase is not readings[0] and (by_phrase.phrase >= CLOSE_PHRASE or (by_phrase.phrase >= STRONG_PHRASE and (
-            any(w in _POINTING for w in words(text)) or confidence < UNSURE)) or (
+            any(w in _POINTING for w in words(text)) or confidence < UNSURE or same_again)) or (
             by_phrase.phrase >= NEAR_PHRASE and confidence < MIN_SCORE)):
         # a staff-written ask phrase this close beats the model's share among the candidates ("ok and can
-        # the school do it early" after the annual review: its own "can they do it early")
+        # the school do it early" after the annual review: its own "can they do it early"; "can she have her
+        # melatonin on the school trip" after the sleep answer, which the model reads as the sleep answer again)
         readings = [by_phrase] + [r for r in readings if r is not by_phrase]
     best = readings[0]
     # A message close to one of the entry's own ask phrases is a follow-up when it points back ("is
@@ -503,7 +505,7 @@ def _reread(text: str, ranking: Iterable[Any], entry: Entry, library: Library, r
     # ("what about when she goes to college?" after transport).
     near_and_unplaced = best.phrase >= NEAR_PHRASE and confidence < MIN_SCORE  # "can i send my own reports"
     near_an_ask = best.phrase >= CLOSE_PHRASE or near_and_unplaced or (best.phrase >= STRONG_PHRASE and (
-        any(w in _POINTING for w in words(text)) or confidence < UNSURE or _CONTINUES.match(text)))
+        any(w in _POINTING for w in words(text)) or confidence < UNSURE or _CONTINUES.match(text) or same_again))
     belongs = belongs_here(text, entry, guess) and best.target == entry.id
     if not near_an_ask and not belongs and not looks_like_follow_up(text, confidence, library):
         return None
