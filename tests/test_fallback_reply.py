@@ -25,6 +25,12 @@ def test_no_guess_when_confidence_is_low_or_intent_has_no_label():
     assert payloads(reply) == [payload for _, payload in fallback.MENU]
 
 
+def test_the_share_of_a_turned_down_safeguarding_reading_does_not_hide_the_guesses():
+    ranking = [{"name": "safeguarding", "confidence": 0.52}, {"name": "faq_ehcp_overview", "confidence": 0.03}]
+    assert "Did you mean: EHC plans?" in fallback.reply(None, ranking, LABELS).text
+    assert "Did you mean" not in fallback.reply(None, ranking[1:], LABELS).text
+
+
 def test_each_input_problem_is_explained():
     assert "didn't receive any words" in fallback.reply(EMPTY, [], LABELS).text
     assert "emoji" in fallback.reply(NO_WORDS, [], LABELS).text
