@@ -9,6 +9,7 @@ from typing import Any, Iterable, Optional
 from bot import content, people, yamlfile
 from bot.input_checks import EMPTY, NO_CONTENT, NO_WORDS, NOT_ENGLISH
 from bot.paths import content_dir
+from bot.safety import SAFEGUARDING_INTENT
 from bot.yamlfile import ContentError, Problem
 
 SUGGEST_MIN_CONFIDENCE = 0.04
@@ -60,16 +61,13 @@ def labels(path: Optional[Path] = None) -> dict[str, str]:
     return names
 
 
-TURNED_DOWN = "safeguarding"
-"""Never a guess: on a reply that reaches the fallback the safety guard has already turned it down, so the
-share the model gave it is shared out among the rest ("my sons plan": safeguarding 0.52, its guesses 0.03)."""
-
-
 def _guesses(ranking: Iterable[dict[str, Any]], names: dict[str, str], minimum: float = SUGGEST_MIN_CONFIDENCE,
              prefix: str = "") -> list[str]:
-    """The labelled intents (starting with `prefix`) worth offering, best first."""
+    """The labelled intents (starting with `prefix`) worth offering, best first. Safeguarding is never a guess: on
+    a reply that reaches the fallback the safety guard has already turned it down, so the share the model gave it
+    is shared out among the rest ("my sons plan": safeguarding 0.52, its guesses 0.03)."""
     ranking = list(ranking)
-    refused = sum(float(c.get("confidence") or 0) for c in ranking if c.get("name") == TURNED_DOWN)
+    refused = sum(float(c.get("confidence") or 0) for c in ranking if c.get("name") == SAFEGUARDING_INTENT)
     scale = 1.0 / max(1.0 - refused, 0.5)
     return [c["name"] for c in ranking if c.get("name") in names and str(c["name"]).startswith(prefix)
             and float(c.get("confidence") or 0) * scale >= minimum][:MAX_GUESSES]

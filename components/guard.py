@@ -46,6 +46,14 @@ RESTART_INTENT = "restart"
 BOT_CHALLENGE_INTENT = "bot_challenge"
 GOODBYE_INTENT = "goodbye"
 HELP_INTENT = "help"
+_SAYS_SO = {
+    RESTART_INTENT: (reading.asks_to_start_again, "a question about starting again, not a request"),
+    GOODBYE_INTENT: (reading.says_goodbye, "no word of goodbye in it"),
+    BOT_CHALLENGE_INTENT: (reading.asks_about_the_assistant, "not about the assistant"),
+    HELP_INTENT: (reading.asks_for_the_menu, "no request for the menu in it"),
+}
+"""Intents the model also reads into other questions ("who do we see" as goodbye, "how do we get it" as help):
+each stands only when the message says so in words; otherwise the model's next guess."""
 FALLBACK_THRESHOLD = 0.2
 """Below this the next intent of a turned-down `safeguarding` prediction is not trusted (config.yml's
 FallbackClassifier threshold)."""
@@ -125,16 +133,8 @@ class SafetyGuard(GraphComponent):
             _next_guess(message, ranking, SAFEGUARDING_INTENT, model_intent, decision.reason,
                         safety.needs_check_in(text, model_intent, confidence))
             return
-        if current == RESTART_INTENT and not text.startswith("/") and not reading.asks_to_start_again(text):
-            _next_guess(message, ranking, RESTART_INTENT, model_intent, "a question about starting again, not a request")
-            return
-        if current == GOODBYE_INTENT and not text.startswith("/") and not reading.says_goodbye(text):
-            _next_guess(message, ranking, GOODBYE_INTENT, model_intent, "no word of goodbye in it")
-            return
-        if current == BOT_CHALLENGE_INTENT and not text.startswith("/") and not reading.asks_about_the_assistant(text):
-            _next_guess(message, ranking, BOT_CHALLENGE_INTENT, model_intent, "not about the assistant")
-            return
-        if current == HELP_INTENT and not text.startswith("/") and not reading.asks_for_the_menu(text):
-            _next_guess(message, ranking, HELP_INTENT, model_intent, "no request for the menu in it")
+        says_so = _SAYS_SO.get(current or "")
+        if says_so and not text.startswith("/") and not says_so[0](text):
+            _next_guess(message, ranking, current, model_intent, says_so[1])
             return
         message.set(GUARD_KEY, {"model_intent": model_intent}, add_to_output=True)
