@@ -88,10 +88,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
 
     from rasa_sdk.endpoint import create_app
-
-    from actions import posted_body
     from sanic import response
     from sanic.request import Request
+
+    from actions import posted_body
 
     configure_logging(args.logging_config_file, args.log_level)
     app = create_app(args.actions, cors_origins=None)
