@@ -91,6 +91,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from sanic import response
     from sanic.request import Request
 
+    from actions import posted_body
+
     configure_logging(args.logging_config_file, args.log_level)
     app = create_app(args.actions, cors_origins=None)
 
@@ -100,6 +102,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             if request.path != "/health" and not authorised(request.headers.get("authorization"), token):
                 return response.json({"error": "This action server needs its token."}, status=401)
             return None
+
+    @app.middleware("request")
+    async def decode_action_call(request: Request) -> None:
+        # each earlier event of a conversation decoded once (actions/posted_body.py), not at every call
+        if request.method == "POST" and request.path == "/webhook" and request.body \
+                and request.headers.get("Content-Encoding") != "deflate":
+            try:
+                request.parsed_json = posted_body.decode(request.body)
+            except ValueError:  # not JSON: left to Sanic's own decoding, as before
+                pass
 
     logging.getLogger(__name__).info("Action server on http://%s:%d (%s)", args.interface, args.port,
                                      "token required" if token else "no token: loopback only")

@@ -40,6 +40,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 MAX_CONVERSATIONS = 64
+EVENTS_AT = "medway_events_at"  # the key serialize adds: where the events start (actions/posted_body.py)
 
 _kept: "OrderedDict[str, _Kept]" = OrderedDict()
 _lock = threading.Lock()
@@ -130,21 +131,30 @@ def forget(sender_id: str) -> None:
 
 
 def serialize(body: Any) -> str:
-    """ujson.dumps(body), writing a body's PostedEvents from their JSON made already: the same JSON value."""
+    """ujson.dumps(body), writing a body's PostedEvents from their JSON made already: the same JSON value,
+    with one more key, EVENTS_AT: where the events' array starts (its `[`), so that the action server
+    decodes only the events it was not posted before (actions/posted_body.py)."""
     tracker = body.get("tracker") if isinstance(body, dict) else None
     events = tracker.get("events") if isinstance(tracker, dict) else None
     if type(events) is not PostedEvents or not body or not all(isinstance(key, str) for key in (*body, *tracker)):
         return ujson.dumps(body)
-    head = ujson.dumps({key: value for key, value in body.items() if key != "tracker"})[:-1]
+    head = ujson.dumps({key: value for key, value in body.items() if key not in ("tracker", EVENTS_AT)})[:-1]
     inner = ujson.dumps({key: value for key, value in tracker.items() if key != "events"})[:-1]
-    return (f'{head}{"," if len(head) > 1 else ""}"tracker":'
-            f'{inner}{"," if len(inner) > 1 else ""}"events":[{events.json}]}}}}')
+    opening = f'{head}{"," if len(head) > 1 else ""}"tracker":{inner}{"," if len(inner) > 1 else ""}"events":['
+    return f'{opening}{events.json}]}},"{EVENTS_AT}":{len(opening) - 1}}}'
+
+
+def without_mark(call: Any) -> Any:
+    """A body decoded from `serialize`'s JSON without its EVENTS_AT key (which no action reads)."""
+    if isinstance(call, dict):
+        call.pop(EVENTS_AT, None)
+    return call
 
 
 def check(ours: dict[str, Any], rasas: dict[str, Any]) -> None:
     """With MEDWAY_CHECK_POSTED_EVENTS=1: fail loudly unless the body and its JSON are Rasa's (slimmed)."""
     if os.environ.get("MEDWAY_CHECK_POSTED_EVENTS") != "1":
         return
-    if ours != rasas or ujson.loads(serialize(ours)) != ujson.loads(ujson.dumps(rasas)):
+    if ours != rasas or without_mark(ujson.loads(serialize(ours))) != ujson.loads(ujson.dumps(rasas)):
         raise AssertionError(f"the body posted to the action server differs from Rasa's for "
                              f"{ours.get('sender_id')!r}")

@@ -24,11 +24,12 @@ Installed by addons.rasa_speedups.install(); `MEDWAY_RASA_SPEEDUPS=0` (all the s
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 from typing import Any, Optional
 
-from rasa.core.policies.rule_policy import RulePolicy
+from rasa.core.policies.rule_policy import RULES_NOT_IN_STORIES, RulePolicy
 from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.nlu.constants import INTENT
 
@@ -114,8 +115,77 @@ def _kept_by_every_step(keys: set[str], steps: int) -> set[str]:
     return keys
 
 
+# When no rule applies, RulePolicy's prediction names as its source the JSON of every state of the conversation
+# (`_create_feature_key`: json.dumps with sorted keys of all states after the last rule snippet, built by inserting
+# each at the front): at turn 50 about 300 states, twice a prediction, a cost that grew with every turn (issue 19).
+# At prediction that source is only looked up in the rules not in stories (`hide_rule_turn`): a key with more
+# states than any key there cannot be one of them (the same JSON would be the same list of states), so it is then
+# named by its length instead. Training (which collects these keys) is unchanged.
+_predicting = threading.local()
+_original_create_feature_key = RulePolicy._create_feature_key
+_original_predict = RulePolicy.predict_action_probabilities
+_longest: dict[int, tuple[Any, int, int]] = {}  # id(the rules not in stories) -> (them, how many, their most states)
+
+
+def _most_states(keys: Any) -> int:
+    """The most states of any key in `keys` that is the JSON of a list (the others, such as "predicting default
+    action with intent restart", can equal no feature key, which is always one)."""
+    kept = _longest.get(id(keys))
+    if kept is not None and kept[0] is keys and kept[1] == len(keys):
+        return kept[2]
+    most = 0
+    for key in keys:
+        try:
+            states = json.loads(key)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(states, list):
+            most = max(most, len(states))
+    with _lock:
+        if len(_longest) > 16:
+            _longest.clear()
+        _longest[id(keys)] = (keys, len(keys), most)
+    return most
+
+
+def create_feature_key(self: RulePolicy, states: list[dict[str, Any]]) -> Optional[str]:
+    """RulePolicy._create_feature_key; while predicting, a key longer than every rule not in stories is named
+    by its length (no JSON of the whole conversation): a name that is no JSON, which no rule not in stories
+    can equal as Rasa's key could not either."""
+    if not getattr(_predicting, "on", False):
+        return _original_create_feature_key(self, states)
+    count = 0
+    for state in reversed(states):
+        if self._is_rule_snippet_state(state):
+            break
+        count += 1
+    not_in_stories = self.lookup.get(RULES_NOT_IN_STORIES, [])
+    if count == 0 or count <= _most_states(not_in_stories):
+        return _original_create_feature_key(self, states)
+    name = _NAME.format(count)
+    if os.environ.get("MEDWAY_CHECK_RULE_KEYS") == "1" and (
+            name in not_in_stories or _original_create_feature_key(self, states) in not_in_stories):
+        raise AssertionError("a feature key left out is one of the rules not in stories")
+    return name
+
+
+_NAME = "(the {} states of a conversation: more than any rule not in stories has)"  # never JSON: never one of them
+
+
+def predict_action_probabilities(self: RulePolicy, *args: Any, **kwargs: Any) -> Any:
+    """RulePolicy.predict_action_probabilities, marked as predicting for `create_feature_key`."""
+    was = getattr(_predicting, "on", False)
+    _predicting.on = True
+    try:
+        return _original_predict(self, *args, **kwargs)
+    finally:
+        _predicting.on = was
+
+
 def install() -> None:
     """Called by addons.rasa_speedups.install(); `MEDWAY_RULE_INDEX=0` leaves this one out (for measuring)."""
     if os.environ.get("MEDWAY_RULE_INDEX", "1") == "0":
         return
     RulePolicy._get_possible_keys = get_possible_keys  # type: ignore[method-assign]
+    RulePolicy._create_feature_key = create_feature_key  # type: ignore[method-assign]
+    RulePolicy.predict_action_probabilities = predict_action_probabilities  # type: ignore[method-assign]

@@ -4,7 +4,8 @@ script includes a one-sentence directory search; `--turns 50` measures a long co
 
 Prints p50/p95 latency per message, latency at the first and last turn (the whole tracker is sent
 to the action server on each call, so long conversations can slow down) and messages per second.
-Figures are also written to bench/results/ as JSON.
+With one client (`--clients 1`) it also prints the CPU both server processes spent on each message over the first
+and last ten turns (steadier than wall time on a shared machine). Figures are also written to bench/results/ as JSON.
 """
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ def main() -> None:
         assistant = Assistant(Path(workdir)).start()
         try:
             one_conversation(assistant, -1)  # warm up: first calls load lazily
-            load = run_load(assistant, args.conversations, args.clients, args.turns)
+            cpu_by_turn: list[tuple[int, float]] = []  # one client: each message's CPU, both server processes
+            load = run_load(assistant, args.conversations, args.clients, args.turns,
+                            cpu_by_turn=cpu_by_turn if args.clients == 1 else None)
         finally:
             assistant.stop()
 
@@ -53,6 +56,11 @@ def main() -> None:
         final = load.ms_at(range(last - len(SCRIPT) + 1, last + 1))
         figures["p50_ms_first_10_turns"] = round(statistics.median(first), 1)
         figures["p50_ms_last_10_turns"] = round(statistics.median(final), 1)
+        if cpu_by_turn:  # the CPU the servers spent on each message: steadier than wall time on a shared machine
+            for name, turns in (("first", range(1, len(SCRIPT) + 1)), ("last", range(last - len(SCRIPT) + 1, last + 1))):
+                spent = [ms for turn, ms in cpu_by_turn if turn in turns]
+                figures[f"cpu_ms_p50_{name}_10_turns"] = round(statistics.median(spent), 2)
+                figures[f"cpu_ms_mean_{name}_10_turns"] = round(statistics.mean(spent), 2)
     print(f"Conversation benchmark: {figures['conversations']} conversations x {figures['turns_per_conversation']} turns, "
           f"{figures['concurrent_clients']} clients at once, REST channel")
     print(f"  latency per message: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
@@ -60,6 +68,10 @@ def main() -> None:
     if "p50_ms_first_10_turns" in figures:
         print(f"  p50 over the first 10 turns: {figures['p50_ms_first_10_turns']} ms; over the last 10: "
               f"{figures['p50_ms_last_10_turns']} ms")
+    if "cpu_ms_p50_first_10_turns" in figures:
+        print(f"  CPU of both server processes a message (p50, mean): first 10 turns {figures['cpu_ms_p50_first_10_turns']}, "
+              f"{figures['cpu_ms_mean_first_10_turns']} ms; last 10: {figures['cpu_ms_p50_last_10_turns']}, "
+              f"{figures['cpu_ms_mean_last_10_turns']} ms")
     print(f"  throughput: {figures['messages_per_second']} messages per second")
     save("conversation", figures)
 

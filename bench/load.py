@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Optional, Protocol
 
 from bench import SCRIPT
 from bench.figures import percentile
@@ -48,16 +48,34 @@ def server_processes(server: Any) -> dict[str, int]:
     return named() if callable(named) else {}
 
 
-def one_conversation(server: ChatServer, number: int, turns: int = len(SCRIPT),
-                     need_reply: bool = True) -> list[tuple[int, float, int]]:
+def threads_cpu_ms(pid: int) -> float:
+    """CPU time all of a process's threads have run so far, in ms to the nanosecond (/proc/PID/task/*/schedstat;
+    threads that ended are not counted: the servers' do not end between two messages)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):  # gone meanwhile
+            continue
+    return total / 1e6
+
+
+def one_conversation(server: ChatServer, number: int, turns: int = len(SCRIPT), need_reply: bool = True,
+                     cpu_by_turn: Optional[list[tuple[int, float]]] = None) -> list[tuple[int, float, int]]:
     """Play bench.SCRIPT (repeated to `turns`) as one conversation; (turn, seconds, replies) for each message.
-    `need_reply`: fail on a message that got no reply (the stock bot may rightly answer some with none)."""
+    `need_reply`: fail on a message that got no reply (the stock bot may rightly answer some with none).
+    `cpu_by_turn`: (turn, CPU ms of all the server's processes) is added for each message (one client only:
+    other conversations' messages would count too)."""
     chat = server.chat(f"bench-{number}-{time.time_ns()}")
+    pids = list(server_processes(server).values()) if cpu_by_turn is not None else []
     timings = []
     for turn, text in enumerate((SCRIPT[i % len(SCRIPT)] for i in range(turns)), start=1):
+        cpu = sum(map(threads_cpu_ms, pids))
         start = time.perf_counter()
         replies = chat.send(text)
         timings.append((turn, time.perf_counter() - start, len(replies)))
+        if cpu_by_turn is not None:
+            cpu_by_turn.append((turn, sum(map(threads_cpu_ms, pids)) - cpu))
         if need_reply and not replies:
             raise RuntimeError(f"no reply to {text!r}")
     return timings
@@ -100,13 +118,13 @@ class Load:
 
 
 def run_load(server: ChatServer, conversations: int, clients: int, turns: int = len(SCRIPT),
-             need_reply: bool = True) -> Load:
+             need_reply: bool = True, cpu_by_turn: Optional[list[tuple[int, float]]] = None) -> Load:
     """`conversations` conversations of `turns` messages, `clients` of them in flight at once; with the CPU
     time each of the server's processes used meanwhile (percent of one core; 200 is both cores of 2)."""
     processes = server_processes(server)
     cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
-        runs = list(pool.map(lambda n: one_conversation(server, n, turns, need_reply), range(conversations)))
+        runs = list(pool.map(lambda n: one_conversation(server, n, turns, need_reply, cpu_by_turn), range(conversations)))
     elapsed = time.perf_counter() - started
     return Load(runs, elapsed, {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()})

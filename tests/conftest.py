@@ -36,9 +36,12 @@ def assistant(tmp_path_factory):
     """The real assistant, started once for the whole test session; it accepts the demo site's origin.
     Every tracker copy its Rasa server makes is also made as Rasa makes it, and must be the same
     (addons/tracker_copies.py), and every body posted to the action server is also made as Rasa makes
-    it (addons/posted_events.py): a difference fails the action, and with it the test's reply."""
+    it (addons/posted_events.py) and decoded whole by the action server (actions/posted_body.py): a
+    difference fails the action, and with it the test's reply. A RulePolicy source named by its length is
+    checked to be no rule not in stories, as Rasa's key (addons/rule_index.py)."""
     os.environ["MEDWAY_CHECK_TRACKER_COPIES"] = "1"
     os.environ["MEDWAY_CHECK_POSTED_EVENTS"] = "1"
+    os.environ["MEDWAY_CHECK_RULE_KEYS"] = "1"
     running = Assistant(tmp_path_factory.mktemp("assistant"), cors_origins=(WEB_ORIGIN, THIRD_PARTY_ORIGIN)).start()
     yield running
     running.stop()

@@ -136,6 +136,26 @@ def test_a_search_starts_with_what_was_said_before():
     assert conversation.opening_values("/find_service", ["he is 6"], filled=[])["child_age"] == "6"
 
 
+def test_earlier_messages_are_read_once_and_as_before():
+    # issue 19: a search reads up to 30 earlier messages; each text's reading is kept, unless it has personal details
+    def uncached(texts):
+        values = {}
+        for text in texts[-conversation.MAX_EARLIER_MESSAGES:]:
+            if not (conversation.clean.text(text) or "").lstrip().startswith("/"):
+                given = conversation.read_message(text, None)
+                values.update({s: given[s] for s in conversation.SLOTS if s in given and not given[s].startswith("?")})
+        return values
+    texts = ["my son is 7", "/find_service", "we live in Strood", "speech therapy please", "ME2 2AA",
+             "call me on 07700 900123 about autism", "anywhere", "he's 300", "near Hoo", "my daughter Jane is 4",
+             "<b>portage</b>", "not speech, autism", "postcode CT1 1AA"] * 3
+    conversation._earlier.clear()
+    for end in range(1, len(texts) + 1):
+        assert conversation.remembered_values(texts[:end]) == uncached(texts[:end])
+    assert conversation.remembered_values(texts) == uncached(texts)  # read again from what is kept
+    assert "my son is 7" in conversation._earlier
+    assert not any("07700" in text or "Jane" in text for text in conversation._earlier)
+
+
 def test_vocabulary_errors_name_the_file_and_line(tmp_path):
     path = tmp_path / "vocabulary.yml"
     path.write_text("needs:\n  - code: Bad Code\n    label: x\n    synonyms: [a]\n  - code: ok\n    label: y\n"

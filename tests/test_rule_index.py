@@ -88,3 +88,26 @@ def test_trained_rules_give_rasas_keys_in_rasas_order():
         lookup = json.load(model.extractfile("components/train_RulePolicy1/rule_policy.json"))["lookup"]
     for table in ("rules", "rules_for_loop_unhappy_path"):
         assert _compare(lookup[table], _conversations(lookup[table], 19, 400)) > 100
+
+
+def test_a_feature_key_longer_than_every_rule_not_in_stories_is_named_by_its_length():
+    # issue 19: while predicting, no JSON of a whole conversation; the key is only looked up in the rules not in
+    # stories, and is one of them exactly when Rasa's is
+    policy = _policy()
+    not_in_stories = [_key(LISTEN), _key({}, dict(LISTEN, user={"intent": "greet"})),
+                      "predicting default action with intent restart"]
+    policy.lookup = {"rules_not_in_stories": not_in_stories}
+    snippet = {"prev_action": {"action_name": "..."}}
+    conversations = [[], [LISTEN], [{}, dict(LISTEN, user={"intent": "greet"})], [LISTEN] * 3,
+                     [snippet, LISTEN], [LISTEN] * 5 + [snippet, LISTEN], [{}, LISTEN, dict(LISTEN, user={"intent": "x"})]]
+    for states in conversations:
+        rasas = rule_index._original_create_feature_key(policy, states)
+        assert rule_index.create_feature_key(policy, states) == rasas  # not predicting: Rasa's own
+        rule_index._predicting.on = True
+        try:
+            ours = rule_index.create_feature_key(policy, states)
+        finally:
+            rule_index._predicting.on = False
+        assert (ours in not_in_stories) == (rasas in not_in_stories)
+        assert ours == rasas or (len(states) > 2 and ours == rule_index._NAME.format(len(states)))
+    assert rule_index._most_states(not_in_stories) == 2
