@@ -365,3 +365,22 @@ def test_what_happens_after_year_11_is_the_options_not_the_transfer_deadlines(te
 def test_a_message_the_model_reads_as_a_neighbour_gets_its_own_entry(text, guess, expected):
     entry = answers.read_instead(answers.Parse(text, guess, 0.6), content.load())
     assert (entry.id if entry else None) == expected
+
+
+@pytest.mark.parametrize("text, guess, expected", [
+    ("my son keeps losing his break times as a punishment", "ask_send_general", "school_sanctions"),
+    ("they keep taking his breaks off him as a punishment", "faq_short_breaks", "school_sanctions"),
+    ("15 detentions this term, he has adhd", "faq_autism_adhd_assessment", "school_sanctions"),
+    ("my daughter takes melatonin, can she have it on the residential school trip", "faq_sleep_problems",
+     "school_trips_clubs"),
+    ("the council want to move my son to a cheaper school at his review", "faq_moving_area", "ehcp_naming_school"),
+    # the model's guess already answers it, or the words name something else
+    ("detentions for my autistic daughter, is that discrimination", "faq_disability_discrimination", None),
+    ("how many short breaks do we get a year", "faq_short_breaks", None),
+    ("the council will only pay transport to the cheaper school", "ask_send_general", None),
+    ("is melatonin available on the nhs", "faq_sleep_problems", None),
+])
+def test_a_topic_named_in_its_own_words_gets_its_entry(text, guess, expected):
+    entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
+                                content.load())
+    assert (entry.id if entry else None) == expected
