@@ -458,6 +458,19 @@ NAMED_TOPICS = (
                    "academies_independent", "college_place", "school_transport", "transport_nearest_school",
                    "transport_policy_law", "post16_transport", "transport_appeal"}),
         re.compile(r"\b(?:transport|taxi|bus|travel|personal budget|direct payments?)\b", re.IGNORECASE)),
+    # "the school want my son to go to a PRU": how a child can be moved there; an exclusion is the model's to read
+    NamedTopic("alternative_provision", (
+        re.compile(r"\b(?:PRU|pupil referral units?|off[- ]site direction|directed off[- ]site)\b",
+                   re.IGNORECASE),), frozenset({"alternative_provision", "medical_needs_education"}),
+        re.compile(r"\bexclu\w*", re.IGNORECASE)),
+    # "the tribunal hearing was 5 weeks ago and we still have no decision": when it comes and whom to ask
+    NamedTopic("tribunal_hearing", (
+        re.compile(r"\btribunal\b", re.IGNORECASE),
+        re.compile(r"\b(?:no|still|not|havent|haven't|nothing|waiting|late|yet|chase)\b(?:\W+\w+){0,4}\W+"
+                   r"(?:decision|result|outcome)\b|\b(?:decision|result|outcome) (?:is |has )?(?:late|not come|"
+                   r"hasn'?t (?:come|arrived))\b", re.IGNORECASE)), frozenset({"tribunal_hearing"}),
+        re.compile(r"\b(?:council|LA|local authority|lost|lose|losing|won|win|against us|disagree|wrong|appeal(?:ing)? "
+                   r"(?:it|the decision|against))\b", re.IGNORECASE)),
 )
 """Set by hand on the play27 helper's plays; every tuning, dev, select, held-out and real question each
 pattern matches was read (none moved to a worse entry)."""

@@ -384,3 +384,17 @@ def test_a_topic_named_in_its_own_words_gets_its_entry(text, guess, expected):
     entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
                                 content.load())
     assert (entry.id if entry else None) == expected
+
+
+@pytest.mark.parametrize("text, guess, expected", [
+    ("the school want my son to go to a PRU", "ask_send_general", "alternative_provision"),
+    ("he was permanently excluded, will he go to the pupil referral unit", "faq_exclusions", None),
+    ("the tribunal hearing was 5 weeks ago and we still have no decision", "faq_tribunal_order_compliance",
+     "tribunal_hearing"),
+    ("the tribunal decision went against us, can we appeal it", "faq_tribunal_lost", None),
+    ("we won at tribunal but the council still has not named the school", "faq_tribunal_order_compliance", None),
+])
+def test_a_pru_or_a_late_tribunal_decision_named_in_its_own_words(text, guess, expected):
+    entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
+                                content.load())
+    assert (entry.id if entry else None) == expected
