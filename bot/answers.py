@@ -433,6 +433,14 @@ NAMED_TOPIC_MAX_WORDS = 30
 _BEHAVIOUR_ENTRIES = frozenset({"school_sanctions", "reasonable_adjustments", "disability_discrimination",
                                 "removal_from_class", "exclusions", "informal_exclusion", "exclusion_challenge",
                                 "restraint_at_school", "seclusion_at_school", "school_complaints", "bullying"})
+_NOBODY_LISTENS = re.compile(r"\b(?:no ?one|nobody|no-one|not one person)\b(?:\W+\w+){0,2}?\W+(?:listen\w*|hears?|cares?)\b|"
+                             r"\b(?:ignor\w*|not listening to) me\b", re.IGNORECASE)
+_A_PARENT_SPEAKS = re.compile(r"\bmy (?:son|daughter|child|children|kids?|boy|girl|lad|ds|dd|emails?|e-mails|calls|phone calls|"
+                              r"letters)\b|\b(?:his|her|their) (?:school|teachers?|senco|head|needs)\b|\bas (?:a|his|her) "
+                              r"(?:parent|mum|dad|mother|father)\b|\bi(?:'m| am) (?:his|her|their) (?:mum|dad|mother|father)\b",
+                              re.IGNORECASE)
+"""A parent saying no one listens ("nobody is listening to me, the school just ignore my emails"): a young
+person's own words would not name their child, their emails or "his school"."""
 NAMED_TOPICS = (
     # "my son keeps losing his break times as a punishment": a sanction, not short breaks for carers
     NamedTopic("school_sanctions", (
@@ -471,6 +479,13 @@ NAMED_TOPICS = (
                    r"hasn'?t (?:come|arrived))\b", re.IGNORECASE)), frozenset({"tribunal_hearing"}),
         re.compile(r"\b(?:council|LA|local authority|lost|lose|losing|won|win|against us|disagree|wrong|appeal(?:ing)? "
                    r"(?:it|the decision|against))\b", re.IGNORECASE)),
+    # a parent's "nobody is listening to me, the school just ignore my emails": the school's complaints procedure,
+    # and without the school named, free independent advice; never the young people's answer
+    NamedTopic("school_complaints", (_NOBODY_LISTENS, _A_PARENT_SPEAKS,
+                                     re.compile(r"\b(?:school|senco|teachers?|head ?teacher|head)\b", re.IGNORECASE)),
+               frozenset({"school_complaints", "complaints", "ehcp_provision_not_delivered", "sendiass"})),
+    NamedTopic("sendiass", (_NOBODY_LISTENS, _A_PARENT_SPEAKS),
+               frozenset({"school_complaints", "complaints", "ehcp_provision_not_delivered", "sendiass", "carer_wellbeing"})),
 )
 """Set by hand on the play27 helper's plays; every tuning, dev, select, held-out and real question each
 pattern matches was read (none moved to a worse entry)."""

@@ -398,3 +398,14 @@ def test_a_pru_or_a_late_tribunal_decision_named_in_its_own_words(text, guess, e
     entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
                                 content.load())
     assert (entry.id if entry else None) == expected
+
+
+@pytest.mark.parametrize("text, guess, expected", [
+    ("nobody is listening to me, the school just ignore my emails", "faq_young_person_support", "school_complaints"),
+    ("no one listens to me about my son, i have tried everyone", "faq_young_person_support", "sendiass"),
+    ("nobody at school listens to me", "faq_young_person_support", None),  # a young person's own words
+])
+def test_a_parent_no_one_listens_to_is_not_given_the_young_peoples_answer(text, guess, expected):
+    entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
+                                content.load())
+    assert (entry.id if entry else None) == expected
