@@ -425,6 +425,8 @@ class NamedTopic:
     words: tuple[re.Pattern[str], ...]
     fits: frozenset[str]
     unless: Optional[re.Pattern[str]] = None
+    instead_of: Optional[frozenset[str]] = None
+    """When given, only a message the model reads as one of these entries (or as no entry) is moved."""
 
 
 NAMED_TOPIC_MAX_WORDS = 30
@@ -442,6 +444,15 @@ _A_PARENT_SPEAKS = re.compile(r"\bmy (?:son|daughter|child|children|kids?|boy|gi
 """A parent saying no one listens ("nobody is listening to me, the school just ignore my emails"): a young
 person's own words would not name their child, their emails or "his school"."""
 NAMED_TOPICS = (
+    # "my son got a 3 day suspension for throwing a chair": the exclusion rules, not the sanctions answer
+    NamedTopic("exclusions", (re.compile(r"\b(?:suspen\w*|excluded|exclusions?)\b", re.IGNORECASE),),
+               frozenset({"exclusions"}), instead_of=frozenset({"school_sanctions"})),
+    # "i think he has adhd": how to get an assessment, and support meanwhile
+    NamedTopic("autism_adhd_assessment", (
+        re.compile(r"^(?:i think|i suspect|we think|i wonder if|could|might|maybe) (?:\w+ ){0,3}?(?:has|have|is|be|got)"
+                   r" (?:\w+ )?(?:adhd|autism|autistic|asd|add)\W*$", re.IGNORECASE),),
+        frozenset({"autism_adhd_assessment", "worried_about_send", "first_steps_school_age", "first_steps_toddler",
+                   "no_diagnosis_needed", "private_assessment", "right_to_choose", "paediatrician_referral"})),
     # "my son keeps losing his break times as a punishment": a sanction, not short breaks for carers
     NamedTopic("school_sanctions", (
         re.compile(r"\b(?:break ?times?|breaks?|play ?times?|lunch ?times?|golden time)\b", re.IGNORECASE),
@@ -487,8 +498,9 @@ NAMED_TOPICS = (
     NamedTopic("sendiass", (_NOBODY_LISTENS, _A_PARENT_SPEAKS),
                frozenset({"school_complaints", "complaints", "ehcp_provision_not_delivered", "sendiass", "carer_wellbeing"})),
 )
-"""Set by hand on the play27 helper's plays; every tuning, dev, select, held-out and real question each
-pattern matches was read (none moved to a worse entry)."""
+"""Set by hand on the play27 helper's plays and the scripted conversations; the short tuning, dev, select,
+held-out and real questions the patterns match were read (none is moved to a worse entry). Held-out scoring reads
+the model alone, so these never change its figure."""
 
 
 def named_topic(parse: Parse, library: Library) -> Optional[Entry]:
@@ -501,9 +513,12 @@ def named_topic(parse: Parse, library: Library) -> Optional[Entry]:
     if parse.intent and parse.intent.startswith(content.INTENT_PREFIX):
         guess = parse.intent[len(content.INTENT_PREFIX):]
     for topic in NAMED_TOPICS:
-        if (all(words.search(parse.text) for words in topic.words)
-                and not (topic.unless and topic.unless.search(parse.text)) and guess not in topic.fits):
-            return library.entries.get(topic.entry)
+        if not all(words.search(parse.text) for words in topic.words) or (topic.unless and topic.unless.search(parse.text)):
+            continue
+        if topic.instead_of is not None and guess not in topic.instead_of:
+            continue
+        # the words name the topic: the model's own guess when it already answers it, else the topic's entry
+        return library.entries.get(guess if guess in topic.fits else topic.entry)
     return None
 
 
@@ -527,7 +542,7 @@ def read_instead(parse: Parse, library: Library) -> Optional[Entry]:
     if guess is None or parse.text.startswith("/"):
         return None
     named = named_topic(parse, library)
-    if named is not None:
+    if named is not None and named.id != guess.id:
         return named
     if (guess.id == "phase_transfer" and _AFTER_YEAR_11.search(parse.text)
             and not _ABOUT_THE_MOVE_ITSELF.search(parse.text)):
