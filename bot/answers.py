@@ -474,8 +474,7 @@ NAMED_TOPICS = (
                    re.IGNORECASE),
         re.compile(r"\b(?:school|placement|college)\b", re.IGNORECASE)),
         frozenset({"ehcp_naming_school", "plan_amendments", "admissions_sen", "choosing_school", "ehcp_no_school_found",
-                   "academies_independent", "college_place", "school_transport", "transport_nearest_school",
-                   "transport_policy_law", "post16_transport", "transport_appeal"}),
+                   "academies_independent", "college_place"}),
         re.compile(r"\b(?:transport|taxi|bus|travel|personal budget|direct payments?)\b", re.IGNORECASE)),
     # "the school want my son to go to a PRU": how a child can be moved there; an exclusion is the model's to read
     NamedTopic("alternative_provision", (

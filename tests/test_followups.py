@@ -374,6 +374,8 @@ def test_a_message_the_model_reads_as_a_neighbour_gets_its_own_entry(text, guess
     ("my daughter takes melatonin, can she have it on the residential school trip", "faq_sleep_problems",
      "school_trips_clubs"),
     ("the council want to move my son to a cheaper school at his review", "faq_moving_area", "ehcp_naming_school"),
+    ("the council want to move my son to a cheaper school at his review", "faq_transport_nearest_school",
+     "ehcp_naming_school"),
     # the model's guess already answers it (that guess), or the words name something else
     ("detentions for my autistic daughter, is that discrimination", "faq_disability_discrimination",
      "disability_discrimination"),
