@@ -365,3 +365,67 @@ def test_what_happens_after_year_11_is_the_options_not_the_transfer_deadlines(te
 def test_a_message_the_model_reads_as_a_neighbour_gets_its_own_entry(text, guess, expected):
     entry = answers.read_instead(answers.Parse(text, guess, 0.6), content.load())
     assert (entry.id if entry else None) == expected
+
+
+@pytest.mark.parametrize("text, guess, expected", [
+    ("my son keeps losing his break times as a punishment", "ask_send_general", "school_sanctions"),
+    ("they keep taking his breaks off him as a punishment", "faq_short_breaks", "school_sanctions"),
+    ("15 detentions this term, he has adhd", "faq_autism_adhd_assessment", "school_sanctions"),
+    ("my daughter takes melatonin, can she have it on the residential school trip", "faq_sleep_problems",
+     "school_trips_clubs"),
+    ("the council want to move my son to a cheaper school at his review", "faq_moving_area", "ehcp_naming_school"),
+    ("the council want to move my son to a cheaper school at his review", "faq_transport_nearest_school",
+     "ehcp_naming_school"),
+    # the model's guess already answers it (that guess), or the words name something else
+    ("detentions for my autistic daughter, is that discrimination", "faq_disability_discrimination",
+     "disability_discrimination"),
+    ("how many short breaks do we get a year", "faq_short_breaks", None),
+    ("the council will only pay transport to the cheaper school", "ask_send_general", None),
+    ("is melatonin available on the nhs", "faq_sleep_problems", None),
+])
+def test_a_topic_named_in_its_own_words_gets_its_entry(text, guess, expected):
+    entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
+                                content.load())
+    assert (entry.id if entry else None) == expected
+
+
+@pytest.mark.parametrize("text, guess, expected", [
+    ("the school want my son to go to a PRU", "ask_send_general", "alternative_provision"),
+    ("he was permanently excluded, will he go to the pupil referral unit", "faq_exclusions", None),
+    ("the tribunal hearing was 5 weeks ago and we still have no decision", "faq_tribunal_order_compliance",
+     "tribunal_hearing"),
+    ("the tribunal decision went against us, can we appeal it", "faq_tribunal_lost", None),
+    ("we won at tribunal but the council still has not named the school", "faq_tribunal_order_compliance", None),
+])
+def test_a_pru_or_a_late_tribunal_decision_named_in_its_own_words(text, guess, expected):
+    entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
+                                content.load())
+    assert (entry.id if entry else None) == expected
+
+
+@pytest.mark.parametrize("text, guess, expected", [
+    ("nobody is listening to me, the school just ignore my emails", "faq_young_person_support", "school_complaints"),
+    ("no one listens to me about my son, i have tried everyone", "faq_young_person_support", "sendiass"),
+    ("nobody at school listens to me", "faq_young_person_support", None),  # a young person's own words
+])
+def test_a_parent_no_one_listens_to_is_not_given_the_young_peoples_answer(text, guess, expected):
+    entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
+                                content.load())
+    assert (entry.id if entry else None) == expected
+
+
+@pytest.mark.parametrize("text, guess, ranking, expected", [
+    # a suspension the model reads as the sanctions answer gets the exclusion rules
+    ("my son got a 3 day suspension for throwing a chair, he has adhd", "faq_school_sanctions", (), "exclusions"),
+    ("he got detentions and now a suspension", "faq_removal_from_class", (), "removal_from_class"),
+    # a suspected condition named alone gets the assessments, not "Is it about one of these?"
+    ("i think he has adhd", "ask_send_general", ("faq_reasonable_adjustments",), "autism_adhd_assessment"),
+    ("i think he has adhd, the school wont help", "ask_send_general", ("faq_reasonable_adjustments",), None),
+    # the words name sanctions and the model's own guess answers them: that guess
+    ("my autistic son got a detention for not making eye contact", "ask_send_general",
+     ("faq_reasonable_adjustments",), "reasonable_adjustments"),
+])
+def test_a_named_topic_keeps_a_guess_that_answers_it(text, guess, ranking, expected):
+    parse = answers.Parse(text, guess, 0.5, tuple({"name": n, "confidence": 0.3} for n in (guess, *ranking)))
+    entry = answers.named_topic(parse, content.load())
+    assert (entry.id if entry else None) == expected
