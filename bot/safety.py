@@ -42,8 +42,9 @@ lowest with no false alarm (0.75 flagged 1, 0.60 flagged 2) and every risk messa
 caught up to 0.90; 0.85 keeps one step of margin. With the safe6 examples (2026-12-01) a grieving
 child reached 0.93: grief and bereavement became a guard phrase; then 0.85 is the lowest with no
 false alarm on 128 risk and 89 everyday tuning messages and 0.90 catches the same 128 (kept at 0.85:
-the tune rule's margin step would add nothing on tuning). Re-run the table after changing the
-training data."""
+the tune rule's margin step would add nothing on tuning). With the safe7 examples and probe6's misses
+in tuning (149 risk, 92 everyday), 0.80 is the lowest with no false alarm: kept at 0.85. Re-run the
+table after changing the training data."""
 
 CHECK_IN_MIN = 0.7
 """From this `safeguarding` confidence up to MODEL_THRESHOLD (no pattern, no guard phrase), the reply
@@ -52,7 +53,9 @@ the emergency reply, then the answer. Patterns caught only 7 to 15 of 20 to 29 r
 words in each of five probes (README), so a doubtful message gets a way to the routes without the
 alarm. Chosen on tuning.yml only (`python -m tests.eval.safeguarding.tune` prints both tables): with
 the safe6 examples, at 0.7 the model reaches 90 of 128 tuning risk messages and 2 of 89 hard everyday
-ones get the check-in; at 0.6, 103 and 5; at 0.5, 110 and 6 (before those examples, at 0.5: 76 and 4)."""
+ones get the check-in; at 0.6, 103 and 5; at 0.5, 110 and 6 (before those examples, at 0.5: 76 and 4).
+With the safe7 examples, on 149 risk and 92 everyday tuning messages: at 0.7, 106 reached and 3 asked
+(95 and 2 before them); at 0.6, 117 and 7; at 0.5, 127 and 8: 0.7 kept."""
 
 CHECK_IN = "If you or anyone else is in danger right now, choose the button below for who to call."
 CHECK_IN_BUTTON = "Someone is in danger now"
