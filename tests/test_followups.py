@@ -382,14 +382,7 @@ def test_a_message_the_model_reads_as_a_neighbour_gets_its_own_entry(text, guess
     ("how many short breaks do we get a year", "faq_short_breaks", None),
     ("the council will only pay transport to the cheaper school", "ask_send_general", None),
     ("is melatonin available on the nhs", "faq_sleep_problems", None),
-])
-def test_a_topic_named_in_its_own_words_gets_its_entry(text, guess, expected):
-    entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
-                                content.load())
-    assert (entry.id if entry else None) == expected
-
-
-@pytest.mark.parametrize("text, guess, expected", [
+    # a PRU or a late Tribunal decision
     ("the school want my son to go to a PRU", "ask_send_general", "alternative_provision"),
     ("he was permanently excluded, will he go to the pupil referral unit", "faq_exclusions", None),
     ("the tribunal hearing was 5 weeks ago and we still have no decision", "faq_tribunal_order_compliance",
@@ -397,7 +390,7 @@ def test_a_topic_named_in_its_own_words_gets_its_entry(text, guess, expected):
     ("the tribunal decision went against us, can we appeal it", "faq_tribunal_lost", None),
     ("we won at tribunal but the council still has not named the school", "faq_tribunal_order_compliance", None),
 ])
-def test_a_pru_or_a_late_tribunal_decision_named_in_its_own_words(text, guess, expected):
+def test_a_topic_named_in_its_own_words_gets_its_entry(text, guess, expected):
     entry = answers.named_topic(answers.Parse(text, guess, 0.5, ({"name": guess, "confidence": 0.5},)),
                                 content.load())
     assert (entry.id if entry else None) == expected
