@@ -92,8 +92,6 @@ def test_a_long_message_asking_two_things_offers_the_second_as_a_button(chat):
 
 
 @pytest.mark.server
-@pytest.mark.xfail(strict=True, reason="the model ties the two questions (0.20 each since the sixth session of "
-                   "2026-12-01) and answers transport first, with the assessment as the first button (the test above)")
 def test_a_long_message_is_answered_by_its_own_question(chat):
     text = "\n".join(r.get("text", "") for r in chat.send(TWO_QUESTIONS))
     assert "You can ask the council yourself" in text
