@@ -6,7 +6,7 @@ import signal
 import sys
 from typing import Callable, Optional, Sequence
 
-from bot import content, conversations, distress, people, safety, volunteer_queue, web
+from bot import content, conversations, distress, named_topics, people, safety, volunteer_queue, web
 from bot.directory import cli as directory_cli
 from bot.errors import MedwayError
 from bot.insight import cli as insight_cli
@@ -128,6 +128,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         problems += [Problem(path, 1, "generated from content/faq but out of date",
                              "run `make content` (or `python -m bot content build`) and commit the result")
                      for path in content.stale_training_files(library)]
+        problems += named_topics.check(library.entries)
         print(f"{len(library.entries)} FAQ entries in {content.faq_dir()}")
     return _report(problems, "content/faq")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Optional
 
-from bot import content, deadlines, distress, fallback, followups, glossary, repeats, turns
+from bot import content, deadlines, distress, fallback, followups, glossary, named_topics, repeats, turns
 from bot.content import Entry, Library
 from bot.directory.conversation import only_age
 from bot.reading import about_an_under_three, describes_the_child
@@ -415,110 +415,13 @@ from school"): the free transport rules, which start from the parents' responsib
 nor a child who will not go."""
 
 
-@dataclass(frozen=True)
-class NamedTopic:
-    """A topic a message names in its own words, whatever the model read: `entry` answers a message that
-    matches every pattern of `words` and not `unless`, when the model's best FAQ guess is not already one of
-    `fits` (entries that answer it as well). Only a message of at most NAMED_TOPIC_MAX_WORDS: a long story
-    names many things, and the model reads it better."""
-    entry: str
-    words: tuple[re.Pattern[str], ...]
-    fits: frozenset[str]
-    unless: Optional[re.Pattern[str]] = None
-    instead_of: Optional[frozenset[str]] = None
-    """When given, only a message the model reads as one of these entries (or as no entry) is moved."""
-
-
-NAMED_TOPIC_MAX_WORDS = 30
-
-
-_BEHAVIOUR_ENTRIES = frozenset({"school_sanctions", "reasonable_adjustments", "disability_discrimination",
-                                "removal_from_class", "exclusions", "informal_exclusion", "exclusion_challenge",
-                                "restraint_at_school", "seclusion_at_school", "school_complaints", "bullying"})
-_NOBODY_LISTENS = re.compile(r"\b(?:no ?one|nobody|no-one|not one person)\b(?:\W+\w+){0,2}?\W+(?:listen\w*|hears?|cares?)\b|"
-                             r"\b(?:ignor\w*|not listening to) me\b", re.IGNORECASE)
-_A_PARENT_SPEAKS = re.compile(r"\bmy (?:son|daughter|child|children|kids?|boy|girl|lad|ds|dd|emails?|e-mails|calls|phone calls|"
-                              r"letters)\b|\b(?:his|her|their) (?:school|teachers?|senco|head|needs)\b|\bas (?:a|his|her) "
-                              r"(?:parent|mum|dad|mother|father)\b|\bi(?:'m| am) (?:his|her|their) (?:mum|dad|mother|father)\b",
-                              re.IGNORECASE)
-"""A parent saying no one listens ("nobody is listening to me, the school just ignore my emails"): a young
-person's own words would not name their child, their emails or "his school"."""
-NAMED_TOPICS = (
-    # "my son got a 3 day suspension for throwing a chair": the exclusion rules, not the sanctions answer
-    NamedTopic("exclusions", (re.compile(r"\b(?:suspen\w*|excluded|exclusions?)\b", re.IGNORECASE),),
-               frozenset({"exclusions"}), instead_of=frozenset({"school_sanctions"})),
-    # "i think he has adhd": how to get an assessment, and support meanwhile
-    NamedTopic("autism_adhd_assessment", (
-        re.compile(r"^(?:i think|i suspect|we think|i wonder if|could|might|maybe) (?:\w+ ){0,3}?(?:has|have|is|be|got)"
-                   r" (?:\w+ )?(?:adhd|autism|autistic|asd|add)\W*$", re.IGNORECASE),),
-        frozenset({"autism_adhd_assessment", "worried_about_send", "first_steps_school_age", "first_steps_toddler",
-                   "no_diagnosis_needed", "private_assessment", "right_to_choose", "paediatrician_referral"})),
-    # "my son keeps losing his break times as a punishment": a sanction, not short breaks for carers
-    NamedTopic("school_sanctions", (
-        re.compile(r"\b(?:break ?times?|breaks?|play ?times?|lunch ?times?|golden time)\b", re.IGNORECASE),
-        re.compile(r"\b(?:punish\w*|sanction\w*|consequences?|kept in|keeps? (?:him|her|them) in|"
-                   r"tak(?:e|es|en|ing) (?:\w+ )?(?:away|off)|took (?:\w+ )?(?:away|off)|los(?:e|es|ing|t))\b",
-                   re.IGNORECASE)), _BEHAVIOUR_ENTRIES, re.compile(r"\bshort breaks?\b", re.IGNORECASE)),
-    # "15 detentions this term, he has adhd": the sanctions and what the school must weigh
-    NamedTopic("school_sanctions", (re.compile(r"\b(?:detentions?|behaviour points?)\b", re.IGNORECASE),),
-               _BEHAVIOUR_ENTRIES),
-    # "my daughter takes melatonin, can she have it on the residential": medicines on trips, not sleep
-    NamedTopic("school_trips_clubs", (
-        re.compile(r"\b(?:trips?|residentials?|school camp|overnight (?:trip|visit|stay))\b", re.IGNORECASE),
-        re.compile(r"\b(?:melatonin|medicines?|medications?|meds|inhalers?|epi ?pens?|insulin|tablets?)\b",
-                   re.IGNORECASE)), frozenset({"school_trips_clubs", "medical_conditions_school"})),
-    # "the council want to move my son to a cheaper school at his review": naming a school (cost is one test)
-    NamedTopic("ehcp_naming_school", (
-        re.compile(r"\b(?:cheaper|cheapest|less expensive|too expensive|costs? (?:less|too much|more))\b", re.IGNORECASE),
-        re.compile(r"\b(?:move|moving|change|changing|switch\w*|transfer\w*|name|naming|send (?:him|her|them))\b",
-                   re.IGNORECASE),
-        re.compile(r"\b(?:school|placement|college)\b", re.IGNORECASE)),
-        frozenset({"ehcp_naming_school", "plan_amendments", "admissions_sen", "choosing_school", "ehcp_no_school_found",
-                   "academies_independent", "college_place"}),
-        re.compile(r"\b(?:transport|taxi|bus|travel|personal budget|direct payments?)\b", re.IGNORECASE)),
-    # "the school want my son to go to a PRU": how a child can be moved there; an exclusion is the model's to read
-    NamedTopic("alternative_provision", (
-        re.compile(r"\b(?:PRU|pupil referral units?|off[- ]site direction|directed off[- ]site)\b",
-                   re.IGNORECASE),), frozenset({"alternative_provision", "medical_needs_education"}),
-        re.compile(r"\bexclu\w*", re.IGNORECASE)),
-    # "the tribunal hearing was 5 weeks ago and we still have no decision": when it comes and whom to ask
-    NamedTopic("tribunal_hearing", (
-        re.compile(r"\btribunal\b", re.IGNORECASE),
-        re.compile(r"\b(?:no|still|not|havent|haven't|nothing|waiting|late|yet|chase)\b(?:\W+\w+){0,4}\W+"
-                   r"(?:decision|result|outcome)\b|\b(?:decision|result|outcome) (?:is |has )?(?:late|not come|"
-                   r"hasn'?t (?:come|arrived))\b", re.IGNORECASE)), frozenset({"tribunal_hearing"}),
-        re.compile(r"\b(?:council|LA|local authority|lost|lose|losing|won|win|against us|disagree|wrong|appeal(?:ing)? "
-                   r"(?:it|the decision|against))\b", re.IGNORECASE)),
-    # a parent's "nobody is listening to me, the school just ignore my emails": the school's complaints procedure,
-    # and without the school named, free independent advice; never the young people's answer
-    NamedTopic("school_complaints", (_NOBODY_LISTENS, _A_PARENT_SPEAKS,
-                                     re.compile(r"\b(?:school|senco|teachers?|head ?teacher|head)\b", re.IGNORECASE)),
-               frozenset({"school_complaints", "complaints", "ehcp_provision_not_delivered", "sendiass"})),
-    NamedTopic("sendiass", (_NOBODY_LISTENS, _A_PARENT_SPEAKS),
-               frozenset({"school_complaints", "complaints", "ehcp_provision_not_delivered", "sendiass", "carer_wellbeing"})),
-)
-"""Set by hand on the play27 helper's plays and the scripted conversations; the short tuning, dev, select,
-held-out and real questions the patterns match were read (none is moved to a worse entry). Held-out scoring reads
-the model alone, so these never change its figure."""
-
-
 def named_topic(parse: Parse, library: Library) -> Optional[Entry]:
-    """The entry a message names in its own words when the model reads it as something else (None: none,
-    or the model's best FAQ guess already answers it)."""
-    if parse.text.startswith("/") or len(parse.text.split()) > NAMED_TOPIC_MAX_WORDS:
-        return None
-    guess = next((str(r.get("name"))[len(content.INTENT_PREFIX):] for r in parse.ranking
-                  if str(r.get("name") or "").startswith(content.INTENT_PREFIX)), None)
-    if parse.intent and parse.intent.startswith(content.INTENT_PREFIX):
-        guess = parse.intent[len(content.INTENT_PREFIX):]
-    for topic in NAMED_TOPICS:
-        if not all(words.search(parse.text) for words in topic.words) or (topic.unless and topic.unless.search(parse.text)):
-            continue
-        if topic.instead_of is not None and guess not in topic.instead_of:
-            continue
-        # the words name the topic: the model's own guess when it already answers it, else the topic's entry
-        return library.entries.get(guess if guess in topic.fits else topic.entry)
-    return None
+    """The entry a message names in its own words (content/named_topics.yml) when the model reads it as
+    something else (None: none, or the model's best FAQ guess already answers it)."""
+    intents = (parse.intent, *(str(r.get("name") or "") for r in parse.ranking))
+    guess = next((i[len(content.INTENT_PREFIX):] for i in intents if i and i.startswith(content.INTENT_PREFIX)), None)
+    entry_id = named_topics.load().entry_for(parse.text, guess)
+    return library.entries.get(entry_id) if entry_id else None
 
 
 def named_answer(parse: Parse, last_entry: Optional[str], library: Library,
