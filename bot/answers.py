@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional
 
 from bot import content, deadlines, distress, fallback, followups, glossary, named_topics, repeats, turns
 from bot.content import Entry, Library
-from bot.directory.conversation import only_age
+from bot.directory.conversation import only_age, only_place
 from bot.reading import about_an_under_three, describes_the_child
 from bot.repeats import FEEDBACK_KEY
 
@@ -119,6 +119,16 @@ def second_part(parse: Parse, library: Library, events: Iterable[dict[str, Any]]
     return Outcome([Message(MISSED_PART_TEXT, fallback.reply("", []).buttons)])
 
 
+def _a_new_question(events: list[dict[str, Any]], entry: Entry, library: Library) -> bool:
+    """The parent's message says a different `ask:` of the entry than the message before it: a new question
+    (which the same part of the answer may answer), not the same one again wanting more."""
+    said = [str(e.get("text") or "") for e in events if e.get("event") == "user"]
+    if len(said) < 2:
+        return False
+    now = followups.nearest_own_ask(said[-1], entry, library)
+    return now is not None and now != followups.nearest_own_ask(said[-2], entry, library)
+
+
 def follow_up(reading: followups.Reading, last_entry: str, library: Library,
               events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """A follow-up read in context: another entry's answer, or the part of this one it asks about."""
@@ -128,7 +138,9 @@ def follow_up(reading: followups.Reading, last_entry: str, library: Library,
         return answer(target, library, events)
     text = followups.fact_text(target, reading.fact) if reading.fact else followups.no_more_text(target)
     times = repeats.times_in_a_row(events, text=text)
-    if times:  # what the answer says next, or its pages; the notice only when it has neither
+    if times and reading.fact and _a_new_question(events, target, library):  # "can i get a tutor" after "whose duty"
+        text = followups.same_part_text(target, reading.fact)
+    elif times:  # what the answer says next, or its pages; the notice only when it has neither
         text = followups.again_text(target, reading.fact) or repeats.same_answer_text(target.title, times)
     return Outcome([Message(text, content.follow_up_buttons(target, library))], target.id)
 
@@ -225,6 +237,16 @@ def distressed_guess(parse: Parse, library: Library) -> Optional[Entry]:
     return None
 
 
+def placed(parse: Parse, last_entry: Optional[str], library: Library) -> Optional[Outcome]:
+    """The offer of a search near a Medway place, for a message that gives only the place (None: it says more)."""
+    place = only_place(parse.text)
+    if place is None:
+        return None
+    entry = library.entries.get(last_entry or "")
+    reply = fallback.place_reply(place, entry.find_service if entry else "")
+    return Outcome([Message(reply.text, reply.buttons)])
+
+
 def not_understood(parse: Parse, last_entry: Optional[str], library: Library, issue: Optional[str],
                    events: Iterable[dict[str, Any]] = ()) -> Outcome:
     """The fallback: first a follow-up read in context, then "not sure" with guesses and the menu;
@@ -237,6 +259,9 @@ def not_understood(parse: Parse, last_entry: Optional[str], library: Library, is
     if age is not None:  # "12" after an answer: nothing was asked
         reply = fallback.age_reply(age)
         return Outcome([Message(reply.text, reply.buttons)])
+    place = None if issue else placed(parse, last_entry, library)
+    if place is not None:  # "we live in Rainham" after an answer: a search near there
+        return place
     named = None if issue else named_answer(parse, last_entry, library, events)
     if named:  # "the school want my son to go to a PRU": the entry it names, not "not sure"
         return named
@@ -471,6 +496,9 @@ def out_of_scope(parse: Parse, last_entry: Optional[str], library: Library, scop
     about = about_the_answer(parse, last_entry, library, events) or defined(parse, library, events)
     if about:  # "can i get help finding a job": the short answer on help into work, not "only SEND"
         return about
+    place = placed(parse, last_entry, library)
+    if place is not None:  # "we live in Rainham" is no question about another council service
+        return place
     if (followups.plainly_out_of_scope(parse.text, parse.confidence, last_entry, library)
             and not distress.load().heard(parse.text)):
         times = repeats.times_in_a_row(events, text=scope_text)

@@ -84,6 +84,19 @@ def age_reply(age: int) -> Reply:
                         {"title": people.HANDOFF_TITLE, "payload": people.HANDOFF_PAYLOAD}])
 
 
+def place_reply(place: str, find_service: str = "") -> Reply:
+    """A message that only gives a Medway place ("we live in Rainham") outside a search: nothing was asked,
+    so offer a search near there (for the last answer's kind of service first, when it has one)."""
+    text = (f"Is {place} where you live? I can look for services near {place} in Medway's Local Offer: "
+            "choose below, or tell me what kind of help you are looking for. If you meant something else, "
+            "please ask your question in a few words.")
+    buttons = [{"title": f"Find {find_service} services near {place}",
+                "payload": f"find {find_service} services near {place}"}] if find_service else []
+    buttons += [{"title": f"Find services near {place}", "payload": f"find services near {place}"},
+                {"title": people.HANDOFF_TITLE, "payload": people.HANDOFF_PAYLOAD}]
+    return Reply(text, buttons)
+
+
 def reply(issue: Optional[str], ranking: Iterable[dict[str, Any]] = (),
           names: Optional[dict[str, str]] = None) -> Reply:
     """The fallback reply: what went wrong in plain words, up to three fair guesses, then the menu."""

@@ -454,6 +454,12 @@ def score(text: str, ranking: Iterable[Any], entry: Entry, library: Library) -> 
     return sorted(readings, key=lambda r: r.score, reverse=True)
 
 
+def same_part_text(entry: Entry, fact: str) -> str:
+    """The reply to a new question that the part of the answer quoted just before also answers."""
+    return (f"The same part of the answer about \"{entry.title}\" covers that:\n\n{fact}\n\n"
+            f"Source: {entry.source}.")
+
+
 def points_back_to_an_ask(text: str, entry: Entry, library: Library) -> bool:
     """It points back ("how do i contact them") and one of the entry's `ask:` phrases says it closely."""
     return any(w in _POINTING for w in words(text)) and any(
@@ -607,7 +613,7 @@ def _fact_elsewhere(text: str, entry: Entry, target: Entry, library: Library) ->
     return _holding(follow_up.fact, answer_parts(target.answer)) if follow_up.fact else ""
 
 
-def _nearest_own_ask(text: str, entry: Entry, library: Library) -> Optional[FollowUp]:
+def nearest_own_ask(text: str, entry: Entry, library: Library) -> Optional[FollowUp]:
     """The entry's own follow-up whose ask phrase says `text`, if one is at least MIN_SCORE close."""
     matched = [f for f in entry.follow_ups if f.target == entry.id]
     if not matched:
@@ -619,14 +625,14 @@ def _nearest_own_ask(text: str, entry: Entry, library: Library) -> Optional[Foll
 
 def part_asked(text: str, entry: Entry, library: Library) -> str:
     """The part of `entry`'s answer that one of its own ask phrases says `text` asks about ("" if none)."""
-    follow_up = _nearest_own_ask(text, entry, library)
+    follow_up = nearest_own_ask(text, entry, library)
     return _holding(follow_up.fact, answer_parts(entry.answer)) if follow_up and follow_up.fact else ""
 
 
 def _fact(text: str, entry: Entry, library: Library) -> str:
     """The part of the entry's answer that a same-entry follow-up asks about ("" if none fits)."""
     parts = answer_parts(entry.answer)
-    follow_up = _nearest_own_ask(text, entry, library)
+    follow_up = nearest_own_ask(text, entry, library)
     asks = ""
     if follow_up:
         held = _holding(follow_up.fact, parts) if follow_up.fact else ""

@@ -291,3 +291,19 @@ def test_a_message_that_only_gives_an_age_is_read_as_one(text, age):
 ])
 def test_a_message_saying_more_than_an_age_is_not_only_an_age(text):
     assert conversation.only_age(text) is None
+
+
+@pytest.mark.parametrize("text, place", [
+    ("we live in rainham", "Rainham"), ("in chatham", "Chatham"), ("ME7", "Gillingham"), ("hoo", "Hoo Peninsula"),
+    ("we\u2019re based in Strood.", "Strood"), ("chatham please", "Chatham"),
+])
+def test_a_message_that_only_gives_a_place_is_read_as_one(text, place):
+    assert conversation.only_place(text) == place
+
+
+@pytest.mark.parametrize("text", [
+    "we are in gillingham, shes 5", "rainham mark grammar", "moving to strood", "what is there in chatham",
+    "we live in kent", "/faq_short_breaks", "", "autism groups in chatham",
+])
+def test_a_message_saying_more_than_a_place_is_not_only_a_place(text):
+    assert conversation.only_place(text) is None

@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 
 from bot import people, redaction, safety
 from bot.directory import cards, clean, search
-from bot.directory.query import STOPWORDS, Understood, is_skip, understand
+from bot.directory.query import STOPWORDS, Understood, is_skip, parse_place, understand
+from bot.directory.vocabulary import cached
 from bot.redaction import words_left
 
 ANY = "any"
@@ -328,6 +329,26 @@ def only_age(text: str) -> Optional[int]:
         return None
     understood = understand(cleaned, bare_number_is_age=True)
     return None if understood.problems else understood.age
+
+
+_PLACE_WORDS = frozenset(
+    "we i im i'm we're were are am live living lives based in near at from around the area of just only now "
+    "actually sorry oh ok okay yes yeah well so and our my town is it's its please".split())
+
+
+def only_place(text: str) -> Optional[str]:
+    """The Medway place a message gives when it gives nothing else ("we live in Rainham", "ME7", "in
+    chatham"), or None. "Rainham Mark Grammar" or "moving to Strood" says more."""
+    cleaned = (clean.text(text) or "").lower().replace("\u2019", "'")
+    if not cleaned.strip() or cleaned.lstrip().startswith("/"):
+        return None
+    place, problem, spans = parse_place(cleaned, cached())
+    if place is None or problem:
+        return None
+    remaining = list(cleaned)
+    for start, end in spans:
+        remaining[start:end] = " " * (end - start)
+    return place.name if all(w in _PLACE_WORDS for w in re.findall(r"[a-z][a-z']*", "".join(remaining))) else None
 
 
 def is_change(text: str) -> bool:
