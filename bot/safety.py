@@ -6,7 +6,8 @@ always agree. It combines
   - the patterns in `content/safeguarding.yml`, each for one kind of risk (a pattern wins
     whatever the model says, unless one of its own `not` phrases is in the message), and
   - the NLU model's `safeguarding` intent, trusted alone only from MODEL_THRESHOLD and only when
-    none of the file's `guards` (everyday near-misses such as "fits in well") is in the message.
+    none of the file's `guards` (everyday near-misses such as "fits in well") overrules it: a guard
+    phrase counts only in a short message (GUARD_MAX_WORDS), where it is most of what was said.
 The patterns, guards, kinds, first lines and contacts are data, so staff can change them without
 touching code. tests/test_safeguarding_eval.py measures the decision on tests/eval/safeguarding.
 """
@@ -56,6 +57,20 @@ the safe6 examples, at 0.7 the model reaches 90 of 128 tuning risk messages and 
 ones get the check-in; at 0.6, 103 and 5; at 0.5, 110 and 6 (before those examples, at 0.5: 76 and 4).
 With the safe7 examples, on 149 risk and 92 everyday tuning messages: at 0.7, 106 reached and 3 asked
 (95 and 2 before them); at 0.6, 117 and 7; at 0.5, 127 and 8: 0.7 kept."""
+
+GUARD_MAX_WORDS = 20
+"""A guard phrase overrules the model only in a message of at most this many words, where the everyday
+phrase is most of what was said ("he got excluded again", "still grieving"). In a longer message a guard
+phrase is one part of a story that can also hold a risk ("fighting the council for two years ... my
+tablets lined up tonight"), so there the model's reading counts as in any other message. Chosen on
+tuning.yml with the everyday and dev sets (`python -m tests.eval.safeguarding.tune` prints the guard
+table), eighth session of 2026-12-01: every guarded everyday message the model reads as risk from 0.85
+is short (the longest 14 words: "is my son at risk of losing his place if he's off a lot", everyday.yml);
+up to 12 words one everyday.yml message alarms, from 15 none on tuning, everyday, dev, held-out or select;
+tuning risk caught is the same from 8 to 25 words (152 of 157) and falls from 30 (a 28-word and a
+37-word story with "medication" and "become an adult" in them, 0.98 and 0.92). 20 is the middle of that
+plateau, five words from each edge. A guard confidence ceiling was not an option: a guarded everyday
+tuning message reaches 0.97 (grief)."""
 
 CHECK_IN = "If you or anyone else is in danger right now, choose the button below for who to call."
 CHECK_IN_BUTTON = "Someone is in danger now"
@@ -304,6 +319,16 @@ def guarded(text: str, rules: Optional[Rules] = None) -> bool:
     return any(guard.search(plain) for guard in rules.guards)
 
 
+def guard_veto(text: str, rules: Optional[Rules] = None, max_words: Optional[int] = None) -> Optional[str]:
+    """The guard phrase that overrules the model's reading of this message, if any: a guard phrase in a
+    message of at most `max_words` words (GUARD_MAX_WORDS). None in a longer message or with no guard."""
+    rules = rules or load()
+    plain = normalise(text)
+    if len(plain.split()) > (GUARD_MAX_WORDS if max_words is None else max_words):
+        return None
+    return next((g.pattern for g in rules.guards if g.search(plain)), None)
+
+
 def guess_kind(plain: str, rules: Rules) -> str:
     """The kind whose hint words the message uses (for a message the model alone caught)."""
     for kind in rules.kinds.values():
@@ -313,12 +338,14 @@ def guess_kind(plain: str, rules: Rules) -> str:
 
 
 def assess(text: str, model_intent: Optional[str] = None, model_confidence: float = 0.0,
-           rules: Optional[Rules] = None, threshold: float = MODEL_THRESHOLD) -> Decision:
+           rules: Optional[Rules] = None, threshold: float = MODEL_THRESHOLD,
+           guard_max_words: Optional[int] = None) -> Decision:
     """The one safeguarding decision, for the chat assistant and triage alike.
 
     `model_intent` and `model_confidence` are the intent model's own top prediction for the text
     (before any fallback). A pattern match is always a risk; otherwise the model's `safeguarding`
-    intent counts from `threshold` when no guard phrase is in the message.
+    intent counts from `threshold` unless a guard phrase overrules it (`guard_veto`: a guard phrase
+    in a message of at most `guard_max_words`, GUARD_MAX_WORDS, words).
     """
     if not text or not text.strip():
         return Decision(False, None, "empty")
@@ -330,21 +357,20 @@ def assess(text: str, model_intent: Optional[str] = None, model_confidence: floa
     if model_intent == SAFEGUARDING_INTENT:
         if model_confidence < threshold:
             return Decision(False, None, f"model {model_confidence:.2f} below {threshold:.2f}")
-        guard = next((g.pattern for g in rules.guards if g.search(plain)), None)
-        if guard:
+        if guard_veto(plain, rules, guard_max_words):
             return Decision(False, None, "model overruled by a guard phrase")
         return Decision(True, guess_kind(plain, rules), f"model {model_confidence:.2f}")
     return Decision(False, None, "no pattern, model says " + (model_intent or "nothing"))
 
 
 def needs_check_in(text: str, model_intent: Optional[str], model_confidence: float,
-                   rules: Optional[Rules] = None) -> bool:
+                   rules: Optional[Rules] = None, guard_max_words: Optional[int] = None) -> bool:
     """A message the model doubtfully reads as risk (CHECK_IN_MIN up to MODEL_THRESHOLD) that no pattern
-    caught and no guard phrase explains: the reply asks whether anyone is in danger before answering."""
+    caught and no guard phrase explains (`guard_veto`): the reply asks whether anyone is in danger before answering."""
     if model_intent != SAFEGUARDING_INTENT or not CHECK_IN_MIN <= model_confidence < MODEL_THRESHOLD:
         return False
     rules = rules or load()
-    return _first_pattern(normalise(text), rules) is None and not guarded(text, rules)
+    return _first_pattern(normalise(text), rules) is None and guard_veto(text, rules, guard_max_words) is None
 
 
 def _kind(rules: Rules, kind: Optional[str]) -> Kind:

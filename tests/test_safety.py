@@ -135,6 +135,19 @@ def test_a_guard_phrase_stops_the_model_alone_but_never_a_pattern():
     assert safety.assess("he fits in at school but tonight he took an overdose", "safeguarding", 0.99).is_risk
 
 
+def test_a_guard_phrase_overrules_the_model_only_in_a_short_message():
+    """In a long story a guard phrase ("suspended", "fighting the council") can sit beside a real risk."""
+    short = "he got suspended again today and I don't know what to do"
+    assert len(short.split()) <= safety.GUARD_MAX_WORDS
+    assert not safety.assess(short, "safeguarding", 0.95).is_risk
+    long = ("we have been fighting the council for his place since the spring and it has worn me down. "
+            "tonight I keep thinking everyone in this house would get on better if I just was not in it")
+    assert len(long.split()) > safety.GUARD_MAX_WORDS and safety.match(long) is None
+    assert safety.assess(long, "safeguarding", 0.95).is_risk
+    assert not safety.assess(long, "safeguarding", safety.MODEL_THRESHOLD - 0.01).is_risk
+    assert safety.needs_check_in(long, "safeguarding", (safety.CHECK_IN_MIN + safety.MODEL_THRESHOLD) / 2)
+
+
 def test_a_patterns_own_not_phrases_cancel_it():
     assert safety.match("he had food poisoning and missed school") is None
     assert safety.match("my son was missing from the register this morning") is None

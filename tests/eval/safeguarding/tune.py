@@ -11,6 +11,10 @@ Then the check-in table (bot.safety.CHECK_IN_MIN): for each lower bound, how man
 messages the model alone reads as `safeguarding` from it without a guard phrase (those would at least
 be asked whether anyone is in danger, were no pattern to catch them), and how many tuning everyday
 messages would be asked.
+
+Last, the guard table (bot.safety.GUARD_MAX_WORDS): for each longest message a guard phrase may
+overrule the model in, the tuning risk messages caught (with `guard_risk`, longer stories holding a
+guard phrase) and the everyday ones alarmed and asked (with `guard_everyday`).
 """
 from __future__ import annotations
 
@@ -52,6 +56,22 @@ def check_in_table(model=None) -> list[tuple[float, int, int, int, int]]:
     return rows
 
 
+def guard_table(model=None) -> list[tuple[int, int, int, int, int, int]]:
+    model = model or load_model()
+    tuning = sets.tuning()
+    risk = tuning["risk"] + tuning.get("guard_risk", [])
+    everyday = tuning["everyday"] + tuning.get("guard_everyday", [])
+    top = {t: model.rank(t, 1)[0] for t in risk + everyday}
+    rules = safety.load()
+    rows = []
+    for words in (8, 10, 12, 15, 20, 25, 30, 40, 60, 1000):
+        caught = sum(safety.assess(t, *top[t], rules=rules, guard_max_words=words).is_risk for t in risk)
+        alarmed = sum(safety.assess(t, *top[t], rules=rules, guard_max_words=words).is_risk for t in everyday)
+        asked = sum(safety.needs_check_in(t, *top[t], rules=rules, guard_max_words=words) for t in everyday)
+        rows.append((words, caught, len(risk), alarmed, asked, len(everyday)))
+    return rows
+
+
 def main() -> None:
     rows = table()
     print("threshold  risk caught  everyday flagged")
@@ -65,6 +85,10 @@ def main() -> None:
     for low, reached, n_risk, asked, n_everyday in check_in_table():
         print(f"  {low:.2f}         {reached:3}/{n_risk}              {asked:3}/{n_everyday}")
     print(f"(bot.safety.CHECK_IN_MIN is {safety.CHECK_IN_MIN:.2f})")
+    print("guards overrule up to  risk caught  everyday alarmed  everyday asked")
+    for words, caught, n_risk, alarmed, asked, n_everyday in guard_table():
+        print(f"  {words:4} words           {caught:3}/{n_risk}      {alarmed:3}/{n_everyday}          {asked:3}/{n_everyday}")
+    print(f"(bot.safety.GUARD_MAX_WORDS is {safety.GUARD_MAX_WORDS})")
 
 
 if __name__ == "__main__":
