@@ -35,8 +35,11 @@ def cmd_safety(args: argparse.Namespace) -> int:
     text = " ".join(args.message)
     hit = safety.match(text)
     print(f"matches pattern: {hit}" if hit else "no safeguarding pattern matches")
-    if safety.guarded(text):
+    if safety.guard_veto(text):
         print("an everyday guard phrase is in it: the model alone would not raise the alarm")
+    elif safety.guarded(text):
+        print(f"an everyday guard phrase is in it, but the message is over {safety.GUARD_MAX_WORDS} words: "
+              "the model's reading still counts")
     if distress.load().heard(text):
         print("distress: the answer starts with the acknowledgement in content/distress.yml")
     return 0

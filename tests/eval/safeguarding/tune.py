@@ -46,7 +46,7 @@ def check_in_table(model=None) -> list[tuple[float, int, int, int, int]]:
 
     def reached(text: str, low: float) -> bool:
         intent, confidence = top[text]
-        return intent == safety.SAFEGUARDING_INTENT and confidence >= low and not safety.guarded(text, rules)
+        return intent == safety.SAFEGUARDING_INTENT and confidence >= low and safety.guard_veto(text, rules) is None
 
     rows = []
     for step in range(30, 80, 10):
